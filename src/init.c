@@ -1,0 +1,120 @@
+/* init.c: PID 1 inside the sandbox.
+ *
+ * init is the child of clone(). It waits for the supervisor's go, finishes
+ * the sandbox (mounts, host name, loopback), forks the command as PID 2 and
+ * then only reaps and relays: every signal stays blocked and is taken with
+ * sigwaitinfo, SIGCHLD reaps every child (orphans re-parented to PID 1
+ * included), any relayed signal goes to the command's process group. When
+ * the command ends, init reports its wait status and exits; the kernel then
+ * kills whatever is left in the PID namespace. */
+#include "init.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "command.h"
+#include "log.h"
+#include "mounts.h"
+#include "namespaces.h"
+
+const int init_relayed_signals[] = {SIGTERM, SIGINT,  SIGHUP,   SIGQUIT,
+				    SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
+const unsigned init_relayed_count = ARRAY_SIZE(init_relayed_signals);
+
+static void send_msg(int fd, const struct sync_msg *m)
+{
+	while (send(fd, m, sizeof(*m), MSG_NOSIGNAL) < 0 && errno == EINTR)
+		;
+}
+
+__attribute__((noreturn)) static void fail(struct launch *l, const struct corral_error *e)
+{
+	struct sync_msg m = {.type = SYNC_ERROR, .code = 125, .err = e->err};
+	snprintf(m.text, sizeof(m.text), "%s", e->msg);
+	send_msg(l->sync_fd, &m);
+	_exit(125);
+}
+
+static int exit_code(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return 125;
+}
+
+void init_main(const struct corral_spec *spec, struct launch *l)
+{
+	struct corral_error e = {0};
+	struct sync_msg m;
+
+	/* If the supervisor dies, so does the sandbox. The race with a
+	 * supervisor that died before this line is closed by the sync socket:
+	 * its end is gone and the read below sees EOF. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+
+	/* Sync point 1: wait for the supervisor's go (maps written, cgroup attached). */
+	ssize_t n;
+	do
+		n = recv(l->sync_fd, &m, sizeof(m), 0);
+	while (n < 0 && errno == EINTR);
+	if (n != sizeof(m) || m.type != SYNC_GO)
+		_exit(125);
+
+	if (namespaces_clone_flags(spec) & CLONE_NEWPID)
+		prctl(PR_SET_NAME, "corral-init");
+	else
+		/* Sharing the host's PID namespace: still reap our orphans. */
+		prctl(PR_SET_CHILD_SUBREAPER, 1);
+
+	if (mounts_setup(spec, &e) < 0 || namespaces_setup_inside(spec, &e) < 0)
+		fail(l, &e);
+
+	pid_t cmd = fork();
+	if (cmd < 0) {
+		corral_error_set(&e, errno, "fork the command");
+		fail(l, &e);
+	}
+	if (cmd == 0)
+		command_exec(spec, l);
+	/* Also here, so the relay below never races the child's own setpgid. */
+	if (!spec->new_session)
+		setpgid(cmd, cmd);
+
+	sigset_t all;
+	sigfillset(&all);
+	unsigned reaped = 0;
+	for (;;) {
+		siginfo_t si;
+		int sig = sigwaitinfo(&all, &si);
+		if (sig < 0)
+			continue;
+		if (sig != SIGCHLD) {
+			for (unsigned i = 0; i < init_relayed_count; i++)
+				if (init_relayed_signals[i] == sig)
+					kill(-cmd, sig);
+			continue;
+		}
+		/* SIGCHLDs coalesce: reap until nothing is left to reap. */
+		int st;
+		pid_t pid;
+		while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+			if (pid != cmd) {
+				reaped++;
+				continue;
+			}
+			m = (struct sync_msg){.type = SYNC_STATUS, .wstatus = st, .reaped = reaped};
+			/* Sync point 3: the command's status, then exit. */
+			send_msg(l->sync_fd, &m);
+			_exit(exit_code(st));
+		}
+	}
+}

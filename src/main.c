@@ -1,0 +1,190 @@
+/* main.c: parse, resolve profiles, validate, run, exit status. Only main
+ * exits; everything else returns errors to here. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "options.h"
+#include "profile.h"
+#include "report.h"
+#include "supervisor.h"
+
+#ifndef CORRAL_VERSION
+#define CORRAL_VERSION "0.1"
+#endif
+
+#define EXIT_CORRAL 125
+
+struct cli {
+	bool help, version, check, list_profiles;
+	int verbosity;
+};
+
+static int parse(int argc, char **argv, struct corral_spec *spec, struct cli *cli, bool apply,
+		 struct corral_error *e)
+{
+	struct option longopts[OPT__COUNT + 1];
+	char shortopts[3 * OPT__COUNT + 2];
+	option_getopt_table(longopts, shortopts);
+
+	optind = 0; /* a full reset: this runs twice */
+	opterr = 0;
+	int c, idx;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, &idx)) != -1) {
+		const struct option_row *row = NULL;
+		if (c >= 256 && c < 256 + OPT__COUNT) {
+			row = &option_table[c - 256];
+		} else if (c == '?' || c == ':') {
+			const char *arg = argv[optind - 1];
+			if (optopt && optopt < 256)
+				return corral_error_set(e, 0, "option -%c %s", optopt,
+							c == ':' ? "needs a value" : "is unknown");
+			if (optopt >= 256)
+				return corral_error_set(e, 0, "option %s needs a value", arg);
+			const char *name = arg + (strncmp(arg, "--", 2) == 0 ? 2 : 0);
+			char bare[128];
+			snprintf(bare, sizeof(bare), "%.*s", (int)strcspn(name, "="), name);
+			const char *hint = option_suggest(bare);
+			if (hint)
+				return corral_error_set(e, 0, "unknown option '%s' (did you mean '--%s'?)",
+							arg, hint);
+			return corral_error_set(e, 0, "unknown option '%s' (see corral --help)", arg);
+		} else {
+			for (size_t i = 0; i < OPT__COUNT; i++)
+				if (option_table[i].short_name == c)
+					row = &option_table[i];
+		}
+		if (!row)
+			return corral_error_set(e, 0, "unknown option");
+
+		const char *value = optarg;
+		if (row->kind == ARG_BOOL && !value)
+			value = "yes";
+		switch (row->id) {
+		case OPT_HELP:
+			cli->help = true;
+			continue;
+		case OPT_VERSION:
+			cli->version = true;
+			continue;
+		case OPT_CHECK:
+			cli->check = true;
+			continue;
+		case OPT_LIST_PROFILES:
+			cli->list_profiles = true;
+			continue;
+		case OPT_VERBOSE:
+			if (!apply)
+				cli->verbosity = cli->verbosity < 0 ? 1 : cli->verbosity + 1;
+			continue;
+		case OPT_QUIET:
+			if (!apply)
+				cli->verbosity = CORRAL_QUIET;
+			continue;
+		case OPT_PROFILE:
+			if (apply)
+				continue;
+			break;
+		default:
+			if (!apply)
+				continue;
+		}
+		if (option_apply(spec, row, value, e) < 0)
+			return -1;
+	}
+	spec->argv = argv + optind;
+	spec->argc = argc - optind;
+	return 0;
+}
+
+/* Cross-option checks, once everything is applied. */
+static int validate(const struct corral_spec *spec, const struct cli *cli, struct corral_error *e)
+{
+	if (!cli->check && spec->argc == 0)
+		return corral_error_set(e, 0, "no command given (usage: corral [OPTION]... -- COMMAND)");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct corral_error e = {0};
+	struct corral_spec spec;
+	struct cli cli = {0};
+	_cleanup_strv_ struct strv profiles = {0};
+	int code = EXIT_CORRAL;
+
+	/* Nothing here is designed to run setuid: refuse rather than guess. */
+	if (getuid() != geteuid() || getgid() != getegid()) {
+		log_error("corral must not be installed setuid or setgid; refusing to run");
+		return EXIT_CORRAL;
+	}
+
+	if (option_defaults(&spec, &e) < 0)
+		goto fail;
+	/* Pass 1: profiles and actions. Then profiles. Then pass 2: every
+	 * other option, left to right, so the command line wins. */
+	if (parse(argc, argv, &spec, &cli, false, &e) < 0)
+		goto fail;
+	log_set_verbosity(cli.verbosity);
+	if (cli.help) {
+		option_print_help(stdout, "corral");
+		code = 0;
+		goto out;
+	}
+	if (cli.version) {
+		printf("corral %s\n", CORRAL_VERSION);
+		code = 0;
+		goto out;
+	}
+	if (cli.list_profiles) {
+		code = profile_list(stdout, &e) < 0 ? EXIT_CORRAL : 0;
+		if (code)
+			goto fail;
+		goto out;
+	}
+	if (strv_copy(&profiles, &spec.profiles) < 0)
+		goto fail;
+	if (profiles.n == 0 && strv_push(&profiles, "default") < 0)
+		goto fail;
+	for (size_t i = 0; i < profiles.n; i++)
+		if (profile_load(&spec, profiles.v[i], &e) < 0)
+			goto fail;
+	/* A profile cannot name profiles; keep what the command line said. */
+	strv_clear(&spec.profiles);
+	strv_copy(&spec.profiles, &profiles);
+	if (parse(argc, argv, &spec, &cli, true, &e) < 0 || validate(&spec, &cli, &e) < 0)
+		goto fail;
+
+	if (cli.check) {
+		printf("# corral --check: the resolved configuration\n# profiles:");
+		for (size_t i = 0; i < profiles.n; i++)
+			printf(" %s", profiles.v[i]);
+		printf("\n");
+		option_print_spec(stdout, &spec);
+		code = 0;
+		goto out;
+	}
+
+	struct corral_result res = {0};
+	if (supervisor_run(&spec, &res, &e) < 0) {
+		res.error_code = EXIT_CORRAL;
+		snprintf(res.error, sizeof(res.error), "%s", e.msg);
+	}
+	report_verdict(&res);
+	if (res.status == CORRAL_ERROR)
+		log_error("%s", res.error);
+	if (log_verbosity() >= CORRAL_VERBOSE)
+		report_summary(stderr, &spec, &res);
+	code = res.exit_code;
+	goto out;
+
+fail:
+	log_error("%s", e.msg);
+	code = EXIT_CORRAL;
+out:
+	option_spec_free(&spec);
+	return code;
+}

@@ -1,0 +1,111 @@
+/* namespaces.c: clone flags, uid/gid maps, host name, loopback. */
+#include "namespaces.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+bool namespaces_want_userns(const struct corral_spec *spec)
+{
+	if (spec->user_ns == CORRAL_YES)
+		return true;
+	if (spec->user_ns == CORRAL_NO)
+		return false;
+	return geteuid() != 0;
+}
+
+static bool shared(const struct corral_spec *spec, const char *ns)
+{
+	return strv_contains(&spec->share, ns);
+}
+
+unsigned long namespaces_clone_flags(const struct corral_spec *spec)
+{
+	unsigned long flags = CLONE_NEWNS;
+
+	if (!shared(spec, "pid"))
+		flags |= CLONE_NEWPID;
+	if (!shared(spec, "uts"))
+		flags |= CLONE_NEWUTS;
+	if (!shared(spec, "ipc"))
+		flags |= CLONE_NEWIPC;
+	if (!shared(spec, "cgroup"))
+		flags |= CLONE_NEWCGROUP;
+	if (spec->net == CORRAL_NET_NONE && !shared(spec, "net"))
+		flags |= CLONE_NEWNET;
+	if (namespaces_want_userns(spec))
+		flags |= CLONE_NEWUSER;
+	return flags;
+}
+
+uid_t namespaces_inner_uid(const struct corral_spec *spec)
+{
+	return spec->uid == CORRAL_UNSET ? getuid() : (uid_t)spec->uid;
+}
+
+gid_t namespaces_inner_gid(const struct corral_spec *spec)
+{
+	return spec->gid == CORRAL_UNSET ? getgid() : (gid_t)spec->gid;
+}
+
+static int write_proc(pid_t pid, const char *file, const char *text, struct corral_error *e)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	int r = write_file_at(AT_FDCWD, path, text);
+	if (r < 0)
+		return corral_error_set(e, -r, "write %s", path);
+	return 0;
+}
+
+int namespaces_write_maps(pid_t pid, const struct corral_spec *spec, struct corral_error *e)
+{
+	char map[64];
+
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)namespaces_inner_uid(spec),
+		 (unsigned)getuid());
+	if (write_proc(pid, "uid_map", map, e) < 0)
+		return -1;
+	/* An unprivileged writer must deny setgroups before gid_map, or a
+	 * process could drop supplementary groups used to deny it access
+	 * (CVE-2014-8989). */
+	if (write_proc(pid, "setgroups", "deny", e) < 0 && e->err != ENOENT)
+		return -1;
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)namespaces_inner_gid(spec),
+		 (unsigned)getgid());
+	return write_proc(pid, "gid_map", map, e);
+}
+
+static int loopback_up(struct corral_error *e)
+{
+	_cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr = {0};
+
+	if (fd < 0)
+		return corral_error_set(e, errno, "socket for loopback");
+	strcpy(ifr.ifr_name, "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		return corral_error_set(e, errno, "get flags of lo");
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		return corral_error_set(e, errno, "bring up lo");
+	return 0;
+}
+
+int namespaces_setup_inside(const struct corral_spec *spec, struct corral_error *e)
+{
+	unsigned long flags = namespaces_clone_flags(spec);
+
+	if ((flags & CLONE_NEWUTS) && spec->hostname &&
+	    sethostname(spec->hostname, strlen(spec->hostname)) < 0)
+		return corral_error_set(e, errno, "set host name '%s'", spec->hostname);
+	if ((flags & CLONE_NEWNET) && loopback_up(e) < 0)
+		return -1;
+	return 0;
+}

@@ -1,0 +1,20 @@
+/* namespaces.h: which namespaces, uid/gid maps, hostname and loopback. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "log.h"
+#include "spec.h"
+
+/* Whether this run needs a user namespace (not root, or user-ns = yes). */
+bool namespaces_want_userns(const struct corral_spec *spec);
+/* CLONE_NEW* flags for the clone of init, from net, share and user-ns. */
+unsigned long namespaces_clone_flags(const struct corral_spec *spec);
+/* Supervisor side, before releasing init: setgroups deny, uid_map, gid_map. */
+int namespaces_write_maps(pid_t pid, const struct corral_spec *spec, struct corral_error *e);
+/* Inside, in init: host name and loopback. */
+int namespaces_setup_inside(const struct corral_spec *spec, struct corral_error *e);
+/* The ids the command runs as inside. */
+uid_t namespaces_inner_uid(const struct corral_spec *spec);
+gid_t namespaces_inner_gid(const struct corral_spec *spec);

@@ -1,0 +1,423 @@
+/* options.c: the option table from options.def, and everything derived from
+ * it: lookup, did-you-mean, defaults, option_apply, --help, --check, getopt. */
+#include "options.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "units.h"
+
+static int check_hostname(const char *v, struct corral_error *e);
+static int check_share(const char *v, struct corral_error *e);
+static int check_id(const char *v, struct corral_error *e);
+static int check_setenv(const char *v, struct corral_error *e);
+static int check_envname(const char *v, struct corral_error *e);
+
+const struct option_row option_table[OPT__COUNT] = {
+#define X(id, name, sh, kind, field, metavar, def, flags, check, help)            \
+	[OPT_##id] = {OPT_##id, name, sh, kind, offsetof(struct corral_spec, field), \
+		      metavar, def, flags, check, help},
+#include "options.def"
+#undef X
+};
+
+const struct option_row *option_find(const char *name)
+{
+	for (size_t i = 0; i < OPT__COUNT; i++)
+		if (strcmp(option_table[i].name, name) == 0)
+			return &option_table[i];
+	return NULL;
+}
+
+unsigned option_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 63 || lb > 63)
+		return 64;
+	unsigned d[64][64];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (unsigned)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			unsigned sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+			unsigned del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+			unsigned m = sub < del ? sub : del;
+			m = m < ins ? m : ins;
+			/* A swap of two neighbours counts as one edit. */
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < m)
+				m = d[i - 2][j - 2] + 1;
+			d[i][j] = m;
+		}
+	return d[la][lb];
+}
+
+const char *option_suggest(const char *name)
+{
+	const char *best = NULL;
+	unsigned best_d = 3; /* at most two edits away */
+	for (size_t i = 0; i < OPT__COUNT; i++) {
+		unsigned d = option_distance(name, option_table[i].name);
+		if (d < best_d) {
+			best_d = d;
+			best = option_table[i].name;
+		}
+	}
+	return best;
+}
+
+#define FIELD(spec, row, type) ((type *)((char *)(spec) + (row)->offset))
+
+static int enum_index(const char *choices, const char *value)
+{
+	int i = 0;
+	size_t len = strlen(value);
+	for (const char *p = choices; *p; i++) {
+		const char *bar = strchr(p, '|');
+		size_t n = bar ? (size_t)(bar - p) : strlen(p);
+		if (n == len && strncmp(p, value, n) == 0)
+			return i;
+		if (!bar)
+			break;
+		p = bar + 1;
+	}
+	return -1;
+}
+
+static void enum_name(const char *choices, int index, char *buf, size_t size)
+{
+	const char *p = choices;
+	for (int i = 0; i < index && p; i++) {
+		p = strchr(p, '|');
+		if (p)
+			p++;
+	}
+	size_t n = p ? strcspn(p, "|") : 0;
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, p ? p : "", n);
+	buf[n] = '\0';
+}
+
+static int bad_value(struct corral_error *e, const struct option_row *row,
+		     const char *value, int r)
+{
+	const char *what = "";
+	switch (row->kind) {
+	case ARG_SIZE:
+		what = " (expected a size such as 64M or 1G)";
+		break;
+	case ARG_DURATION:
+		what = " (expected a duration such as 10s, 1.5s or 250ms)";
+		break;
+	case ARG_CPUS:
+		what = " (expected a number of CPUs such as 0.5 or 2)";
+		break;
+	case ARG_UINT:
+		what = " (expected a whole number)";
+		break;
+	case ARG_BOOL:
+		what = " (expected yes or no)";
+		break;
+	case ARG_ENUM:
+		return corral_error_set(e, 0, "%s: invalid value '%s' (expected %s)",
+					row->name, value, row->metavar);
+	default:
+		break;
+	}
+	return corral_error_set(e, 0, "%s: %s '%s'%s", row->name,
+				r == -ERANGE ? "value out of range" : "invalid value",
+				value, what);
+}
+
+static int apply_entry(struct corral_spec *spec, const struct option_row *row,
+		       const char *value, struct corral_error *e)
+{
+	if (row->check && row->check(value, e) < 0)
+		return corral_error_prefix(e, "%s", row->name);
+	int r = strv_push(FIELD(spec, row, struct strv), value);
+	return r < 0 ? corral_error_set(e, -r, "%s", row->name) : 0;
+}
+
+int option_apply(struct corral_spec *spec, const struct option_row *row,
+		 const char *value, struct corral_error *e)
+{
+	int r = 0;
+	bool empty = !value || !*value;
+
+	if (row->kind != ARG_LIST && row->kind != ARG_WORDS && !empty && row->check &&
+	    row->check(value, e) < 0)
+		return corral_error_prefix(e, "%s", row->name);
+
+	switch (row->kind) {
+	case ARG_NONE:
+		return 0;
+	case ARG_BOOL:
+		if (empty)
+			return corral_error_set(e, 0, "%s: needs a value (yes or no)", row->name);
+		r = units_parse_bool(value, FIELD(spec, row, bool));
+		break;
+	case ARG_STRING: {
+		char **s = FIELD(spec, row, char *);
+		free(*s);
+		*s = empty ? NULL : strdup(value);
+		if (!empty && !*s)
+			return corral_error_set(e, ENOMEM, "%s", row->name);
+		return 0;
+	}
+	case ARG_UINT:
+	case ARG_SIZE:
+	case ARG_DURATION: {
+		uint64_t *u = FIELD(spec, row, uint64_t);
+		if (empty) {
+			*u = CORRAL_UNSET;
+			return 0;
+		}
+		if (row->kind == ARG_UINT)
+			r = units_parse_uint(value, UINT64_MAX - 1, u);
+		else if (row->kind == ARG_SIZE)
+			r = units_parse_size(value, u);
+		else
+			r = units_parse_duration(value, u);
+		if (r == 0 && row->kind != ARG_UINT && *u == 0)
+			r = -ERANGE;
+		break;
+	}
+	case ARG_CPUS: {
+		double *d = FIELD(spec, row, double);
+		if (empty) {
+			*d = 0;
+			return 0;
+		}
+		r = units_parse_cpus(value, d);
+		break;
+	}
+	case ARG_ENUM: {
+		int i = empty ? -1 : enum_index(row->metavar, value);
+		if (i < 0)
+			return bad_value(e, row, value ? value : "", -EINVAL);
+		*FIELD(spec, row, int) = i;
+		return 0;
+	}
+	case ARG_LIST:
+		if (empty) {
+			strv_clear(FIELD(spec, row, struct strv));
+			return 0;
+		}
+		return apply_entry(spec, row, value, e);
+	case ARG_WORDS: {
+		if (empty) {
+			strv_clear(FIELD(spec, row, struct strv));
+			return 0;
+		}
+		_cleanup_free_ char *copy = strdup(value);
+		if (!copy)
+			return corral_error_set(e, ENOMEM, "%s", row->name);
+		char *save = NULL;
+		for (char *w = strtok_r(copy, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save))
+			if (apply_entry(spec, row, w, e) < 0)
+				return -1;
+		return 0;
+	}
+	}
+	return r < 0 ? bad_value(e, row, value, r) : 0;
+}
+
+int option_defaults(struct corral_spec *spec, struct corral_error *e)
+{
+	memset(spec, 0, sizeof(*spec));
+	for (size_t i = 0; i < OPT__COUNT; i++) {
+		const struct option_row *row = &option_table[i];
+		if (row->kind == ARG_NONE)
+			continue;
+		if (option_apply(spec, row, row->def, e) < 0)
+			return corral_error_prefix(e, "default of");
+	}
+	return 0;
+}
+
+void option_spec_free(struct corral_spec *spec)
+{
+	for (size_t i = 0; i < OPT__COUNT; i++) {
+		const struct option_row *row = &option_table[i];
+		if (row->kind == ARG_STRING) {
+			char **s = FIELD(spec, row, char *);
+			free(*s);
+			*s = NULL;
+		} else if (row->kind == ARG_LIST || row->kind == ARG_WORDS) {
+			strv_clear(FIELD(spec, row, struct strv));
+		}
+	}
+}
+
+/* The value of a scalar row as profile text; "" when unset. */
+static void format_value(const struct corral_spec *spec, const struct option_row *row,
+			 char *buf, size_t size)
+{
+	struct corral_spec *s = (struct corral_spec *)spec;
+	buf[0] = '\0';
+	switch (row->kind) {
+	case ARG_BOOL:
+		snprintf(buf, size, "%s", *FIELD(s, row, bool) ? "yes" : "no");
+		break;
+	case ARG_STRING:
+		snprintf(buf, size, "%s", *FIELD(s, row, char *) ? *FIELD(s, row, char *) : "");
+		break;
+	case ARG_UINT:
+	case ARG_SIZE:
+	case ARG_DURATION: {
+		uint64_t u = *FIELD(s, row, uint64_t);
+		if (u == CORRAL_UNSET)
+			break;
+		if (row->kind == ARG_SIZE)
+			units_format_size(u, buf, (unsigned)size);
+		else if (row->kind == ARG_DURATION)
+			units_format_duration(u, buf, (unsigned)size);
+		else
+			snprintf(buf, size, "%llu", (unsigned long long)u);
+		break;
+	}
+	case ARG_CPUS:
+		if (*FIELD(s, row, double) > 0)
+			snprintf(buf, size, "%.17g", *FIELD(s, row, double));
+		break;
+	case ARG_ENUM:
+		enum_name(row->metavar, *FIELD(s, row, int), buf, size);
+		break;
+	default:
+		break;
+	}
+}
+
+void option_print_spec(FILE *out, const struct corral_spec *spec)
+{
+	for (size_t i = 0; i < OPT__COUNT; i++) {
+		const struct option_row *row = &option_table[i];
+		if (row->flags & OPT_CLI)
+			continue;
+		if (row->kind == ARG_LIST || row->kind == ARG_WORDS) {
+			const struct strv *l = FIELD((struct corral_spec *)spec, row, struct strv);
+			if (l->n == 0)
+				fprintf(out, "%s =\n", row->name);
+			for (size_t j = 0; j < l->n; j++)
+				fprintf(out, "%s = %s\n", row->name, l->v[j]);
+			continue;
+		}
+		char buf[4096];
+		format_value(spec, row, buf, sizeof(buf));
+		fprintf(out, buf[0] ? "%s = %s\n" : "%s =%s\n", row->name, buf);
+	}
+}
+
+void option_print_help(FILE *out, const char *prog)
+{
+	fprintf(out,
+		"Usage: %s [OPTION]... [--] COMMAND [ARG]...\n"
+		"       %s --check [OPTION]...\n"
+		"       %s --list-profiles\n"
+		"Run COMMAND in a sandbox: new namespaces, cgroup limits, no capabilities,\n"
+		"a seccomp filter, and a PID 1 that reaps and relays. Every option except\n"
+		"those marked * is also a profile key: --memory 64M is 'memory = 64M'.\n\n",
+		prog, prog, prog);
+	for (size_t i = 0; i < OPT__COUNT; i++) {
+		const struct option_row *row = &option_table[i];
+		if (row->flags & OPT_HIDDEN)
+			continue;
+		char left[128];
+		int n = snprintf(left, sizeof(left), "  %c%c%s--%s", row->short_name ? '-' : ' ',
+				 row->short_name ? row->short_name : ' ',
+				 row->short_name ? ", " : "  ", row->name);
+		if (row->kind == ARG_BOOL)
+			snprintf(left + n, sizeof(left) - (size_t)n, "[=%s]", row->metavar);
+		else if (row->kind != ARG_NONE)
+			snprintf(left + n, sizeof(left) - (size_t)n, " %s", row->metavar);
+		fprintf(out, "%-34s %s%s", left, (row->flags & OPT_CLI) ? "* " : "", row->help);
+		if (row->def[0])
+			fprintf(out, " [%s]", row->def);
+		fputc('\n', out);
+	}
+	fprintf(out, "\nExit status: the command's; 128+N if killed by signal N; 124 time limit;\n"
+		     "137 out of memory; 159 seccomp kill; 125 corral's error; 126 not\n"
+		     "executable; 127 not found. See corral(1) and corral.profile(5).\n");
+}
+
+void option_getopt_table(struct option *longopts, char *shortopts)
+{
+	char *s = shortopts;
+	*s++ = '+'; /* stop at the command */
+	for (size_t i = 0; i < OPT__COUNT; i++) {
+		const struct option_row *row = &option_table[i];
+		int has = row->kind == ARG_NONE ? no_argument
+			  : row->kind == ARG_BOOL ? optional_argument
+						  : required_argument;
+		longopts[i] = (struct option){row->name, has, NULL, 256 + (int)i};
+		if (row->short_name) {
+			*s++ = (char)row->short_name;
+			if (has == required_argument)
+				*s++ = ':';
+			else if (has == optional_argument)
+				*s++ = ':', *s++ = ':';
+		}
+	}
+	longopts[OPT__COUNT] = (struct option){0, 0, 0, 0};
+	*s = '\0';
+}
+
+/* Validators. */
+
+static int check_hostname(const char *v, struct corral_error *e)
+{
+	size_t n = strlen(v);
+	if (n > 64)
+		return corral_error_set(e, 0, "'%s' is longer than 64 characters", v);
+	for (const char *p = v; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '.' && *p != '_')
+			return corral_error_set(e, 0, "'%s' is not a valid host name", v);
+	return 0;
+}
+
+static int check_share(const char *v, struct corral_error *e)
+{
+	static const char *ok[] = {"ipc", "uts", "pid", "cgroup", "net"};
+	for (size_t i = 0; i < ARRAY_SIZE(ok); i++)
+		if (strcmp(v, ok[i]) == 0)
+			return 0;
+	return corral_error_set(e, 0, "unknown namespace '%s' (expected ipc, uts, pid, cgroup or net)", v);
+}
+
+static int check_id(const char *v, struct corral_error *e)
+{
+	uint64_t id;
+	if (units_parse_uint(v, 4294967294ULL, &id) < 0)
+		return corral_error_set(e, 0, "invalid id '%s' (expected 0 to 4294967294)", v);
+	return 0;
+}
+
+static int check_envname(const char *v, struct corral_error *e)
+{
+	if (!*v || isdigit((unsigned char)*v))
+		return corral_error_set(e, 0, "invalid variable name '%s'", v);
+	for (const char *p = v; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			return corral_error_set(e, 0, "invalid variable name '%s'", v);
+	return 0;
+}
+
+static int check_setenv(const char *v, struct corral_error *e)
+{
+	const char *eq = strchr(v, '=');
+	if (!eq)
+		return corral_error_set(e, 0, "'%s' is not NAME=VALUE", v);
+	char name[256];
+	size_t n = (size_t)(eq - v);
+	if (n >= sizeof(name))
+		return corral_error_set(e, 0, "variable name too long in '%s'", v);
+	memcpy(name, v, n);
+	name[n] = '\0';
+	return check_envname(name, e);
+}

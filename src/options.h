@@ -1,0 +1,72 @@
+/* options.h: the option table and the one way to apply an option. */
+#pragma once
+
+#include <stdio.h>
+
+#include "log.h"
+#include "spec.h"
+
+enum option_kind {
+	ARG_NONE,     /* command-line action, no value */
+	ARG_BOOL,     /* yes|no */
+	ARG_STRING,   /* any text; empty is unset */
+	ARG_UINT,     /* decimal integer */
+	ARG_SIZE,     /* 256M */
+	ARG_DURATION, /* 1.5s */
+	ARG_CPUS,     /* 0.5 */
+	ARG_ENUM,     /* one of metavar's choices */
+	ARG_LIST,     /* each value one entry; empty clears */
+	ARG_WORDS,    /* each value split on blanks and commas; empty clears */
+};
+
+enum option_flags {
+	OPT_CLI = 1 << 0,    /* command line only, not a profile key */
+	OPT_HIDDEN = 1 << 1, /* not in --help */
+};
+
+enum option_id {
+#define X(id, ...) OPT_##id,
+#include "options.def"
+#undef X
+	OPT__COUNT
+};
+
+struct option_row {
+	enum option_id id;
+	const char *name;
+	int short_name;
+	enum option_kind kind;
+	size_t offset;
+	const char *metavar;
+	const char *def;
+	unsigned flags;
+	int (*check)(const char *value, struct corral_error *e);
+	const char *help;
+};
+
+extern const struct option_row option_table[OPT__COUNT];
+
+/* The row for a profile key or long option name, or NULL. */
+const struct option_row *option_find(const char *name);
+/* The closest name for a did-you-mean hint, or NULL when none is close. */
+const char *option_suggest(const char *name);
+
+/* Fill spec with every row's default. */
+int option_defaults(struct corral_spec *spec, struct corral_error *e);
+/* Apply one value; origin ("argv" or "file:line") is not added here: the
+ * caller prefixes it to e->msg. */
+int option_apply(struct corral_spec *spec, const struct option_row *row,
+		 const char *value, struct corral_error *e);
+void option_spec_free(struct corral_spec *spec);
+
+/* Print every profile key's value in profile syntax (the --check output). */
+void option_print_spec(FILE *out, const struct corral_spec *spec);
+/* Print --help. */
+void option_print_help(FILE *out, const char *prog);
+/* Fill getopt_long's arrays; longopts must hold OPT__COUNT + 1 entries and
+ * shortopts at least 3 * OPT__COUNT + 2 bytes. */
+struct option;
+void option_getopt_table(struct option *longopts, char *shortopts);
+
+/* Levenshtein distance, exposed for the unit tests. */
+unsigned option_distance(const char *a, const char *b);

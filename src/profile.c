@@ -1,0 +1,281 @@
+/* profile.c: profile files.
+ *
+ * A profile is lines of `key = value`, `include NAME`, `# comment` and blank
+ * lines. Keys are the option table's long names and go through the same
+ * option_apply as the command line. Errors name FILE:LINE. */
+#include "profile.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "options.h"
+
+#ifndef CORRAL_DATADIR
+#define CORRAL_DATADIR "/usr/local/share/corral/profiles"
+#endif
+
+#define PROFILE_MAX_SIZE (1 << 20)
+#define PROFILE_MAX_DEPTH 16
+
+struct stack {
+	char *files[PROFILE_MAX_DEPTH];
+	int depth;
+};
+
+static int load_file(struct corral_spec *spec, const char *path, struct stack *st,
+		     struct corral_error *e);
+
+int profile_search_path(struct strv *dirs)
+{
+	const char *env = getenv("CORRAL_PROFILE_PATH");
+	char buf[PATH_MAX];
+
+	if (env && *env) {
+		_cleanup_free_ char *copy = strdup(env);
+		if (!copy)
+			return -ENOMEM;
+		char *save = NULL;
+		for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save))
+			if (strv_push(dirs, d) < 0)
+				return -ENOMEM;
+	}
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	if (xdg && *xdg)
+		snprintf(buf, sizeof(buf), "%s/corral/profiles", xdg);
+	else if (home && *home)
+		snprintf(buf, sizeof(buf), "%s/.config/corral/profiles", home);
+	else
+		buf[0] = '\0';
+	if (buf[0] && strv_push(dirs, buf) < 0)
+		return -ENOMEM;
+	if (strv_push(dirs, "/etc/corral/profiles") < 0 || strv_push(dirs, CORRAL_DATADIR) < 0)
+		return -ENOMEM;
+
+	/* Run from the source tree: the binary sits next to profiles/. */
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 16);
+	if (n > 0) {
+		buf[n] = '\0';
+		char *slash = strrchr(buf, '/');
+		if (slash) {
+			strcpy(slash + 1, "profiles");
+			struct stat stbuf;
+			if (strcmp(buf, CORRAL_DATADIR) != 0 && stat(buf, &stbuf) == 0 &&
+			    S_ISDIR(stbuf.st_mode) && strv_push(dirs, buf) < 0)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static bool valid_name(const char *name)
+{
+	if (!*name || name[0] == '.' || strlen(name) > 128)
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!(*p == '-' || *p == '_' || *p == '.' || (*p >= '0' && *p <= '9') ||
+		      (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')))
+			return false;
+	return true;
+}
+
+int profile_resolve(const char *name, char *path, size_t size, struct corral_error *e)
+{
+	if (strchr(name, '/')) {
+		if ((size_t)snprintf(path, size, "%s", name) >= size)
+			return corral_error_set(e, 0, "profile path too long: %s", name);
+		return 0;
+	}
+	if (!valid_name(name))
+		return corral_error_set(e, 0, "invalid profile name '%s'", name);
+
+	_cleanup_strv_ struct strv dirs = {0};
+	if (profile_search_path(&dirs) < 0)
+		return corral_error_set(e, ENOMEM, "profile search path");
+	for (size_t i = 0; i < dirs.n; i++) {
+		snprintf(path, size, "%s/%s.profile", dirs.v[i], name);
+		if (access(path, F_OK) == 0)
+			return 0;
+	}
+	return corral_error_set(e, 0, "profile '%s' not found (corral --list-profiles shows the search path)",
+				name);
+}
+
+static char *trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	char *end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		*--end = '\0';
+	return s;
+}
+
+static int apply_line(struct corral_spec *spec, const char *file, unsigned line, char *text,
+		      struct stack *st, struct corral_error *e)
+{
+	char *s = trim(text);
+	if (!*s || *s == '#')
+		return 0;
+
+	if (strncmp(s, "include", 7) == 0 && (s[7] == ' ' || s[7] == '\t')) {
+		char *name = trim(s + 8);
+		char path[PATH_MAX];
+		int r;
+		if (!*name)
+			return corral_error_set(e, 0, "%s:%u: include needs a profile name", file, line);
+		if (strchr(name, '/') && name[0] != '/') {
+			/* Relative to the including file's directory. */
+			const char *slash = strrchr(file, '/');
+			int dl = slash ? (int)(slash - file) : 1;
+			snprintf(path, sizeof(path), "%.*s/%s", dl, slash ? file : ".", name);
+			r = 0;
+		} else {
+			r = profile_resolve(name, path, sizeof(path), e);
+		}
+		if (r < 0)
+			return corral_error_prefix(e, "%s:%u", file, line);
+		if (load_file(spec, path, st, e) < 0)
+			return corral_error_prefix(e, "%s:%u: in include '%s'", file, line, name);
+		return 0;
+	}
+
+	char *eq = strchr(s, '=');
+	if (!eq)
+		return corral_error_set(e, 0, "%s:%u: expected 'key = value' or 'include NAME'", file,
+					line);
+	*eq = '\0';
+	char *key = trim(s), *value = trim(eq + 1);
+	const struct option_row *row = option_find(key);
+	if (!row) {
+		const char *hint = option_suggest(key);
+		if (hint)
+			return corral_error_set(e, 0, "%s:%u: unknown key '%s' (did you mean '%s'?)",
+						file, line, key, hint);
+		return corral_error_set(e, 0, "%s:%u: unknown key '%s'", file, line, key);
+	}
+	if (row->flags & OPT_CLI)
+		return corral_error_set(e, 0, "%s:%u: '%s' is a command-line option, not a profile key",
+					file, line, key);
+	if (option_apply(spec, row, value, e) < 0)
+		return corral_error_prefix(e, "%s:%u", file, line);
+	return 0;
+}
+
+/* Apply text line by line; text is modified in place. */
+static int apply_text(struct corral_spec *spec, const char *file, char *text, struct stack *st,
+		      struct corral_error *e)
+{
+	unsigned line = 0;
+	for (char *p = text, *next; p; p = next) {
+		next = strchr(p, '\n');
+		if (next)
+			*next++ = '\0';
+		line++;
+		if (strlen(p) > 4096)
+			return corral_error_set(e, 0, "%s:%u: line longer than 4096 characters", file,
+						line);
+		if (apply_line(spec, file, line, p, st, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int profile_load_text(struct corral_spec *spec, const char *file, const char *text,
+		      struct corral_error *e)
+{
+	struct stack st = {.depth = 0};
+	_cleanup_free_ char *copy = strdup(text);
+	if (!copy)
+		return corral_error_set(e, ENOMEM, "%s", file);
+	return apply_text(spec, file, copy, &st, e);
+}
+
+static int load_file(struct corral_spec *spec, const char *path, struct stack *st,
+		     struct corral_error *e)
+{
+	char real[PATH_MAX];
+	struct stat sb;
+
+	/* O_NONBLOCK: a FIFO named as a profile must not hang us. */
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return corral_error_set(e, errno, "cannot read profile %s", path);
+	if (fstat(fd, &sb) < 0)
+		return corral_error_set(e, errno, "%s", path);
+	if (!S_ISREG(sb.st_mode))
+		return corral_error_set(e, 0, "%s: not a regular file", path);
+	if (sb.st_size > PROFILE_MAX_SIZE)
+		return corral_error_set(e, 0, "%s: larger than 1 MiB", path);
+	if (!realpath(path, real))
+		return corral_error_set(e, errno, "%s", path);
+	for (int i = 0; i < st->depth; i++)
+		if (strcmp(st->files[i], real) == 0)
+			return corral_error_set(e, 0, "include cycle: %s includes itself", path);
+	if (st->depth >= PROFILE_MAX_DEPTH)
+		return corral_error_set(e, 0, "%s: includes nested deeper than %d", path,
+					PROFILE_MAX_DEPTH);
+
+	_cleanup_free_ char *text = malloc((size_t)sb.st_size + 1);
+	if (!text)
+		return corral_error_set(e, ENOMEM, "%s", path);
+	size_t got = 0;
+	while (got < (size_t)sb.st_size) {
+		ssize_t r = read(fd, text + got, (size_t)sb.st_size - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	text[got] = '\0';
+	if (memchr(text, '\0', got))
+		return corral_error_set(e, 0, "%s: contains a NUL byte", path);
+
+	st->files[st->depth] = real;
+	st->depth++;
+	int r = apply_text(spec, path, text, st, e);
+	st->depth--;
+	return r;
+}
+
+int profile_load(struct corral_spec *spec, const char *name, struct corral_error *e)
+{
+	char path[PATH_MAX];
+	struct stack st = {.depth = 0};
+	if (profile_resolve(name, path, sizeof(path), e) < 0)
+		return -1;
+	return load_file(spec, path, &st, e);
+}
+
+int profile_list(FILE *out, struct corral_error *e)
+{
+	_cleanup_strv_ struct strv dirs = {0}, seen = {0};
+	if (profile_search_path(&dirs) < 0)
+		return corral_error_set(e, ENOMEM, "profile search path");
+	fprintf(out, "# search path:");
+	for (size_t i = 0; i < dirs.n; i++)
+		fprintf(out, " %s", dirs.v[i]);
+	fputc('\n', out);
+	for (size_t i = 0; i < dirs.n; i++) {
+		struct dirent **list = NULL;
+		int n = scandir(dirs.v[i], &list, NULL, alphasort);
+		for (int j = 0; j < n; j++) {
+			char *name = list[j]->d_name;
+			size_t len = strlen(name);
+			if (len > 8 && strcmp(name + len - 8, ".profile") == 0) {
+				name[len - 8] = '\0';
+				if (valid_name(name) && !strv_contains(&seen, name)) {
+					strv_push(&seen, name);
+					fprintf(out, "%-12s %s/%s.profile\n", name, dirs.v[i], name);
+				}
+			}
+			free(list[j]);
+		}
+		free(list);
+	}
+	return 0;
+}

@@ -1,0 +1,241 @@
+/* supervisor.c: the process outside the sandbox.
+ *
+ * Theory of operation.
+ *
+ *   corral (supervisor)              init (PID 1 inside)          command (PID 2)
+ *   block signals, socketpair(sync)
+ *   clone(CLONE_NEW*) -------------> recv(sync) ...
+ *   write setgroups, uid/gid maps
+ *   [sync 1] send GO --------------> PDEATHSIG, mounts, host name, lo
+ *                                    fork ----------------------> session, fds, env, ids,
+ *                                    sigwaitinfo loop: reap,      no_new_privs, execve
+ *                                    relay                        [sync 2] on failure:
+ *   <------------------------------------------------------------ SYNC_ERROR, exit 125..127
+ *   <---------------- [sync 3] SYNC_STATUS (command's wait status), exit
+ *   poll: pidfd of init, signalfd, timerfd, sync socket
+ *   wait4(init): status, rusage -> report_verdict
+ *
+ * The fds: the sync socket (SOCK_SEQPACKET, close-on-exec, so the command's
+ * copy is gone once execve succeeds), the pidfd of init from clone, a
+ * signalfd for the signals we relay, and a timerfd for the time limit.
+ * Everything the sandbox holds dies with init: PR_SET_PDEATHSIG kills init
+ * when we die, and the kernel kills the rest of the PID namespace with it. */
+#include "supervisor.h"
+
+#include <errno.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "init.h"
+#include "namespaces.h"
+#include "sync.h"
+
+/* Kill and reap a child whose set-up was abandoned. */
+static void cleanup_pid(pid_t *pid)
+{
+	if (*pid > 0) {
+		kill(*pid, SIGKILL);
+		while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+}
+#define _cleanup_pid_ __attribute__((cleanup(cleanup_pid)))
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* clone3 with a pidfd; clone as the fallback on kernels before 5.3. Both
+ * return 0 in the child, which then runs on a copy of this stack, as after
+ * fork. */
+static pid_t clone_init(unsigned long flags, int *pidfd)
+{
+	struct clone_args args = {
+		.flags = flags | CLONE_PIDFD,
+		.pidfd = (uint64_t)(uintptr_t)pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	long pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0 && errno == ENOSYS)
+		pid = syscall(SYS_clone, flags | CLONE_PIDFD | SIGCHLD, NULL, pidfd, NULL, 0);
+	return (pid_t)pid;
+}
+
+static void set_timer(int fd, uint64_t usec)
+{
+	struct itimerspec its = {.it_value = {.tv_sec = (time_t)(usec / 1000000),
+					      .tv_nsec = (long)(usec % 1000000) * 1000}};
+	timerfd_settime(fd, 0, &its, NULL);
+}
+
+static void take_message(const struct sync_msg *m, struct corral_result *res)
+{
+	if (m->type == SYNC_ERROR && !res->error_code) {
+		res->error_code = m->code;
+		snprintf(res->error, sizeof(res->error), "%s", m->text);
+	} else if (m->type == SYNC_STATUS) {
+		res->have_wstatus = true;
+		res->wstatus = m->wstatus;
+		res->reaped = m->reaped;
+	}
+}
+
+/* Read one message; 1 if taken, 0 at EOF or nothing pending. */
+static int read_message(int fd, int flags, struct corral_result *res)
+{
+	struct sync_msg m;
+	ssize_t n = recv(fd, &m, sizeof(m), flags);
+	if (n != sizeof(m))
+		return 0;
+	take_message(&m, res);
+	return 1;
+}
+
+int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
+		   struct corral_error *e)
+{
+	double start = now_ms();
+	int sv[2];
+	sigset_t mask, old;
+
+	/* Block what we relay, before clone: init inherits the mask and takes
+	 * its signals with sigwaitinfo; we take ours from a signalfd. SIGTTOU
+	 * lets us hand the terminal back at the end. */
+	sigemptyset(&mask);
+	for (unsigned i = 0; i < init_relayed_count; i++)
+		sigaddset(&mask, init_relayed_signals[i]);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGTTOU);
+	sigaddset(&mask, SIGTTIN);
+	sigaddset(&mask, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return corral_error_set(e, errno, "socketpair");
+	_cleanup_close_ int sync_fd = sv[0];
+	_cleanup_close_ int child_end = sv[1];
+	_cleanup_close_ int sig_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	_cleanup_close_ int timer_fd = -1;
+	if (sig_fd < 0)
+		return corral_error_set(e, errno, "signalfd");
+	if (spec->time_limit != CORRAL_UNSET) {
+		timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (timer_fd < 0)
+			return corral_error_set(e, errno, "timerfd");
+	}
+
+	struct launch l = {
+		.sync_fd = child_end,
+		.foreground = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp(),
+	};
+	unsigned long flags = namespaces_clone_flags(spec);
+	_cleanup_close_ int pidfd = -1;
+	_cleanup_pid_ pid_t pid = clone_init(flags, &pidfd);
+	if (pid < 0) {
+		int err = errno;
+		pid = 0;
+		return corral_error_set(e, err, "clone the sandbox%s",
+					err == EPERM || err == ENOSPC
+						? " (namespaces not permitted here; as non-root, "
+						  "unprivileged user namespaces must be enabled)"
+						: "");
+	}
+	if (pid == 0) {
+		close(sync_fd);
+		close(sig_fd);
+		init_main(spec, &l);
+	}
+	close(take_fd(&child_end));
+
+	if ((flags & CLONE_NEWUSER) && namespaces_write_maps(pid, spec, e) < 0)
+		return -1;
+
+	/* Sync point 1: release init. */
+	struct sync_msg go = {.type = SYNC_GO};
+	if (send(sync_fd, &go, sizeof(go), MSG_NOSIGNAL) < 0)
+		return corral_error_set(e, errno, "release the sandbox");
+	if (timer_fd >= 0)
+		set_timer(timer_fd, spec->time_limit);
+
+	/* The event loop: until init is gone. */
+	bool sync_open = true, killed = false;
+	for (;;) {
+		struct pollfd p[4] = {
+			{.fd = pidfd, .events = POLLIN},
+			{.fd = sig_fd, .events = POLLIN},
+			{.fd = sync_open ? sync_fd : -1, .events = POLLIN},
+			{.fd = timer_fd, .events = POLLIN},
+		};
+		if (poll(p, 4, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return corral_error_set(e, errno, "poll");
+		}
+		if (p[2].revents & POLLIN)
+			read_message(sync_fd, MSG_DONTWAIT, res);
+		else if (p[2].revents & (POLLHUP | POLLERR))
+			sync_open = false;
+		if (p[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+			while (read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
+				int sig = (int)si.ssi_signo;
+				if (sig != SIGCHLD && sig != SIGTTOU && sig != SIGTTIN && sig != SIGPIPE)
+					kill(pid, sig);
+			}
+		}
+		if (p[3].revents & POLLIN) {
+			uint64_t ticks;
+			if (read(timer_fd, &ticks, sizeof(ticks)) < 0)
+				ticks = 0;
+			if (!res->timed_out) {
+				/* init relays SIGTERM to the command's group. */
+				res->timed_out = true;
+				kill(pid, SIGTERM);
+				set_timer(timer_fd, spec->kill_grace);
+			} else if (!killed) {
+				/* Killing PID 1 kills the whole PID namespace. */
+				killed = true;
+				kill(pid, SIGKILL);
+			}
+		}
+		if (p[0].revents & POLLIN)
+			break;
+	}
+
+	int st;
+	pid_t w;
+	while ((w = wait4(pid, &st, 0, &res->rusage)) < 0 && errno == EINTR)
+		;
+	pid = 0; /* reaped: nothing for the cleanup to do */
+	res->wall_ms = now_ms() - start;
+	if (w > 0) {
+		res->have_rusage = true;
+		/* Messages init sent before it exited. */
+		while (read_message(sync_fd, MSG_DONTWAIT, res))
+			;
+		if (!res->have_wstatus) {
+			res->have_wstatus = true;
+			res->wstatus = st;
+		}
+	}
+
+	/* Hand the terminal back from the command's process group. */
+	if (l.foreground)
+		tcsetpgrp(STDIN_FILENO, getpgrp());
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return 0;
+}

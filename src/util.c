@@ -1,0 +1,91 @@
+/* util.c: string vectors and small I/O helpers. */
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+
+int strv_push(struct strv *s, const char *value)
+{
+	char **v = realloc(s->v, (s->n + 2) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	s->v = v;
+	v[s->n] = strdup(value);
+	if (!v[s->n])
+		return -ENOMEM;
+	v[++s->n] = NULL;
+	return 0;
+}
+
+void strv_clear(struct strv *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	s->v = NULL;
+	s->n = 0;
+}
+
+bool strv_contains(const struct strv *s, const char *value)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (strcmp(s->v[i], value) == 0)
+			return true;
+	return false;
+}
+
+int strv_copy(struct strv *dst, const struct strv *src)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		int r = strv_push(dst, src->v[i]);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+	while (len > 0) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return 0;
+}
+
+ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size)
+{
+	_cleanup_close_ int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	size_t got = 0;
+	while (got + 1 < size) {
+		ssize_t r = read(fd, buf + got, size - 1 - got);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	buf[got] = '\0';
+	return (ssize_t)got;
+}
+
+int write_file_at(int dirfd, const char *path, const char *value)
+{
+	_cleanup_close_ int fd = openat(dirfd, path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	return write_all(fd, value, strlen(value));
+}

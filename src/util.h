@@ -1,0 +1,61 @@
+/* util.h: cleanup helpers and string vectors shared by every module. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static inline void freep(void *p) { free(*(void **)p); }
+static inline void closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+static inline void fclosep(FILE **f)
+{
+	if (*f)
+		fclose(*f);
+}
+
+#define _cleanup_free_ __attribute__((cleanup(freep)))
+#define _cleanup_close_ __attribute__((cleanup(closep)))
+#define _cleanup_fclose_ __attribute__((cleanup(fclosep)))
+
+static inline void *steal_pointer(void *pp)
+{
+	void **p = pp, *r = *p;
+	*p = NULL;
+	return r;
+}
+
+static inline int take_fd(int *fd)
+{
+	int r = *fd;
+	*fd = -1;
+	return r;
+}
+
+/* A growable, NULL-terminated vector of owned strings. */
+struct strv {
+	char **v;
+	size_t n;
+};
+
+int strv_push(struct strv *s, const char *value);
+void strv_clear(struct strv *s);
+bool strv_contains(const struct strv *s, const char *value);
+int strv_copy(struct strv *dst, const struct strv *src);
+
+static inline void strv_clearp(struct strv *s) { strv_clear(s); }
+#define _cleanup_strv_ __attribute__((cleanup(strv_clearp)))
+
+/* Write all of buf, retrying on EINTR and short writes. */
+int write_all(int fd, const void *buf, size_t len);
+/* Read a small file into a NUL-terminated buffer; returns bytes or -errno. */
+ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size);
+/* Write a string to a file (as for /proc and cgroupfs knobs); 0 or -errno. */
+int write_file_at(int dirfd, const char *path, const char *value);

@@ -1,0 +1,175 @@
+#!/usr/bin/env bats
+# The launch path: namespaces, PID 1, exit statuses, signals, nothing left behind.
+load helpers
+
+@test "the command is PID 2 inside" {
+	run "$CORRAL" -- sh -c 'echo $$'
+	assert_success
+	assert_output "2"
+}
+
+@test "PID 1 inside is corral's init" {
+	run "$CORRAL" -- sh -c 'tr "\0" " " </proc/1/cmdline; echo; cat /proc/1/comm'
+	assert_success
+	assert_line --index 0 --partial "corral"
+	assert_line --index 1 "corral-init"
+}
+
+@test "the sandbox has its own host name" {
+	run "$CORRAL" -- hostname
+	assert_success
+	assert_output "corral"
+	refute_output "$(hostname)"
+	run "$CORRAL" --hostname box7 -- hostname
+	assert_output "box7"
+}
+
+@test "net none: only loopback, and it is up" {
+	run "$CORRAL" --net none -- sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "'
+	assert_success
+	assert_output "lo"
+	run "$CORRAL" --net none -- "$PROBE" lo-up
+	assert_success
+	assert_output "lo up"
+}
+
+@test "net host: the host's interfaces" {
+	host=$(tail -n +3 /proc/net/dev | wc -l)
+	run "$CORRAL" --net host -- sh -c 'tail -n +3 /proc/net/dev | wc -l'
+	assert_success
+	assert_output "$host"
+}
+
+@test "/proc inside shows only the sandbox's processes" {
+	run "$CORRAL" -- sh -c 'ls /proc | grep -c "^[0-9]"'
+	assert_success
+	# init, sh, grep (ls has exited or is the third)
+	[ "$output" -le 4 ]
+}
+
+@test "share pid keeps the host's PID namespace" {
+	run "$CORRAL" --share pid -- sh -c 'echo $$'
+	assert_success
+	[ "$output" -gt 2 ]
+}
+
+@test "100 orphans are reaped while the command still runs" {
+	run "$CORRAL" -- "$PROBE" orphans 100
+	assert_success
+	assert_output "orphans 100 zombies 0"
+}
+
+@test "init reports how many orphans it reaped" {
+	run "$CORRAL" -v -- "$PROBE" orphans 20
+	assert_success
+	assert_output --partial "init reaped 20"
+}
+
+@test "the exit status passes through" {
+	run "$CORRAL" -- sh -c 'exit 7'
+	assert_failure 7
+	run "$CORRAL" -- true
+	assert_success
+}
+
+@test "killed by a signal inside gives 128+N" {
+	run "$CORRAL" -- sh -c 'kill -KILL $$'
+	assert_failure 137
+	run "$CORRAL" -- sh -c 'kill -SEGV $$'
+	assert_failure 139
+}
+
+@test "a missing command gives 127 and names it" {
+	run -127 "$CORRAL" -- no-such-command-here
+	assert_output "corral: error: no-such-command-here: command not found"
+}
+
+@test "a non-executable file gives 126" {
+	echo "echo hi" >"$T/script"
+	chmod 644 "$T/script"
+	run "$CORRAL" -- "$T/script"
+	assert_failure 126
+	assert_output --partial "cannot execute $T/script: Permission denied"
+}
+
+@test "SIGTERM to corral ends the command within 1 s with 143" {
+	m=$(marker)
+	"$CORRAL" -- sleep "$m" &
+	pid=$!
+	wait_for "[ -n \"\$(host_procs 'sleep $m')\" ]"
+	start=$(date +%s%N)
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	end=$(date +%s%N)
+	[ "$rc" -eq 143 ]
+	[ $(((end - start) / 1000000)) -lt 1000 ]
+	[ -z "$(host_procs "sleep $m")" ]
+}
+
+@test "signals are relayed: SIGUSR1 reaches the command" {
+	"$CORRAL" -- sh -c 'trap "echo got-usr1; exit 3" USR1; echo ready; while :; do sleep 0.05; done' >"$T/out" &
+	pid=$!
+	wait_for "grep -q ready '$T/out'"
+	kill -USR1 "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 3 ]
+	grep -q got-usr1 "$T/out"
+}
+
+@test "SIGKILL of corral leaves no sandbox process" {
+	m=$(marker)
+	"$CORRAL" -- sh -c "sleep $m & sleep $m" &
+	pid=$!
+	wait_for "[ \$(host_procs 'sleep $m' | wc -l) -ge 2 ]"
+	kill -KILL "$pid"
+	wait "$pid" || true
+	wait_for "[ -z \"\$(host_procs 'sleep $m')\" ]"
+	[ -z "$(host_procs "sleep $m")" ]
+	[ -z "$(host_procs "corral-init")" ] || [ -z "$(pgrep -P "$pid")" ]
+}
+
+@test "the time limit ends the command with 124" {
+	run "$CORRAL" --time-limit 300ms -- sleep 10
+	assert_failure 124
+}
+
+@test "a command that ignores SIGTERM is killed after the grace" {
+	start=$(date +%s%N)
+	run "$CORRAL" --time-limit 200ms --kill-grace 300ms -- sh -c 'trap "" TERM; while :; do :; done'
+	end=$(date +%s%N)
+	assert_failure 124
+	[ $(((end - start) / 1000000)) -lt 3000 ]
+}
+
+@test "no file descriptor leaks into the sandbox" {
+	exec 7>"$T/leak"
+	run "$CORRAL" -- "$PROBE" fds
+	exec 7>&-
+	assert_success
+	assert_output "$(printf '0\n1\n2')"
+}
+
+@test "setenv, unsetenv and clearenv shape the environment" {
+	FOO=host BAR=gone run "$CORRAL" --setenv FOO=box --unsetenv BAR -- sh -c 'echo "$FOO-${BAR:-none}"'
+	assert_output "box-none"
+	run "$CORRAL" --clearenv --setenv ONLY=1 -- env
+	assert_success
+	assert_line "ONLY=1"
+	refute_line --partial "HOME="
+}
+
+@test "no_new_privs is set for the command" {
+	run "$CORRAL" -- grep NoNewPrivs /proc/self/status
+	assert_success
+	assert_output --regexp 'NoNewPrivs:[[:space:]]+1'
+}
+
+@test "corral refuses to run setuid" {
+	cp "$CORRAL" "$T/corral"
+	chmod 4755 "$T/corral"
+	run as_nobody "$T/corral" -- true
+	assert_failure 125
+	assert_output --partial "must not be installed setuid"
+}

@@ -1,0 +1,46 @@
+# Shared set-up for the Bats suite. Each test gets its own temp dir; helpers
+# skip with a reason when the kernel or machine lacks something.
+bats_require_minimum_version 1.5.0
+bats_load_library bats-support
+bats_load_library bats-assert
+bats_load_library bats-file
+
+TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+CORRAL=${CORRAL:-$TOP/corral}
+PROBE=$TOP/tests/probe
+export CORRAL_PROFILE_PATH=$TOP/profiles
+
+setup() {
+	T=$(mktemp -d "${BATS_TMPDIR:-/tmp}/corral-test.XXXXXX")
+	chmod 755 "$T"
+}
+
+teardown() {
+	rm -rf "$T"
+}
+
+# Run a command as an unprivileged user (65534), or skip.
+as_nobody() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to switch to uid 65534"
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
+}
+
+# Processes on the host whose command line contains a marker.
+host_procs() {
+	pgrep -f -- "$1" || true
+}
+
+# Wait up to $2 (default 5) seconds for a condition command to succeed.
+wait_for() {
+	local cond=$1 limit=${2:-5} i
+	for ((i = 0; i < limit * 20; i++)); do
+		eval "$cond" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# A unique marker to tag processes of one test.
+marker() {
+	echo "$((RANDOM * 32768 + RANDOM)).$$"
+}
