@@ -15,6 +15,8 @@ static int check_share(const char *v, struct corral_error *e);
 static int check_id(const char *v, struct corral_error *e);
 static int check_setenv(const char *v, struct corral_error *e);
 static int check_envname(const char *v, struct corral_error *e);
+static int check_pids(const char *v, struct corral_error *e);
+static int check_rlimit(const char *v, struct corral_error *e);
 
 const struct option_row option_table[OPT__COUNT] = {
 #define X(id, name, sh, kind, field, metavar, def, flags, check, help)            \
@@ -420,4 +422,23 @@ static int check_setenv(const char *v, struct corral_error *e)
 	memcpy(name, v, n);
 	name[n] = '\0';
 	return check_envname(name, e);
+}
+
+static int check_pids(const char *v, struct corral_error *e)
+{
+	uint64_t n;
+	if (units_parse_uint(v, 4194304, &n) < 0 || n == 0)
+		return corral_error_set(e, 0, "invalid value '%s' (expected 1 to 4194304)", v);
+	return 0;
+}
+
+static int check_rlimit(const char *v, struct corral_error *e)
+{
+	struct units_rlimit rl;
+	int r = units_parse_rlimit(v, &rl);
+	if (r == -ENOENT)
+		return corral_error_set(e, 0, "unknown resource in '%s' (expected as, core, cpu, data, fsize, locks, memlock, msgqueue, nice, nofile, nproc, rss, rtprio, rttime, sigpending, stack)", v);
+	if (r < 0)
+		return corral_error_set(e, 0, "invalid value '%s' (expected NAME=VALUE or NAME=SOFT:HARD)", v);
+	return 0;
 }

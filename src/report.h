@@ -30,10 +30,17 @@ struct corral_result {
 	char error[1024];
 	unsigned reaped;        /* other processes init reaped */
 
-	/* usage */
+	/* usage: from wait4 always; from the cgroup when there is one (the
+	 * cgroup's figures win where both exist) */
 	double wall_ms;
 	bool have_rusage;
 	struct rusage rusage;
+	bool have_cgroup_cpu;
+	double cgroup_cpu_user_ms, cgroup_cpu_system_ms;
+	bool have_memory_peak;
+	uint64_t memory_peak_bytes;
+	bool have_pids_peak;
+	uint64_t pids_peak;
 
 	/* the verdict */
 	enum corral_status status;

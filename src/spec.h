@@ -11,6 +11,7 @@
 
 enum corral_net { CORRAL_NET_NONE, CORRAL_NET_HOST };
 enum corral_tristate { CORRAL_AUTO, CORRAL_YES, CORRAL_NO };
+enum corral_cgroup_mode { CORRAL_CGROUP_REQUIRED, CORRAL_CGROUP_AUTO, CORRAL_CGROUP_OFF };
 
 struct corral_spec {
 	/* general */
@@ -29,9 +30,30 @@ struct corral_spec {
 	bool clearenv;
 	bool new_session;
 
-	/* limits */
-	uint64_t time_limit;  /* microseconds; CORRAL_UNSET: none */
+	/* filesystem */
+
+
+	/* limits; CORRAL_UNSET (or 0 for cpus) means none */
+	uint64_t memory;      /* bytes */
+	double cpus;
+	uint64_t pids;
+	char *cpuset;
+	struct strv rlimit;   /* "name=value", validated by units_parse_rlimit */
+	int cgroup;           /* enum corral_cgroup_mode */
+	char *cgroup_parent;
+	uint64_t time_limit;  /* microseconds */
 	uint64_t kill_grace;  /* microseconds */
+
+
+	/* privilege */
+	bool seccomp;
+	struct strv seccomp_deny, seccomp_allow;
+	char *seccomp_action;
+	struct strv cap_keep;
+
+
+	/* report */
+
 
 	/* the command */
 	char **argv;          /* borrowed from main's argv */
