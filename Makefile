@@ -3,6 +3,7 @@ PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 DATADIR   ?= $(PREFIX)/share/corral
 MANDIR    ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 VERSION   := 0.1
 
 CC        ?= cc
@@ -26,7 +27,10 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/unit/%)
 
 .PHONY: all check unit bats demo install clean deps format
-all: corral tests/probe
+# Man pages and completion: generated from src/options.def by tools/gendoc.
+DOCS      := docs/corral.1 docs/corral.profile.5 docs/corral.bash
+
+all: corral tests/probe $(DOCS)
 
 build/%.o: src/%.c $(HDRS)
 	@mkdir -p $(@D)
@@ -50,6 +54,12 @@ build/unit/%: tests/unit/%.c build/asan/libcorral.a
 	$(CC) $(CFLAGS) $(SAN) -iquote tests/unit -o $@ $< build/asan/libcorral.a $(LDLIBS) \
 		$(shell pkg-config --libs cmocka)
 
+build/gendoc: tools/gendoc.c build/libcorral.a $(HDRS)
+	$(CC) $(CFLAGS) -o $@ $< build/libcorral.a $(LDLIBS)
+
+docs/%: docs/%.in build/gendoc
+	build/gendoc $< >$@.tmp && mv $@.tmp $@
+
 # A static probe run inside the sandbox, so tests need nothing from the host.
 tests/probe: tests/probe.c
 	$(CC) -std=gnu11 -O2 $(WARN) -static -o $@ $< || $(CC) -std=gnu11 -O2 $(WARN) -o $@ $<
@@ -71,9 +81,13 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/profiles
 	install -m 0755 corral $(DESTDIR)$(BINDIR)/corral
 	install -m 0644 profiles/*.profile $(DESTDIR)$(DATADIR)/profiles/
+	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR)
+	install -m 0644 docs/corral.1 $(DESTDIR)$(MANDIR)/man1/corral.1
+	install -m 0644 docs/corral.profile.5 $(DESTDIR)$(MANDIR)/man5/corral.profile.5
+	install -m 0644 docs/corral.bash $(DESTDIR)$(BASHCOMPDIR)/corral
 
 format:
-	clang-format -i src/*.c src/*.h tests/unit/*.c tests/probe.c
+	clang-format -i src/*.c src/*.h tests/unit/*.c tests/probe.c tools/*.c
 
 clean:
-	rm -rf build corral tests/probe
+	rm -rf build corral tests/probe $(DOCS)

@@ -3,10 +3,11 @@
 # missing. As root it runs apt-get; otherwise it prints the line to run.
 set -eu
 PKGS="gcc make pkg-config libc6-dev libseccomp-dev libcap-dev libcgroup-dev libcmocka-dev
-bats bats-assert bats-support bats-file jq iproute2 util-linux procps"
+bats bats-assert bats-support bats-file jq iproute2 util-linux procps
+man-db groff-base bsdextrautils bash-completion"
 missing=""
 for p in $PKGS; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -Eq "ok (installed|triggers-pending)" || missing="$missing $p"
 done
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
