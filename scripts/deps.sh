@@ -5,6 +5,7 @@ set -eu
 PKGS="gcc make pkg-config libc6-dev libseccomp-dev libcap-dev libcgroup-dev libcmocka-dev
 bats bats-assert bats-support bats-file jq iproute2 util-linux procps
 man-db groff-base bsdextrautils bash-completion"
+# man-db is usable while its index trigger is still pending.
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -Eq "ok (installed|triggers-pending)" || missing="$missing $p"

@@ -119,7 +119,7 @@ static void roff_body(FILE *out, const struct option_row *row, bool as_key)
 		fputs("Without a value, \\fByes\\fR.\n", out);
 	if (is_list(row)) {
 		if (row->kind == ARG_WORDS)
-			fputs("Each value is split on blanks and commas. ", out);
+			fputs("Each value is split on blanks and commas.\n", out);
 		fputs(as_key ? "Values accumulate; \\fB" : "Values accumulate; \\fB\\-\\-", out);
 		roff(out, row->name);
 		fputs(as_key ? " =\\fR with no value clears them.\n"
