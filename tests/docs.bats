@@ -92,7 +92,7 @@ complete_words() {
 
 @test "corral.profile(5) lists every profile key and no command-line-only option" {
 	# corral --check prints every profile key, in profile syntax.
-	checked=$("$CORRAL" --check | grep -oE '^[a-z0-9-]+ =' | sed 's/ =$//' | sort)
+	checked=$("$CORRAL" --check | grep -oE '^[a-z0-9-]+ =' | sed 's/ =$//' | sort -u)
 	keys=$(render "$MAN5" | section KEYS | grep -oE '^ {7}[a-z0-9-]+ = ' |
 		sed -E 's/^ +//; s/ = $//' | sort)
 	[[ $checked == *memory* && $checked == *net* ]]
