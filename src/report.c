@@ -24,11 +24,13 @@ const char *report_status_name(enum corral_status s)
 
 void report_evidence(const struct corral_spec *spec, struct corral_result *r)
 {
-	/* "kill" and "kill-process" end the process with SIGSYS; errno, log
-	 * and trap let it run (trap's SIGSYS is the command's to handle, and
-	 * one it did not handle is reported as a plain signal). */
+	/* "kill" (and "kill-process") end the process with SIGSYS, as if by
+	 * the signal (seccomp(2), SECCOMP_RET_KILL_PROCESS). "trap" sends a
+	 * SIGSYS the command may handle; one it did not handle killed it just
+	 * the same, so a death by SIGSYS is the filter's then too. errno and
+	 * log let the command run. */
 	const char *a = spec->seccomp_action;
-	if (spec->seccomp && a && strncmp(a, "kill", 4) == 0)
+	if (spec->seccomp && a && (strncmp(a, "kill", 4) == 0 || strcmp(a, "trap") == 0))
 		r->seccomp_kill = true;
 }
 
@@ -104,6 +106,19 @@ bool report_memory_peak(const struct corral_result *r, uint64_t *bytes)
 	return false;
 }
 
+/* "SIGTERM", or "SIGRTMIN+3" for a real-time signal; false for none. */
+static bool signal_text(int sig, char *buf, size_t size)
+{
+	const char *name = sig ? units_signal_name(sig) : NULL;
+	if (name)
+		snprintf(buf, size, "%s", name);
+	else if (sig >= SIGRTMIN && sig <= SIGRTMAX)
+		snprintf(buf, size, "SIGRTMIN+%d", sig - SIGRTMIN);
+	else if (sig)
+		snprintf(buf, size, "SIG%d", sig);
+	return sig != 0;
+}
+
 /* "64.0 MiB": the peak, with one decimal, as the summary shows it. */
 static void peak_text(uint64_t bytes, char *buf, size_t size)
 {
@@ -124,14 +139,14 @@ static void peak_text(uint64_t bytes, char *buf, size_t size)
 static void describe(const struct corral_spec *spec, const struct corral_result *r, char *what,
 		     size_t size)
 {
-	const char *sig = units_signal_name(r->signal);
-	char lim[64];
+	char sig[32], lim[64];
+	signal_text(r->signal, sig, sizeof(sig));
 	switch (r->status) {
 	case CORRAL_EXITED:
 		snprintf(what, size, "status %d", r->exit_code);
 		break;
 	case CORRAL_SIGNALED:
-		snprintf(what, size, "killed by %s", sig ? sig : "a signal");
+		snprintf(what, size, "killed by %s", sig);
 		break;
 	case CORRAL_OOM:
 		if (spec->memory != CORRAL_UNSET) {
@@ -312,11 +327,9 @@ void report_json(FILE *out, const struct corral_spec *spec, const struct corral_
 	json_key(out, "exit_code");
 	fprintf(out, "%d", r->exit_code);
 	json_key(out, "signal");
-	const char *sig = r->signal ? units_signal_name(r->signal) : NULL;
-	if (sig)
+	char sig[32];
+	if (signal_text(r->signal, sig, sizeof(sig)))
 		report_json_string(out, sig);
-	else if (r->signal)
-		fprintf(out, "\"%d\"", r->signal); /* a real-time signal has no name */
 	else
 		fputs("null", out);
 
@@ -423,13 +436,8 @@ void report_text(FILE *out, const struct corral_spec *spec, const struct corral_
 	char buf[64];
 	report_summary(out, spec, r);
 	fprintf(out, "  status:       %s, exit code %d", report_status_name(r->status), r->exit_code);
-	if (r->signal) {
-		const char *sig = units_signal_name(r->signal);
-		if (sig)
-			fprintf(out, ", signal %s", sig);
-		else
-			fprintf(out, ", signal %d", r->signal);
-	}
+	if (signal_text(r->signal, buf, sizeof(buf)))
+		fprintf(out, ", signal %s", buf);
 	fputs("\n  command:     ", out);
 	for (int i = 0; spec->argv && i < spec->argc; i++) {
 		fputc(' ', out);

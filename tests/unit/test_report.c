@@ -152,6 +152,14 @@ static void test_evidence(void **state)
 	report_evidence(&spec, &r);
 	assert_true(r.seccomp_kill);
 	r.seccomp_kill = false;
+	assert_int_equal(option_apply(&spec, option_find("seccomp-action"), "trap", &e), 0);
+	report_evidence(&spec, &r);
+	assert_true(r.seccomp_kill);
+	r.seccomp_kill = false;
+	assert_int_equal(option_apply(&spec, option_find("seccomp-action"), "log", &e), 0);
+	report_evidence(&spec, &r);
+	assert_false(r.seccomp_kill);
+	assert_int_equal(option_apply(&spec, option_find("seccomp-action"), "kill", &e), 0);
 	assert_int_equal(option_apply(&spec, option_find("seccomp"), "no", &e), 0);
 	report_evidence(&spec, &r);
 	assert_false(r.seccomp_kill);
