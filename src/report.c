@@ -1,5 +1,24 @@
 /* report.c: the verdict and the report, for people (one line, or text) and
- * for programs (JSON with the stable keys of DESIGN.md). */
+ * for programs (JSON with the stable keys of DESIGN.md).
+ *
+ * The JSON keys, in this order, on one line ending in a newline:
+ *   version            1; bumped only if a key changes meaning
+ *   command            argv as given (invalid UTF-8 bytes become U+FFFD)
+ *   profiles           the profiles named (or ["default"])
+ *   status             exited|signaled|oom|timeout|seccomp|error
+ *   exit_code          corral's own exit status
+ *   signal             the signal that ended the command ("SIGKILL"), or null
+ *   wall_time_ms       from the start of the run to the end of the sandbox
+ *   cpu_user_ms, cpu_system_ms
+ *                      the cgroup's when there is one, else wait4's rusage of
+ *                      init (every process it reaped); null if nothing ran
+ *   memory_peak_bytes  the cgroup's peak; without a cgroup, ru_maxrss: the
+ *                      largest single process, not the sum; null if unknown
+ *   pids_peak          the cgroup's; null without one
+ *   limits             {memory_bytes, cpus, pids, time_ms}, each null if unset
+ *   seccomp            {action (null when off), violations: [syscall names]}
+ *   error              the message when status is error, else null
+ * A figure that cannot be known is null, never 0. */
 #include "report.h"
 
 #include <errno.h>
