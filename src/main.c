@@ -2,8 +2,10 @@
  * exits; everything else returns errors to here. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -168,17 +170,44 @@ int main(int argc, char **argv)
 		goto out;
 	}
 
+	/* From here on every run ends with a report, also when set-up fails or
+	 * corral is told to stop: the supervisor relays SIGTERM and SIGINT to
+	 * the sandbox, and until it takes them (and after) they wait here
+	 * rather than kill us with the report unwritten. */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGHUP);
+	sigaddset(&stop, SIGPIPE);
+	sigprocmask(SIG_BLOCK, &stop, NULL);
+	struct report_sink report = {0};
+	if (report_open(&spec, &report, &e) < 0)
+		goto fail;
+
 	struct corral_result res = {0};
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (supervisor_run(&spec, &res, &e) < 0) {
 		res.error_code = EXIT_CORRAL;
 		snprintf(res.error, sizeof(res.error), "%s", e.msg);
 	}
+	if (res.wall_ms == 0) { /* set-up failed before the supervisor timed it */
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		res.wall_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+			      (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	}
+	report_evidence(&spec, &res);
 	report_verdict(&res);
 	if (res.status == CORRAL_ERROR)
 		log_error("%s", res.error);
 	if (log_verbosity() >= CORRAL_VERBOSE)
 		report_summary(stderr, &spec, &res);
 	code = res.exit_code;
+	if (report_write(&report, &spec, &res, &e) < 0) {
+		log_error("%s", e.msg);
+		code = EXIT_CORRAL;
+	}
 	goto out;
 
 fail:

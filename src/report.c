@@ -1,9 +1,33 @@
-/* report.c: the verdict and the report. */
+/* report.c: the verdict and the report, for people (one line, or text) and
+ * for programs (JSON with the stable keys of DESIGN.md).
+ *
+ * The JSON keys, in this order, on one line ending in a newline:
+ *   version            1; bumped only if a key changes meaning
+ *   command            argv as given (invalid UTF-8 bytes become U+FFFD)
+ *   profiles           the profiles named (or ["default"])
+ *   status             exited|signaled|oom|timeout|seccomp|error
+ *   exit_code          corral's own exit status
+ *   signal             the signal that ended the command ("SIGKILL"), or null
+ *   wall_time_ms       from the start of the run to the end of the sandbox
+ *   cpu_user_ms, cpu_system_ms
+ *                      the cgroup's when there is one, else wait4's rusage of
+ *                      init (every process it reaped); null if nothing ran
+ *   memory_peak_bytes  the cgroup's peak; without a cgroup, ru_maxrss: the
+ *                      largest single process, not the sum; null if unknown
+ *   pids_peak          the cgroup's; null without one
+ *   limits             {memory_bytes, cpus, pids, time_ms}, each null if unset
+ *   seccomp            {action (null when off), violations: [syscall names]}
+ *   error              the message when status is error, else null
+ * A figure that cannot be known is null, never 0. */
 #include "report.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "units.h"
 
@@ -17,11 +41,24 @@ const char *report_status_name(enum corral_status s)
 	return names[s];
 }
 
+void report_evidence(const struct corral_spec *spec, struct corral_result *r)
+{
+	/* "kill" (and "kill-process") end the process with SIGSYS, as if by
+	 * the signal (seccomp(2), SECCOMP_RET_KILL_PROCESS). "trap" sends a
+	 * SIGSYS the command may handle; one it did not handle killed it just
+	 * the same, so a death by SIGSYS is the filter's then too. errno and
+	 * log let the command run. */
+	const char *a = spec->seccomp_action;
+	if (spec->seccomp && a && (strncmp(a, "kill", 4) == 0 || strcmp(a, "trap") == 0))
+		r->seccomp_kill = true;
+}
+
 void report_verdict(struct corral_result *r)
 {
 	int sig = 0;
 	if (r->have_wstatus && WIFSIGNALED(r->wstatus))
 		sig = WTERMSIG(r->wstatus);
+	bool failed = r->have_wstatus && WIFEXITED(r->wstatus) && WEXITSTATUS(r->wstatus) != 0;
 	r->signal = sig;
 
 	if (r->error_code) {
@@ -31,7 +68,10 @@ void report_verdict(struct corral_result *r)
 	} else if (r->timed_out) {
 		r->status = CORRAL_TIMEOUT;
 		r->exit_code = 124;
-	} else if (sig == SIGKILL && r->oom_kills > 0) {
+	} else if (r->oom_kills > 0 && (sig == SIGKILL || failed)) {
+		/* The OOM killer picks the largest process in the cgroup: when
+		 * that is a child of the command (a shell's job, a worker), the
+		 * command sees it die and fails; the cause is still the limit. */
 		r->status = CORRAL_OOM;
 		r->exit_code = 137;
 	} else if (sig == SIGSYS && r->seccomp_kill) {
@@ -51,34 +91,492 @@ void report_verdict(struct corral_result *r)
 	}
 }
 
-void report_summary(FILE *out, const struct corral_spec *spec, const struct corral_result *r)
+static double tv_ms(struct timeval tv)
 {
-	(void)spec;
-	char what[256];
-	const char *sig = units_signal_name(r->signal);
+	return (double)tv.tv_sec * 1e3 + (double)tv.tv_usec / 1e3;
+}
+
+bool report_cpu_ms(const struct corral_result *r, double *user, double *system)
+{
+	if (r->have_cgroup_cpu) {
+		*user = r->cgroup_cpu_user_ms;
+		*system = r->cgroup_cpu_system_ms;
+		return true;
+	}
+	if (r->have_rusage) {
+		*user = tv_ms(r->rusage.ru_utime);
+		*system = tv_ms(r->rusage.ru_stime);
+		return true;
+	}
+	return false;
+}
+
+bool report_memory_peak(const struct corral_result *r, uint64_t *bytes)
+{
+	if (r->have_memory_peak) {
+		*bytes = r->memory_peak_bytes;
+		return true;
+	}
+	/* ru_maxrss is in KiB (getrusage(2)); 0 means nothing ran. */
+	if (r->have_rusage && r->rusage.ru_maxrss > 0) {
+		*bytes = (uint64_t)r->rusage.ru_maxrss * 1024;
+		return true;
+	}
+	return false;
+}
+
+/* "SIGTERM", or "SIGRTMIN+3" for a real-time signal; false for none. */
+static bool signal_text(int sig, char *buf, size_t size)
+{
+	const char *name = sig ? units_signal_name(sig) : NULL;
+	if (name)
+		snprintf(buf, size, "%s", name);
+	else if (sig >= SIGRTMIN && sig <= SIGRTMAX)
+		snprintf(buf, size, "SIGRTMIN+%d", sig - SIGRTMIN);
+	else if (sig)
+		snprintf(buf, size, "SIG%d", sig);
+	return sig != 0;
+}
+
+/* "64.0 MiB": the peak, with one decimal, as the summary shows it. */
+static void peak_text(uint64_t bytes, char *buf, size_t size)
+{
+	static const char *unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+	double v = (double)bytes;
+	int i = 0;
+	while (v >= 1024 && i < 4) {
+		v /= 1024;
+		i++;
+	}
+	if (i == 0)
+		snprintf(buf, size, "%llu B", (unsigned long long)bytes);
+	else
+		snprintf(buf, size, "%.1f %s", v, unit[i]);
+}
+
+/* Why it ended, in words: "killed at memory limit 64 MiB". */
+static void describe(const struct corral_spec *spec, const struct corral_result *r, char *what,
+		     size_t size)
+{
+	char sig[32], lim[64];
+	signal_text(r->signal, sig, sizeof(sig));
 	switch (r->status) {
 	case CORRAL_EXITED:
-		snprintf(what, sizeof(what), "status %d", r->exit_code);
+		snprintf(what, size, "status %d", r->exit_code);
 		break;
 	case CORRAL_SIGNALED:
-		snprintf(what, sizeof(what), "killed by %s", sig ? sig : "a signal");
+		snprintf(what, size, "killed by %s", sig);
 		break;
 	case CORRAL_OOM:
-		snprintf(what, sizeof(what), "killed at the memory limit");
+		if (spec->memory != CORRAL_UNSET) {
+			units_human_size(spec->memory, lim, sizeof(lim));
+			snprintf(what, size, "killed at memory limit %s", lim);
+		} else {
+			snprintf(what, size, "killed by the OOM killer");
+		}
 		break;
 	case CORRAL_TIMEOUT:
-		snprintf(what, sizeof(what), "ended at the time limit");
+		if (spec->time_limit != CORRAL_UNSET) {
+			units_format_duration(spec->time_limit, lim, sizeof(lim));
+			snprintf(what, size, "ended at time limit %s", lim);
+		} else {
+			snprintf(what, size, "ended at the time limit");
+		}
 		break;
 	case CORRAL_SECCOMP:
-		snprintf(what, sizeof(what), "killed by the seccomp filter");
+		snprintf(what, size, "killed by the seccomp filter");
 		break;
 	case CORRAL_ERROR:
-		snprintf(what, sizeof(what), "%s", r->error);
+		snprintf(what, size, "%s", r->error);
 		break;
 	}
-	double cpu = r->have_rusage ? (double)(r->rusage.ru_utime.tv_sec + r->rusage.ru_stime.tv_sec) +
-					      (double)(r->rusage.ru_utime.tv_usec + r->rusage.ru_stime.tv_usec) / 1e6
-				    : 0;
-	fprintf(out, "corral: %s: %s after %.2f s (cpu %.2f s, init reaped %u)\n",
-		report_status_name(r->status), what, r->wall_ms / 1000, cpu, r->reaped);
+}
+
+void report_summary(FILE *out, const struct corral_spec *spec, const struct corral_result *r)
+{
+	char what[1100], usage[160] = "", peak[32];
+	describe(spec, r, what, sizeof(what));
+
+	uint64_t bytes;
+	double user, sys;
+	size_t n = 0;
+	if (report_memory_peak(r, &bytes)) {
+		peak_text(bytes, peak, sizeof(peak));
+		n += (size_t)snprintf(usage + n, sizeof(usage) - n, "peak %s", peak);
+	}
+	if (report_cpu_ms(r, &user, &sys))
+		n += (size_t)snprintf(usage + n, sizeof(usage) - n, "%scpu %.2f s", n ? ", " : "",
+				      (user + sys) / 1e3);
+	if (r->reaped)
+		n += (size_t)snprintf(usage + n, sizeof(usage) - n, "%sinit reaped %u",
+				      n ? ", " : "", r->reaped);
+	fprintf(out, "corral: %s: %s after %.2f s%s%s%s\n", report_status_name(r->status), what,
+		r->wall_ms / 1e3, n ? " (" : "", usage, n ? ")" : "");
+}
+
+/* The length of the valid UTF-8 sequence at s, or 0 with *skip set to the
+ * length of the maximal invalid subpart to replace (Unicode 15, 3.9 and
+ * table 3-7: no overlongs, no surrogates, nothing above U+10FFFF). A NUL
+ * is never a continuation byte, so this never reads past the string. */
+static size_t utf8_sequence(const unsigned char *s, size_t *skip)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
+	size_t n;
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xC2 && c <= 0xDF) {
+		n = 2;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3;
+		if (c == 0xE0)
+			lo = 0xA0; /* overlong */
+		if (c == 0xED)
+			hi = 0x9F; /* UTF-16 surrogates */
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4;
+		if (c == 0xF0)
+			lo = 0x90; /* overlong */
+		if (c == 0xF4)
+			hi = 0x8F; /* above U+10FFFF */
+	} else {
+		*skip = 1; /* 80..C1, F5..FF never start a sequence */
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if (s[i] < lo || s[i] > hi) {
+			*skip = i;
+			return 0;
+		}
+		lo = 0x80;
+		hi = 0xBF;
+	}
+	return n;
+}
+
+void report_json_string(FILE *out, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	fputc('"', out);
+	while (*s) {
+		size_t skip = 0, n = utf8_sequence(s, &skip);
+		if (n == 0) {
+			fputs("\xEF\xBF\xBD", out); /* U+FFFD */
+			s += skip;
+			continue;
+		}
+		if (n > 1) {
+			fwrite(s, 1, n, out);
+			s += n;
+			continue;
+		}
+		unsigned char c = *s++;
+		switch (c) {
+		case '"':
+			fputs("\\\"", out);
+			break;
+		case '\\':
+			fputs("\\\\", out);
+			break;
+		case '\b':
+			fputs("\\b", out);
+			break;
+		case '\f':
+			fputs("\\f", out);
+			break;
+		case '\n':
+			fputs("\\n", out);
+			break;
+		case '\r':
+			fputs("\\r", out);
+			break;
+		case '\t':
+			fputs("\\t", out);
+			break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				fprintf(out, "\\u%04x", c);
+			else
+				fputc(c, out);
+		}
+	}
+	fputc('"', out);
+}
+
+static void json_strv(FILE *out, char *const *v, size_t n)
+{
+	fputc('[', out);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputs(", ", out);
+		report_json_string(out, v[i]);
+	}
+	fputc(']', out);
+}
+
+static void json_key(FILE *out, const char *key)
+{
+	fprintf(out, ", \"%s\": ", key);
+}
+
+static void json_ms(FILE *out, bool known, double ms)
+{
+	if (known)
+		fprintf(out, "%.1f", ms);
+	else
+		fputs("null", out);
+}
+
+static void json_u64(FILE *out, bool known, uint64_t v)
+{
+	if (known)
+		fprintf(out, "%llu", (unsigned long long)v);
+	else
+		fputs("null", out);
+}
+
+void report_json(FILE *out, const struct corral_spec *spec, const struct corral_result *r)
+{
+	fprintf(out, "{\"version\": %d", CORRAL_REPORT_VERSION);
+	json_key(out, "command");
+	json_strv(out, spec->argv, spec->argv ? (size_t)spec->argc : 0);
+	json_key(out, "profiles");
+	json_strv(out, spec->profiles.v, spec->profiles.n);
+	json_key(out, "status");
+	report_json_string(out, report_status_name(r->status));
+	json_key(out, "exit_code");
+	fprintf(out, "%d", r->exit_code);
+	json_key(out, "signal");
+	char sig[32];
+	if (signal_text(r->signal, sig, sizeof(sig)))
+		report_json_string(out, sig);
+	else
+		fputs("null", out);
+
+	double user = 0, sys = 0;
+	bool cpu = report_cpu_ms(r, &user, &sys);
+	uint64_t peak = 0;
+	bool have_peak = report_memory_peak(r, &peak);
+	json_key(out, "wall_time_ms");
+	json_ms(out, true, r->wall_ms);
+	json_key(out, "cpu_user_ms");
+	json_ms(out, cpu, user);
+	json_key(out, "cpu_system_ms");
+	json_ms(out, cpu, sys);
+	json_key(out, "memory_peak_bytes");
+	json_u64(out, have_peak, peak);
+	json_key(out, "pids_peak");
+	json_u64(out, r->have_pids_peak, r->pids_peak);
+
+	json_key(out, "limits");
+	fputs("{\"memory_bytes\": ", out);
+	json_u64(out, spec->memory != CORRAL_UNSET, spec->memory);
+	fputs(", \"cpus\": ", out);
+	if (spec->cpus > 0)
+		fprintf(out, "%g", spec->cpus);
+	else
+		fputs("null", out);
+	fputs(", \"pids\": ", out);
+	json_u64(out, spec->pids != CORRAL_UNSET, spec->pids);
+	fputs(", \"time_ms\": ", out);
+	if (spec->time_limit == CORRAL_UNSET)
+		fputs("null", out);
+	else if (spec->time_limit % 1000 == 0)
+		fprintf(out, "%llu", (unsigned long long)(spec->time_limit / 1000));
+	else
+		fprintf(out, "%.3f", (double)spec->time_limit / 1e3);
+	fputc('}', out);
+
+	json_key(out, "seccomp");
+	fputs("{\"action\": ", out);
+	if (spec->seccomp && spec->seccomp_action)
+		report_json_string(out, spec->seccomp_action);
+	else
+		fputs("null", out);
+	fputs(", \"violations\": [", out);
+	for (unsigned i = 0; i < r->n_violations && i < CORRAL_MAX_VIOLATIONS; i++) {
+		if (i)
+			fputs(", ", out);
+		report_json_string(out, r->violations[i]);
+	}
+	fputs("]}", out);
+
+	json_key(out, "error");
+	if (r->status == CORRAL_ERROR)
+		report_json_string(out, r->error);
+	else
+		fputs("null", out);
+	fputs("}\n", out);
+}
+
+/* An argument as a shell would need it: bare, '...', or $'...' when it
+ * holds a control character or bytes that are not UTF-8. */
+static void text_word(FILE *out, const char *w)
+{
+	const unsigned char *s = (const unsigned char *)w;
+	bool bare = *s != '\0', plain = true;
+	for (const unsigned char *p = s; *p;) {
+		size_t skip = 0, n = utf8_sequence(p, &skip);
+		if (n == 0 || (n == 1 && (*p < 0x20 || *p == 0x7f)))
+			plain = false;
+		if (n != 1 || !(strchr("@%+=:,./-_", *p) || (*p >= '0' && *p <= '9') ||
+				 ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z')))
+			bare = false;
+		p += n ? n : skip;
+	}
+	if (bare) {
+		fputs(w, out);
+		return;
+	}
+	if (plain) {
+		fputc('\'', out);
+		for (const char *p = w; *p; p++)
+			fputs(*p == '\'' ? "'\\''" : (char[]){*p, 0}, out);
+		fputc('\'', out);
+		return;
+	}
+	fputs("$'", out);
+	for (; *s; s++) {
+		if (*s == '\n')
+			fputs("\\n", out);
+		else if (*s == '\t')
+			fputs("\\t", out);
+		else if (*s == '\'' || *s == '\\')
+			fprintf(out, "\\%c", *s);
+		else if (*s < 0x20 || *s >= 0x7f)
+			fprintf(out, "\\x%02x", *s);
+		else
+			fputc(*s, out);
+	}
+	fputc('\'', out);
+}
+
+void report_text(FILE *out, const struct corral_spec *spec, const struct corral_result *r)
+{
+	char buf[64];
+	report_summary(out, spec, r);
+	fprintf(out, "  status:       %s, exit code %d", report_status_name(r->status), r->exit_code);
+	if (signal_text(r->signal, buf, sizeof(buf)))
+		fprintf(out, ", signal %s", buf);
+	fputs("\n  command:     ", out);
+	for (int i = 0; spec->argv && i < spec->argc; i++) {
+		fputc(' ', out);
+		text_word(out, spec->argv[i]);
+	}
+	fputs("\n  profiles:    ", out);
+	for (size_t i = 0; i < spec->profiles.n; i++) {
+		fputc(' ', out);
+		text_word(out, spec->profiles.v[i]);
+	}
+	fprintf(out, "\n  wall time:    %.1f ms\n", r->wall_ms);
+
+	double user, sys;
+	if (report_cpu_ms(r, &user, &sys))
+		fprintf(out, "  cpu:          %.1f ms user, %.1f ms system%s\n", user, sys,
+			r->have_cgroup_cpu ? "" : " (wait4)");
+	else
+		fputs("  cpu:          unknown\n", out);
+	uint64_t peak;
+	if (report_memory_peak(r, &peak)) {
+		peak_text(peak, buf, sizeof(buf));
+		fprintf(out, "  memory peak:  %s%s\n", buf,
+			r->have_memory_peak ? "" : " (largest process, wait4)");
+	} else {
+		fputs("  memory peak:  unknown\n", out);
+	}
+	if (r->have_pids_peak)
+		fprintf(out, "  pids peak:    %llu\n", (unsigned long long)r->pids_peak);
+	else
+		fputs("  pids peak:    unknown\n", out);
+
+	fputs("  limits:      ", out);
+	bool any = false;
+	if (spec->memory != CORRAL_UNSET) {
+		units_human_size(spec->memory, buf, sizeof(buf));
+		fprintf(out, " memory %s", buf);
+		any = true;
+	}
+	if (spec->cpus > 0) {
+		fprintf(out, "%s cpus %g", any ? "," : "", spec->cpus);
+		any = true;
+	}
+	if (spec->pids != CORRAL_UNSET) {
+		fprintf(out, "%s pids %llu", any ? "," : "", (unsigned long long)spec->pids);
+		any = true;
+	}
+	if (spec->time_limit != CORRAL_UNSET) {
+		units_format_duration(spec->time_limit, buf, sizeof(buf));
+		fprintf(out, "%s time %s", any ? "," : "", buf);
+		any = true;
+	}
+	fputs(any ? "\n" : " none\n", out);
+
+	fputs("  seccomp:     ", out);
+	if (spec->seccomp && spec->seccomp_action) {
+		fputc(' ', out);
+		text_word(out, spec->seccomp_action);
+	} else {
+		fputs(" off", out);
+	}
+	if (r->n_violations == 0)
+		fputs(", no violations recorded", out);
+	for (unsigned i = 0; i < r->n_violations && i < CORRAL_MAX_VIOLATIONS; i++)
+		fprintf(out, "%s %s", i ? "," : ", violations:", r->violations[i]);
+	fputc('\n', out);
+	if (r->status == CORRAL_ERROR)
+		fprintf(out, "  error:        %s\n", r->error);
+}
+
+int report_open(const struct corral_spec *spec, struct report_sink *sink, struct corral_error *e)
+{
+	*sink = (struct report_sink){.path = spec->report};
+	if (!spec->report || !spec->report[0])
+		return 0;
+	if (strcmp(spec->report, "-") == 0) {
+		if (fcntl(STDOUT_FILENO, F_GETFL) < 0)
+			return corral_error_set(e, errno, "--report -: standard output");
+		sink->out = stdout;
+		sink->is_stdout = true;
+	} else {
+		/* Close-on-exec, and the command's set-up closes what is left:
+		 * the sandbox never holds the report. */
+		int fd = open(spec->report, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0666);
+		if (fd < 0)
+			return corral_error_set(e, errno, "--report %s", spec->report);
+		sink->out = fdopen(fd, "w");
+		if (!sink->out) {
+			int err = errno;
+			close(fd);
+			return corral_error_set(e, err, "--report %s", spec->report);
+		}
+	}
+	sink->format = spec->report_format;
+	if (sink->format == CORRAL_REPORT_AUTO)
+		sink->format = sink->is_stdout && isatty(STDOUT_FILENO) ? CORRAL_REPORT_TEXT
+								       : CORRAL_REPORT_JSON;
+	return 0;
+}
+
+int report_write(struct report_sink *sink, const struct corral_spec *spec,
+		 const struct corral_result *r, struct corral_error *e)
+{
+	if (!sink->out)
+		return 0;
+	FILE *out = sink->out;
+	sink->out = NULL;
+	/* The command's output went straight to the same fd and the command
+	 * is gone, so what follows comes after it; ours is all buffered here. */
+	if (sink->format == CORRAL_REPORT_TEXT)
+		report_text(out, spec, r);
+	else
+		report_json(out, spec, r);
+	int bad = ferror(out);
+	int err = errno;
+	if (sink->is_stdout) {
+		if (fflush(out) != 0 || bad)
+			return corral_error_set(e, bad ? err : errno, "write the report to standard output");
+		return 0;
+	}
+	if (fclose(out) != 0 || bad)
+		return corral_error_set(e, bad ? err : errno, "write the report to %s", sink->path);
+	return 0;
 }

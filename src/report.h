@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <sys/resource.h>
 
+#include "log.h"
 #include "spec.h"
 
 enum corral_status {
@@ -16,6 +17,12 @@ enum corral_status {
 	CORRAL_SECCOMP,
 	CORRAL_ERROR,
 };
+
+/* spec->report_format, in the order of options.def's "auto|json|text". */
+enum corral_report_format { CORRAL_REPORT_AUTO, CORRAL_REPORT_JSON, CORRAL_REPORT_TEXT };
+
+#define CORRAL_REPORT_VERSION 1
+#define CORRAL_MAX_VIOLATIONS 16
 
 /* The evidence the supervisor gathers; report_verdict turns it into status
  * and exit_code. */
@@ -29,6 +36,10 @@ struct corral_result {
 	int error_code;         /* 125/126/127 for corral's own errors, else 0 */
 	char error[1024];
 	unsigned reaped;        /* other processes init reaped */
+	/* syscalls the filter denied, by name, when the supervisor learns of
+	 * them (a seccomp notify listener); the report lists them */
+	unsigned n_violations;
+	char violations[CORRAL_MAX_VIOLATIONS][32];
 
 	/* usage: from wait4 always; from the cgroup when there is one (the
 	 * cgroup's figures win where both exist) */
@@ -48,9 +59,42 @@ struct corral_result {
 	int signal;             /* 0 when none */
 };
 
+/* Evidence that comes from the configuration rather than the run: whether
+ * the seccomp action kills. Call before report_verdict. */
+void report_evidence(const struct corral_spec *spec, struct corral_result *r);
 /* Decide status, exit_code and signal from the evidence, in a fixed
  * precedence: error > timeout > oom > seccomp > signaled > exited. */
 void report_verdict(struct corral_result *r);
 const char *report_status_name(enum corral_status s);
-/* The one-line summary of -v: "corral: exited: status 0 after 0.01 s ...". */
+
+/* Usage as the report gives it: the cgroup's figures where there are any,
+ * else wait4's rusage of init (which includes every process it reaped).
+ * Without a cgroup, the memory peak is ru_maxrss: the largest resident set
+ * of any single process, not the sum. false when the figure is unknown. */
+bool report_cpu_ms(const struct corral_result *r, double *user, double *system);
+bool report_memory_peak(const struct corral_result *r, uint64_t *bytes);
+
+/* The one-line summary of -v, with a newline:
+ * "corral: oom: killed at memory limit 64 MiB after 0.41 s (peak 64.0 MiB, cpu 0.38 s)". */
 void report_summary(FILE *out, const struct corral_spec *spec, const struct corral_result *r);
+
+/* Where the report goes; opened before anything is started, so a bad path
+ * is a plain error (125) with nothing created. */
+struct report_sink {
+	FILE *out;        /* NULL: no report */
+	bool is_stdout;
+	int format;       /* CORRAL_REPORT_JSON or CORRAL_REPORT_TEXT, resolved */
+	const char *path; /* for messages */
+};
+int report_open(const struct corral_spec *spec, struct report_sink *sink, struct corral_error *e);
+/* Write the report and close the sink (stdout is flushed, not closed). */
+int report_write(struct report_sink *sink, const struct corral_spec *spec,
+		 const struct corral_result *r, struct corral_error *e);
+
+/* The report itself, for the sink and the unit tests. */
+void report_json(FILE *out, const struct corral_spec *spec, const struct corral_result *r);
+void report_text(FILE *out, const struct corral_spec *spec, const struct corral_result *r);
+/* A JSON string literal for any NUL-terminated bytes: quotes, backslashes
+ * and control characters escaped, valid UTF-8 kept, each maximal invalid
+ * subsequence (as Unicode 15 3.9 defines it) replaced with U+FFFD. */
+void report_json_string(FILE *out, const char *s);

@@ -53,6 +53,8 @@ struct corral_spec {
 
 
 	/* report */
+	char *report;         /* FILE, "-" for stdout, NULL for none */
+	int report_format;    /* enum corral_report_format (report.h) */
 
 
 	/* the command */

@@ -173,6 +173,7 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
 
 	/* The event loop: until init is gone. */
 	bool sync_open = true, killed = false;
+	unsigned stops = 0; /* SIGTERM and SIGINT taken so far */
 	for (;;) {
 		struct pollfd p[4] = {
 			{.fd = pidfd, .events = POLLIN},
@@ -193,11 +194,17 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
 			struct signalfd_siginfo si;
 			while (read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
 				int sig = (int)si.ssi_signo;
+				/* A second SIGTERM or SIGINT means "now": the command
+				 * ignored the first, so kill the sandbox (and still
+				 * write the report), as a second Ctrl-C does elsewhere. */
+				if ((sig == SIGTERM || sig == SIGINT) && stops++ > 0)
+					sig = SIGKILL;
 				if (sig != SIGCHLD && sig != SIGTTOU && sig != SIGTTIN && sig != SIGPIPE)
 					kill(pid, sig);
 			}
 		}
-		if (p[3].revents & POLLIN) {
+		/* Once init is gone the limit cannot have ended the command. */
+		if ((p[3].revents & POLLIN) && !(p[0].revents & POLLIN)) {
 			uint64_t ticks;
 			if (read(timer_fd, &ticks, sizeof(ticks)) < 0)
 				ticks = 0;

@@ -52,7 +52,7 @@ static void msleep(long ms)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: probe pid|zombies|orphans N|lo-up|fds\n");
+		fprintf(stderr, "usage: probe pid|zombies|orphans N|lo-up|fds|touch-mib N|spin-ms N\n");
 		return 2;
 	}
 	const char *cmd = argv[1];
@@ -104,6 +104,31 @@ int main(int argc, char **argv)
 			if (de->d_name[0] != '.' && atoi(de->d_name) != self)
 				printf("%s\n", de->d_name);
 		closedir(d);
+		return 0;
+	}
+	if (strcmp(cmd, "touch-mib") == 0) {
+		/* Allocate N MiB and write every page, so all of it is resident. */
+		size_t n = (size_t)(argc > 2 ? atol(argv[2]) : 32) << 20;
+		char *p = malloc(n);
+		if (!p)
+			return perror("malloc"), 1;
+		for (size_t i = 0; i < n; i += 4096)
+			p[i] = (char)i;
+		printf("touched %zu\n", n);
+		free(p);
+		return 0;
+	}
+	if (strcmp(cmd, "spin-ms") == 0) {
+		/* Burn N ms of CPU time (not wall time, so a busy machine only
+		 * makes it take longer): user time, as clock_gettime is vDSO. */
+		long ms = argc > 2 ? atol(argv[2]) : 500;
+		struct timespec ts;
+		volatile unsigned long x = 0;
+		do {
+			for (int i = 0; i < 100000; i++)
+				x += (unsigned long)i;
+			clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+		} while (ts.tv_sec * 1000L + ts.tv_nsec / 1000000L < ms);
 		return 0;
 	}
 	fprintf(stderr, "probe: unknown command %s\n", cmd);

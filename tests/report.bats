@@ -1,0 +1,237 @@
+#!/usr/bin/env bats
+# The report: why the command ended and what it used, as JSON (parsed with
+# jq) and text; the -v summary line; the report on errors and on signals.
+#
+# The tests named "oom (limits branch)" and "seccomp (privilege branch)" need
+# --memory and --seccomp-action kill to bite, which land with those branches.
+load helpers
+
+R() { jq -r "$@" "$T/r.json"; }
+
+@test "exited: status, exit code, no signal, and the command as given" {
+	run "$CORRAL" --report "$T/r.json" -- sh -c 'exit 3'
+	assert_failure 3
+	[ "$(R .version)" = 1 ]
+	[ "$(R .status)" = exited ]
+	[ "$(R .exit_code)" = 3 ]
+	[ "$(R .signal)" = null ]
+	[ "$(R .error)" = null ]
+	[ "$(R -c .command)" = '["sh","-c","exit 3"]' ]
+	[ "$(R -c .profiles)" = '["default"]' ]
+	# Every key of DESIGN.md, and no other.
+	[ "$(R -c 'keys_unsorted')" = '["version","command","profiles","status","exit_code","signal","wall_time_ms","cpu_user_ms","cpu_system_ms","memory_peak_bytes","pids_peak","limits","seccomp","error"]' ]
+	[ "$(R -c '.limits | keys_unsorted')" = '["memory_bytes","cpus","pids","time_ms"]' ]
+	[ "$(R -c '.seccomp.violations')" = '[]' ]
+	# Usage that is known is a number; nothing is a made-up 0.
+	R '.wall_time_ms > 0 and .cpu_user_ms >= 0 and .memory_peak_bytes > 0' | grep -qx true
+}
+
+@test "signaled: 128+N and the signal's name" {
+	run "$CORRAL" --report "$T/r.json" -- sh -c 'kill -SEGV $$'
+	assert_failure 139
+	[ "$(R .status)" = signaled ]
+	[ "$(R .exit_code)" = 139 ]
+	[ "$(R .signal)" = SIGSEGV ]
+	[ "$(R .error)" = null ]
+}
+
+@test "timeout: 124, SIGTERM, and the limit in the report" {
+	run "$CORRAL" --time-limit 300ms --report "$T/r.json" -- sleep 10
+	assert_failure 124
+	[ "$(R .status)" = timeout ]
+	[ "$(R .exit_code)" = 124 ]
+	[ "$(R .signal)" = SIGTERM ]
+	[ "$(R .limits.time_ms)" = 300 ]
+	R '.wall_time_ms >= 300 and .wall_time_ms < 5000' | grep -qx true
+}
+
+@test "timeout: a command that ignores SIGTERM is still a timeout, by SIGKILL" {
+	run "$CORRAL" --time-limit 200ms --kill-grace 200ms --report "$T/r.json" -- \
+		sh -c 'trap "" TERM; while :; do :; done'
+	assert_failure 124
+	[ "$(R .status)" = timeout ]
+	[ "$(R .signal)" = SIGKILL ]
+}
+
+@test "error: a missing command is status error, 127, with the message" {
+	run -127 "$CORRAL" --report "$T/r.json" -- no-such-command-here
+	assert_output "corral: error: no-such-command-here: command not found"
+	[ "$(R .status)" = error ]
+	[ "$(R .exit_code)" = 127 ]
+	[ "$(R .signal)" = null ]
+	[ "$(R .error)" = "no-such-command-here: command not found" ]
+}
+
+@test "error: a command that cannot be executed is status error, 126" {
+	echo "echo hi" >"$T/script"
+	chmod 644 "$T/script"
+	run -126 "$CORRAL" --report "$T/r.json" -- "$T/script"
+	[ "$(R .status)" = error ]
+	[ "$(R .exit_code)" = 126 ]
+	[[ "$(R .error)" == *"Permission denied" ]]
+}
+
+@test "error: a set-up failure is reported too, with what is known (as nobody, no user namespace)" {
+	mkdir "$T/w"
+	chmod 777 "$T/w"
+	run -125 as_nobody "$CORRAL" --user-ns no --report "$T/w/r.json" -- true
+	assert_output --partial "corral: error: clone the sandbox"
+	jq -e '.status == "error" and .exit_code == 125 and .signal == null' "$T/w/r.json" >/dev/null
+	jq -e '.error | startswith("clone the sandbox")' "$T/w/r.json" >/dev/null
+	# Nothing ran: usage is unknown, which is null, not 0.
+	jq -e '.cpu_user_ms == null and .memory_peak_bytes == null and .pids_peak == null' "$T/w/r.json" >/dev/null
+}
+
+@test "oom (limits branch): 137, SIGKILL, status oom, and the -v line" {
+	[ -d /sys/fs/cgroup/memory ] || grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null ||
+		skip "no memory controller"
+	run --separate-stderr "$CORRAL" -v --memory 64M --report "$T/r.json" -- "$PROBE" touch-mib 256
+	[ "$status" -eq 137 ]
+	[ "$(R .status)" = oom ]
+	[ "$(R .exit_code)" = 137 ]
+	[ "$(R .signal)" = SIGKILL ]
+	[ "$(R .limits.memory_bytes)" = 67108864 ]
+	[[ "$stderr" =~ corral:\ oom:\ killed\ at\ memory\ limit\ 64\ MiB\ after\ [0-9.]+\ s\ \(peak\ [0-9.]+\ [KMG]iB,\ cpu\ [0-9.]+\ s\) ]]
+}
+
+@test "seccomp (privilege branch): 159, SIGSYS, status seccomp" {
+	run "$CORRAL" --seccomp-deny mkdir,mkdirat --seccomp-action kill --report "$T/r.json" -- mkdir "$T/made"
+	assert_failure 159
+	[ "$(R .status)" = seccomp ]
+	[ "$(R .exit_code)" = 159 ]
+	[ "$(R .signal)" = SIGSYS ]
+	[ "$(R .seccomp.action)" = kill ]
+	[ ! -e "$T/made" ]
+}
+
+@test "memory_peak_bytes is within 10% of 32 MiB touched" {
+	run "$CORRAL" --report "$T/r.json" -- "$PROBE" touch-mib 32
+	assert_success
+	peak=$(R .memory_peak_bytes)
+	mib32=$((32 << 20))
+	[ "$peak" -ge $((mib32 * 9 / 10)) ]
+	[ "$peak" -le $((mib32 * 11 / 10)) ]
+}
+
+@test "cpu_user_ms of a 0.5 s busy loop is between 400 and 700" {
+	run "$CORRAL" --report "$T/r.json" -- "$PROBE" spin-ms 500
+	assert_success
+	user=$(R '.cpu_user_ms | floor')
+	[ "$user" -ge 400 ]
+	[ "$user" -le 700 ]
+	R '.cpu_system_ms >= 0 and .wall_time_ms >= 400' | grep -qx true
+}
+
+@test "arguments with quotes, newlines, tabs and bytes 0x80-0xff round-trip through jq" {
+	a1='say "hi" and '\''bye'\'' \ back\\slash'
+	a2=$'line one\nline two\ttabbed\r\x01\x1f end'
+	a3='naïve – ☃ 😀 日本語'
+	a4=$'bad \xff\xfe byte, cut \xe2\x82 off, lone \x80'
+	a5=$(printf "$(printf '\\x%x' $(seq 128 255))")
+	run "$CORRAL" --report "$T/r.json" -- true "$a1" "$a2" "$a3" "$a4" "$a5"
+	assert_success
+	jq -e . "$T/r.json" >/dev/null
+	jq -e --arg a "$a1" '.command[1] == $a' "$T/r.json"
+	jq -e --arg a "$a2" '.command[2] == $a' "$T/r.json"
+	jq -e --arg a "$a3" '.command[3] == $a' "$T/r.json"
+	# Invalid UTF-8: each bad byte (or cut sequence) is U+FFFD, the rest intact.
+	jq -e '.command[4] == "bad \ufffd\ufffd byte, cut \ufffd off, lone \ufffd"' "$T/r.json"
+	[ "${#a5}" -gt 0 ]
+	jq -e '.command[5] | explode | length == 128 and all(. == 65533)' "$T/r.json"
+	[ "$(jq '.command | length' "$T/r.json")" -eq 6 ]
+}
+
+@test "--report - puts the report last on stdout, after the command's output" {
+	"$CORRAL" --report - -- sh -c 'seq 1 100000; echo done' >"$T/out" 2>"$T/err"
+	[ "$(wc -l <"$T/out")" -eq 100002 ]
+	[ "$(sed -n 100001p "$T/out")" = done ]
+	diff <(head -n 100000 "$T/out") <(seq 1 100000)
+	tail -n 1 "$T/out" | jq -e '.status == "exited" and .exit_code == 0' >/dev/null
+	[ ! -s "$T/err" ]
+	# Through a pipe as well, and the default for a pipe is JSON.
+	"$CORRAL" --report - -- sh -c 'echo out; echo err >&2; exit 4' 2>/dev/null | tee "$T/out" >/dev/null
+	[ "$(head -n 1 "$T/out")" = out ]
+	tail -n 1 "$T/out" | jq -e '.exit_code == 4' >/dev/null
+}
+
+@test "--report-format text: a summary a person reads" {
+	run "$CORRAL" --report-format text --report "$T/r.txt" -- sh -c 'exit 2'
+	assert_failure 2
+	run cat "$T/r.txt"
+	assert_line --index 0 --regexp '^corral: exited: status 2 after [0-9.]+ s \(peak [0-9.]+ [KM]iB, cpu [0-9.]+ s\)$'
+	assert_line --regexp '^  status: +exited, exit code 2$'
+	assert_line --regexp "^  command: +sh -c 'exit 2'$"
+	assert_line --regexp '^  limits: +none$'
+	# JSON unless text is asked for, in a file too.
+	"$CORRAL" --report "$T/r.json" -- true
+	jq -e '.status == "exited"' "$T/r.json" >/dev/null
+}
+
+@test "an unwritable report path: one line, 125, nothing started" {
+	run "$CORRAL" --report "$T/no/such/dir/r.json" -- touch "$T/ran"
+	assert_failure 125
+	assert_output "corral: error: --report $T/no/such/dir/r.json: No such file or directory"
+	assert_file_not_exists "$T/ran"
+	run "$CORRAL" --report "$T" -- touch "$T/ran"
+	assert_failure 125
+	assert_output "corral: error: --report $T: Is a directory"
+	assert_file_not_exists "$T/ran"
+	mkdir "$T/ro"
+	chmod 555 "$T/ro"
+	run as_nobody "$CORRAL" --report "$T/ro/r.json" -- touch "$T/ran"
+	assert_failure 125
+	assert_output "corral: error: --report $T/ro/r.json: Permission denied"
+	assert_file_not_exists "$T/ran"
+}
+
+@test "report is a profile key too" {
+	printf 'report = %s\nreport-format = json\n' "$T/p.json" >"$T/p.profile"
+	run "$CORRAL" --profile "$T/p.profile" -- true
+	assert_success
+	jq -e '.status == "exited" and .profiles == ["'"$T/p.profile"'"]' "$T/p.json" >/dev/null
+}
+
+@test "SIGTERM to corral: the command ends and the report is written" {
+	m=$(marker)
+	"$CORRAL" --report "$T/r.json" -- sleep "$m" &
+	pid=$!
+	wait_for "[ -n \"\$(host_procs 'sleep $m')\" ]"
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 143 ]
+	[ "$(R .status)" = signaled ]
+	[ "$(R .signal)" = SIGTERM ]
+	[ "$(R .exit_code)" = 143 ]
+}
+
+@test "SIGINT then a second stop signal: the sandbox is killed, the report written" {
+	# A script's background job ignores SIGINT; give corral the default.
+	env --default-signal=INT "$CORRAL" --report "$T/r.json" -- \
+		sh -c 'trap "" TERM INT; echo ready; while :; do sleep 0.05; done' >"$T/out" &
+	pid=$!
+	wait_for "grep -q ready '$T/out'"
+	kill -INT "$pid"
+	sleep 0.3
+	kill -0 "$pid" # the command ignored the first one
+	kill -TERM "$pid"
+	rc=0
+	wait "$pid" || rc=$?
+	[ "$rc" -eq 137 ]
+	[ "$(R .status)" = signaled ]
+	[ "$(R .signal)" = SIGKILL ]
+}
+
+@test "-v prints the summary line; -q only errors" {
+	run --separate-stderr "$CORRAL" -v -- sh -c 'echo out; exit 3'
+	[ "$status" -eq 3 ]
+	[ "$output" = out ]
+	[[ "$stderr" =~ ^corral:\ exited:\ status\ 3\ after\ [0-9.]+\ s\ \(peak\ [0-9.]+\ [KM]iB,\ cpu\ [0-9.]+\ s\)$ ]]
+	run --separate-stderr "$CORRAL" -q -- sh -c 'echo out; exit 3'
+	[ "$status" -eq 3 ]
+	[ "$output" = out ]
+	[ -z "$stderr" ]
+	run -127 --separate-stderr "$CORRAL" -q -- no-such-command-here
+	[ "$status" -eq 127 ]
+	[ "$stderr" = "corral: error: no-such-command-here: command not found" ]
+}
