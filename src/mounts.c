@@ -111,6 +111,12 @@ static int target(struct ctx *c, const char *path, bool dir, struct corral_error
 	_cleanup_close_ int pfd = target(c, parent, true, e);
 	if (pfd < 0)
 		return -1;
+	struct stat lst;
+	if (fstatat(pfd, name, &lst, AT_SYMLINK_NOFOLLOW) == 0)
+		return corral_error_set(e, 0,
+					"cannot create %s: it is a symlink to a path the new root "
+					"lacks (symlinks resolve inside the new root)",
+					path);
 	if (!is_ours(c, pfd))
 		return corral_error_set(e, 0,
 					"cannot create %s: %s is not on a tmpfs of the sandbox "
