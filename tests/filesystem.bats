@@ -31,6 +31,19 @@ host_mounts() {
 	assert_output --partial "Read-only file system"
 }
 
+@test "without mount_setattr, the remount walk makes submounts read-only too" {
+	command -v unshare >/dev/null || skip "needs unshare(1)"
+	mkdir -p "$T/src/sub"
+	run unshare -m --propagation private sh -c '
+		mount -t tmpfs -o nosuid,nodev tmpfs "$1/src/sub" && echo below >"$1/src/sub/marker" &&
+		CORRAL_TEST_REMOUNT_WALK=1 "$2" --ro-bind "$1/src:/data" -- sh -c "cat /data/sub/marker; grep \" /data/sub \" /proc/self/mountinfo; touch /data/sub/x"' \
+		sh "$T" "$CORRAL"
+	assert_failure
+	assert_line --index 0 "below"
+	assert_line --index 1 --regexp ' /data/sub ro,nosuid,nodev'
+	assert_output --partial "Read-only file system"
+}
+
 @test "a tmpfs placed below a ro-bind is writable (it is its own mount)" {
 	mkdir -p "$T/src/sub"
 	run "$CORRAL" --tmpfs /data/sub --ro-bind "$T/src:/data" -- sh -c 'echo ok >/data/sub/f && cat /data/sub/f'
@@ -273,6 +286,19 @@ host_mounts() {
 	run as_nobody unshare -Urm --propagation private sh -c '
 		mount -t tmpfs tmpfs "$1/src/sub" && echo below >"$1/src/sub/marker" &&
 		"$2" --user-ns yes --ro-bind "$1/src:/data" -- sh -c "cat /data/sub/marker; touch /data/sub/x"' \
+		sh "$T" "$CORRAL"
+	assert_failure
+	assert_line --index 0 "below"
+	assert_output --partial "Read-only file system"
+}
+
+@test "rootless: the remount walk keeps locked flags and makes submounts read-only" {
+	command -v unshare >/dev/null || skip "needs unshare(1)"
+	mkdir -p "$T/src/sub"
+	chmod 777 "$T/src/sub"
+	run as_nobody unshare -Urm --propagation private sh -c '
+		mount -t tmpfs -o nosuid,nodev,noexec tmpfs "$1/src/sub" && echo below >"$1/src/sub/marker" &&
+		CORRAL_TEST_REMOUNT_WALK=1 "$2" --user-ns yes --ro-bind "$1/src:/data" -- sh -c "cat /data/sub/marker; touch /data/sub/x"' \
 		sh "$T" "$CORRAL"
 	assert_failure
 	assert_line --index 0 "below"
