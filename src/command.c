@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "mounts.h"
 #include "namespaces.h"
 
 extern char **environ;
@@ -69,6 +70,13 @@ static void close_inherited_fds(struct launch *l)
 			fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
+static void setup_cwd(const struct corral_spec *spec, struct launch *l)
+{
+	const char *dir = spec->chdir ? spec->chdir : l->cwd;
+	if (dir[0] && chdir(dir) < 0)
+		fail(l, 125, errno, "chdir: %s", dir);
+}
+
 static void setup_environment(const struct corral_spec *spec, struct launch *l)
 {
 	if (spec->clearenv && clearenv() != 0)
@@ -100,6 +108,7 @@ void command_exec(const struct corral_spec *spec, struct launch *l)
 {
 	setup_session(spec, l);
 	close_inherited_fds(l);
+	setup_cwd(spec, l);
 	setup_environment(spec, l);
 	setup_ids(spec, l);
 
@@ -118,6 +127,7 @@ void command_exec(const struct corral_spec *spec, struct launch *l)
 	execvp(spec->argv[0], spec->argv);
 	int err = errno;
 	if (err == ENOENT)
-		fail(l, 127, 0, "%s: command not found", spec->argv[0]);
+		fail(l, 127, 0, "%s: command not found%s", spec->argv[0],
+		     mounts_not_found_hint(spec));
 	fail(l, 126, err, "cannot execute %s", spec->argv[0]);
 }

@@ -75,7 +75,7 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 		/* Sharing the host's PID namespace: still reap our orphans. */
 		prctl(PR_SET_CHILD_SUBREAPER, 1);
 
-	if (mounts_setup(spec, &e) < 0 || namespaces_setup_inside(spec, &e) < 0)
+	if (mounts_setup(spec, l->cwd, sizeof(l->cwd), &e) < 0 || namespaces_setup_inside(spec, &e) < 0)
 		fail(l, &e);
 
 	pid_t cmd = fork();

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "mountplan.h"
 #include "options.h"
 #include "profile.h"
 #include "report.h"
@@ -107,7 +108,7 @@ static int validate(const struct corral_spec *spec, const struct cli *cli, struc
 {
 	if (!cli->check && spec->argc == 0)
 		return corral_error_set(e, 0, "no command given (usage: corral [OPTION]... -- COMMAND)");
-	return 0;
+	return mountplan_validate(spec, e);
 }
 
 int main(int argc, char **argv)

@@ -1,24 +1,519 @@
-/* mounts.c: the mount namespace. Everything here runs inside init's own mount
- * namespace after / is made MS_PRIVATE|MS_REC, so no mount reaches the host. */
+/* mounts.c: the mount namespace. Everything here runs in init, inside its own
+ * mount namespace, after / is made MS_PRIVATE|MS_REC, so no mount reaches the
+ * host (systemd makes / shared; without this, mounts would propagate back).
+ *
+ * root = host: the host's files, a fresh /proc. That is all.
+ *
+ * root = tmpfs, bubblewrap's way:
+ *   1. A base tmpfs on /tmp with newroot/ (a second tmpfs: the new root) and
+ *      oldroot/ in it; pivot_root into the base, the host's tree now at
+ *      /oldroot, where it is fully visible again (the base no longer covers
+ *      the host's /tmp).
+ *   2. The mounts of mountplan.c, in its order: parents first (by depth of
+ *      the destination), then by kind, then in the order given. A source is
+ *      resolved inside /oldroot as the host would; a destination inside
+ *      /newroot with openat2(RESOLVE_IN_ROOT), so neither a symlink in the
+ *      new root nor one inside a bind source can lead a mount outside it: an
+ *      absolute symlink means the new root's /, and ".." stops at it.
+ *      Missing destination directories and files are created only on a tmpfs
+ *      the sandbox made, never through a bind onto the host's files.
+ *   3. Read-only binds are made read-only with every submount
+ *      (mount_setattr AT_RECURSIVE on the detached copy, before it is
+ *      attached; on kernels without it, a remount of each mount keeping its
+ *      locked flags, as a user namespace demands). Mounts that a later entry
+ *      places below a ro-bind are that entry's own, and stay writable.
+ *   4. The new root's tmpfs is made read-only (writes go to tmpfs and bind
+ *      entries only), then pivot_root(".", ".") in newroot and
+ *      umount2(".", MNT_DETACH) drop the base and the host's tree at once. */
 #include "mounts.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
 #include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
+#include "mountplan.h"
 #include "namespaces.h"
 
-int mounts_setup(const struct corral_spec *spec, struct corral_error *e)
+#define BASE "/tmp"
+
+struct ctx {
+	const struct corral_spec *spec;
+	int oldroot;      /* O_PATH fd of the host's root, at /oldroot */
+	int root;         /* O_PATH fd of the new root, at /newroot */
+	dev_t ours[128];  /* st_dev of every tmpfs we made: the only places we create in */
+	size_t n_ours;
+};
+
+static int resolve(int dirfd, const char *path, int flags)
 {
-	/* Without this, mounts made here would propagate back to the host's
-	 * shared mounts (systemd makes / shared). */
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_CLOEXEC),
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
+}
+
+static bool is_ours(const struct ctx *c, int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return false;
+	for (size_t i = 0; i < c->n_ours; i++)
+		if (c->ours[i] == st.st_dev)
+			return true;
+	return false;
+}
+
+static void add_ours(struct ctx *c, int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st) == 0 && c->n_ours < ARRAY_SIZE(c->ours))
+		c->ours[c->n_ours++] = st.st_dev;
+}
+
+/* An O_PATH fd for path in the new root, a directory (dir) or a file, made
+ * with its parents when missing, but only on a tmpfs of ours. */
+static int target(struct ctx *c, const char *path, bool dir, struct corral_error *e)
+{
+	int fd = resolve(c->root, path, O_PATH);
+	if (fd >= 0) {
+		struct stat st;
+		if (fstat(fd, &st) < 0) {
+			close(fd);
+			return corral_error_set(e, errno, "stat %s", path);
+		}
+		if (dir != !!S_ISDIR(st.st_mode)) {
+			close(fd);
+			return corral_error_set(e, 0, "%s exists in the new root and is %sa directory",
+						path, dir ? "not " : "");
+		}
+		return fd;
+	}
+	if (errno != ENOENT)
+		return corral_error_set(e, errno, "resolve %s in the new root", path);
+
+	char parent[4096];
+	snprintf(parent, sizeof(parent), "%s", path);
+	char *slash = strrchr(parent, '/');
+	const char *name = path + (slash - parent) + 1;
+	if (slash == parent)
+		parent[1] = '\0';
+	else
+		*slash = '\0';
+	_cleanup_close_ int pfd = target(c, parent, true, e);
+	if (pfd < 0)
+		return -1;
+	struct stat lst;
+	if (fstatat(pfd, name, &lst, AT_SYMLINK_NOFOLLOW) == 0)
+		return corral_error_set(e, 0,
+					"cannot create %s: it is a symlink to a path the new root "
+					"lacks (symlinks resolve inside the new root)",
+					path);
+	if (!is_ours(c, pfd))
+		return corral_error_set(e, 0,
+					"cannot create %s: %s is not on a tmpfs of the sandbox "
+					"(create it in the bind's source, or mount a tmpfs there)",
+					path, parent);
+	int r = dir ? mkdirat(pfd, name, 0755)
+		    : openat(pfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0444);
+	if (r < 0)
+		return corral_error_set(e, errno == EEXIST ? 0 : errno, "create %s%s", path,
+					errno == EEXIST ? ": a dangling symlink is in the way" : "");
+	if (!dir)
+		close(r);
+	fd = openat(pfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return corral_error_set(e, errno, "open %s", path);
+	return fd;
+}
+
+static int attach(int tree, int tgt)
+{
+	return move_mount(tree, "", tgt, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
+/* A new filesystem (fsopen) at tgt; options are "key=value" or "flag". */
+static int new_fs(struct ctx *c, const char *type, const char *const *options, unsigned attrs,
+		  int tgt, bool own, struct corral_error *e)
+{
+	_cleanup_close_ int fs = fsopen(type, FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return corral_error_set(e, errno, "fsopen %s", type);
+	/* The source names the kind in mountinfo ("tmpfs", not "none"). */
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "source", type, 0) < 0)
+		return corral_error_set(e, errno, "%s source", type);
+	for (const char *const *o = options; o && *o; o++) {
+		char key[64];
+		const char *eq = strchr(*o, '=');
+		snprintf(key, sizeof(key), "%.*s", (int)(eq ? eq - *o : (long)strlen(*o)), *o);
+		int r = eq ? fsconfig(fs, FSCONFIG_SET_STRING, key, eq + 1, 0)
+			   : fsconfig(fs, FSCONFIG_SET_FLAG, key, NULL, 0);
+		if (r < 0)
+			return corral_error_set(e, errno, "%s option %s", type, *o);
+	}
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return corral_error_set(e, errno, "create %s", type);
+	_cleanup_close_ int mnt = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+	if (mnt < 0)
+		return corral_error_set(e, errno, "fsmount %s", type);
+	if (attach(mnt, tgt) < 0)
+		return corral_error_set(e, errno, "attach %s", type);
+	if (own)
+		add_ours(c, mnt);
+	return 0;
+}
+
+/* The remount walk for kernels without mount_setattr: every mount at or
+ * below path, read-only, keeping the flags it has. In a user namespace the
+ * kernel refuses a remount that would clear a locked flag (nosuid, nodev,
+ * noexec, atime), so they are read back with statvfs and passed again. */
+static int remount_ro_walk(const char *path, struct corral_error *e)
+{
+	_cleanup_fclose_ FILE *f = fopen("/oldroot/proc/self/mountinfo", "re");
+	if (!f)
+		return corral_error_set(e, errno, "read mountinfo");
+	size_t len = strlen(path);
+	char line[8192];
+	while (fgets(line, sizeof(line), f)) {
+		char mp[4096];
+		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+			continue;
+		/* mountinfo escapes blanks and backslashes as \ooo. */
+		char *w = mp;
+		for (char *r = mp; *r; r++) {
+			if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] && r[3]) {
+				*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
+				r += 3;
+			} else {
+				*w++ = *r;
+			}
+		}
+		*w = '\0';
+		if (strncmp(mp, path, len) != 0 || (mp[len] != '\0' && mp[len] != '/'))
+			continue;
+		struct statvfs sv;
+		if (statvfs(mp, &sv) < 0)
+			return corral_error_set(e, errno, "statvfs %s", mp);
+		unsigned long keep = sv.f_flag & (ST_NOSUID | ST_NODEV | ST_NOEXEC | ST_NOATIME |
+						  ST_NODIRATIME | ST_RELATIME | ST_SYNCHRONOUS);
+		if (mount(NULL, mp, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL) < 0)
+			return corral_error_set(e, errno, "remount %s read-only", mp);
+	}
+	return 0;
+}
+
+/* Bind src (an fd in the host's tree) at tgt, recursively; read-only all the
+ * way down when ro. */
+static int bind_fd(int src, int tgt, bool ro, bool recursive, const char *what,
+		   struct corral_error *e)
+{
+	_cleanup_close_ int tree =
+		open_tree(src, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH |
+					   (recursive ? AT_RECURSIVE : 0));
+	if (tree < 0)
+		return corral_error_set(e, errno, "%s: copy the mount", what);
+	bool walk = false;
+	/* The tests force the remount walk, which kernels before 5.12 take. */
+	if (ro && getenv("CORRAL_TEST_REMOUNT_WALK"))
+		walk = true;
+	else if (ro) {
+		struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+		if (mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
+			if (errno != ENOSYS)
+				return corral_error_set(e, errno, "%s: make read-only", what);
+			walk = true;
+		}
+	}
+	if (attach(tree, tgt) < 0)
+		return corral_error_set(e, errno, "%s: mount", what);
+	if (walk) {
+		char link[64], path[4096];
+		snprintf(link, sizeof(link), "/oldroot/proc/self/fd/%d", tgt);
+		ssize_t n = readlink(link, path, sizeof(path) - 1);
+		if (n < 0)
+			return corral_error_set(e, errno, "%s: find the mount", what);
+		path[n] = '\0';
+		if (remount_ro_walk(path, e) < 0)
+			return corral_error_prefix(e, "%s", what);
+	}
+	return 0;
+}
+
+static int do_bind(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
+{
+	_cleanup_close_ int src = resolve(c->oldroot, m->src, O_PATH);
+	if (src < 0) {
+		if (errno == ENOENT && m->try_)
+			return 0;
+		return corral_error_set(e, errno, "%s: source '%s'", m->key, m->src);
+	}
+	struct stat st;
+	if (fstat(src, &st) < 0)
+		return corral_error_set(e, errno, "%s: source '%s'", m->key, m->src);
+	_cleanup_close_ int tgt = target(c, m->dst, S_ISDIR(st.st_mode), e);
+	if (tgt < 0)
+		return corral_error_prefix(e, "%s %s", m->key, m->src);
+	char what[4200];
+	snprintf(what, sizeof(what), "%s %s on %s", m->key, m->src, m->dst);
+	return bind_fd(src, tgt, m->ro, true, what, e);
+}
+
+static int do_symlink(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
+{
+	char parent[4096];
+	snprintf(parent, sizeof(parent), "%s", m->dst);
+	char *slash = strrchr(parent, '/');
+	const char *name = m->dst + (slash - parent) + 1;
+	if (slash == parent)
+		parent[1] = '\0';
+	else
+		*slash = '\0';
+	if (!*name)
+		return corral_error_set(e, 0, "symlink: cannot replace /");
+	_cleanup_close_ int pfd = target(c, parent, true, e);
+	if (pfd < 0)
+		return corral_error_prefix(e, "symlink %s", m->dst);
+	if (!is_ours(c, pfd))
+		return corral_error_set(e, 0, "symlink: cannot create %s: %s is not on a tmpfs of the sandbox",
+					m->dst, parent);
+	if (symlinkat(m->src, pfd, name) < 0) {
+		char have[4096];
+		ssize_t n = readlinkat(pfd, name, have, sizeof(have) - 1);
+		if (errno == EEXIST && n >= 0 && (have[n] = '\0', strcmp(have, m->src) == 0))
+			return 0;
+		return corral_error_set(e, errno, "symlink %s -> %s", m->dst, m->src);
+	}
+	return 0;
+}
+
+static int do_tmpfs(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
+{
+	_cleanup_close_ int tgt = target(c, m->dst, true, e);
+	if (tgt < 0)
+		return corral_error_prefix(e, "tmpfs");
+	char size[128];
+	snprintf(size, sizeof(size), "size=%s", m->size ? m->size : "");
+	const char *opts[] = {"mode=1777", m->size ? size : NULL, NULL};
+	if (new_fs(c, "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, tgt, true, e) < 0)
+		return corral_error_prefix(e, "tmpfs %s", m->dst);
+	return 0;
+}
+
+static int do_proc(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
+{
+	_cleanup_close_ int tgt = target(c, m->dst, true, e);
+	if (tgt < 0)
+		return corral_error_prefix(e, "proc");
+	if (!(namespaces_clone_flags(c->spec) & CLONE_NEWPID)) {
+		/* The host's PID namespace: a new proc would need privilege over
+		 * it, so the host's proc it is. */
+		_cleanup_close_ int src = resolve(c->oldroot, "/proc", O_PATH);
+		if (src < 0)
+			return corral_error_set(e, errno, "proc: the host's /proc");
+		return bind_fd(src, tgt, false, true, "proc", e);
+	}
+	if (new_fs(c, "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, tgt,
+		   false, e) < 0)
+		return corral_error_prefix(e, "proc %s", m->dst);
+	return 0;
+}
+
+/* A tmpfs with the host's harmless device nodes bound in (a user namespace
+ * cannot mknod), a new devpts instance (so the host's ptys are not there), shm
+ * and mqueue. */
+static int do_dev(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
+{
+	static const char *const nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
+	static const char *const links[][2] = {{"fd", "/proc/self/fd"},
+					       {"stdin", "/proc/self/fd/0"},
+					       {"stdout", "/proc/self/fd/1"},
+					       {"stderr", "/proc/self/fd/2"},
+					       {"ptmx", "pts/ptmx"}};
+	_cleanup_close_ int tgt = target(c, m->dst, true, e);
+	if (tgt < 0)
+		return corral_error_prefix(e, "dev");
+	const char *opts[] = {"mode=0755", NULL};
+	if (new_fs(c, "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, tgt, true, e) < 0)
+		return corral_error_prefix(e, "dev %s", m->dst);
+	_cleanup_close_ int dev = resolve(c->root, m->dst, O_PATH | O_DIRECTORY);
+	if (dev < 0)
+		return corral_error_set(e, errno, "dev %s", m->dst);
+
+	for (size_t i = 0; i < ARRAY_SIZE(nodes); i++) {
+		char host[64], dst[4200];
+		snprintf(host, sizeof(host), "/dev/%s", nodes[i]);
+		_cleanup_close_ int src = resolve(c->oldroot, host, O_PATH);
+		if (src < 0)
+			continue; /* the host lacks it (no tty in some containers) */
+		snprintf(dst, sizeof(dst), "%s/%s", strcmp(m->dst, "/") ? m->dst : "", nodes[i]);
+		_cleanup_close_ int node = target(c, dst, false, e);
+		if (node < 0 || bind_fd(src, node, false, false, host, e) < 0)
+			return corral_error_prefix(e, "dev");
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
+		if (symlinkat(links[i][1], dev, links[i][0]) < 0)
+			return corral_error_set(e, errno, "dev: symlink %s", links[i][0]);
+
+	static const char *const dirs[] = {"pts", "shm", "mqueue"};
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+		if (mkdirat(dev, dirs[i], 0755) < 0)
+			return corral_error_set(e, errno, "dev: mkdir %s", dirs[i]);
+	_cleanup_close_ int pts = openat(dev, "pts", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int shm = openat(dev, "shm", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	_cleanup_close_ int mq = openat(dev, "mqueue", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* No gid=5: the tty group may not be mapped in a user namespace. */
+	const char *pts_opts[] = {"newinstance", "ptmxmode=0666", "mode=620", NULL};
+	const char *shm_opts[] = {"mode=1777", NULL};
+	if (new_fs(c, "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, pts, false, e) < 0 ||
+	    new_fs(c, "tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, shm, true, e) < 0)
+		return corral_error_prefix(e, "dev");
+	/* mqueue belongs to the IPC namespace: only a new one can be mounted. */
+	if (namespaces_clone_flags(c->spec) & CLONE_NEWIPC) {
+		if (new_fs(c, "mqueue", NULL,
+			   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, mq, false, e) < 0)
+			return corral_error_prefix(e, "dev");
+	}
+	return 0;
+}
+
+static int apply(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
+{
+	int r;
+	switch (m->kind) {
+	case MOUNT_DIR: {
+		int fd = target(c, m->dst, true, e);
+		if (fd < 0)
+			return corral_error_prefix(e, "dir");
+		close(fd);
+		return 0;
+	}
+	case MOUNT_SYMLINK:
+		return do_symlink(c, m, e);
+	case MOUNT_TMPFS:
+		r = do_tmpfs(c, m, e);
+		break;
+	case MOUNT_PROC:
+		r = do_proc(c, m, e);
+		break;
+	case MOUNT_DEV:
+		r = do_dev(c, m, e);
+		break;
+	default:
+		r = do_bind(c, m, e);
+	}
+	/* A mount on / itself covers the tmpfs c->root points into. */
+	if (r == 0 && strcmp(m->dst, "/") == 0) {
+		close(c->root);
+		c->root = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (c->root < 0)
+			return corral_error_set(e, errno, "reopen the new root");
+	}
+	return r;
+}
+
+static int setup_tmpfs_root(const struct corral_spec *spec, char *cwd, size_t cwd_size,
+			    struct corral_error *e)
+{
+	/* The caller's directory, to start the command there when it is the
+	 * same directory inside (same device and inode), and for bind-cwd. */
+	char here[4096] = "";
+	struct stat cwd_st = {0};
+	if (!getcwd(here, sizeof(here)) || stat(".", &cwd_st) < 0)
+		here[0] = '\0';
+
+	if (mount("tmpfs", BASE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") < 0)
+		return corral_error_set(e, errno, "mount a tmpfs on " BASE);
+	if (chdir(BASE) < 0 || mkdir("newroot", 0755) < 0 || mkdir("oldroot", 0755) < 0)
+		return corral_error_set(e, errno, "make the new root");
+	if (mount("tmpfs", "newroot", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+		return corral_error_set(e, errno, "mount the new root");
+	if (syscall(SYS_pivot_root, ".", "oldroot") < 0 || chdir("/") < 0)
+		return corral_error_set(e, errno, "pivot_root into the base");
+
+	struct ctx c = {.spec = spec, .oldroot = -1, .root = -1};
+	struct mount_plan plan = {0};
+	int r = -1;
+	c.oldroot = open("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	c.root = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (c.oldroot < 0 || c.root < 0) {
+		corral_error_set(e, errno, "open the roots");
+		goto out;
+	}
+	if (resolve(c.root, "/", O_PATH) < 0 && errno == ENOSYS) {
+		corral_error_set(e, ENOSYS, "root = tmpfs needs openat2 (Linux 5.6)");
+		goto out;
+	}
+	add_ours(&c, c.root);
+	if (mountplan_build(spec, here, &plan, e) < 0)
+		goto out;
+	for (size_t i = 0; i < plan.n; i++)
+		if (apply(&c, &plan.v[i], e) < 0)
+			goto out;
+
+	/* The root itself holds only mount points: read-only. */
+	if (is_ours(&c, c.root) &&
+	    mount(NULL, "/newroot", NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV,
+		  NULL) < 0) {
+		corral_error_set(e, errno, "make the new root read-only");
+		goto out;
+	}
+	/* pivot_root(".", ".") stacks the old root on the new one; detaching
+	 * it drops the base and the whole host tree (bubblewrap's way). */
+	if (chdir("/newroot") < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||
+	    umount2(".", MNT_DETACH) < 0 || chdir("/") < 0) {
+		corral_error_set(e, errno, "pivot_root into the new root");
+		goto out;
+	}
+
+	struct stat st;
+	if (here[0] && stat(here, &st) == 0 && st.st_dev == cwd_st.st_dev &&
+	    st.st_ino == cwd_st.st_ino)
+		snprintf(cwd, cwd_size, "%s", here);
+	else
+		snprintf(cwd, cwd_size, "/");
+	r = 0;
+out:
+	mountplan_free(&plan);
+	if (c.oldroot >= 0)
+		close(c.oldroot);
+	if (c.root >= 0)
+		close(c.root);
+	return r;
+}
+
+int mounts_setup(const struct corral_spec *spec, char *cwd, size_t cwd_size,
+		 struct corral_error *e)
+{
+	cwd[0] = '\0';
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return corral_error_set(e, errno, "make / private");
 
+	if (spec->root == CORRAL_ROOT_TMPFS) {
+		/* Directories made for mount points: 0755 whatever the caller's umask. */
+		mode_t old = umask(022);
+		int r = setup_tmpfs_root(spec, cwd, cwd_size, e);
+		umask(old);
+		return r;
+	}
 	if (namespaces_clone_flags(spec) & CLONE_NEWPID) {
 		if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 			return corral_error_set(e, errno, "mount proc on /proc");
 	}
 	return 0;
+}
+
+const char *mounts_not_found_hint(const struct corral_spec *spec)
+{
+	return spec->root == CORRAL_ROOT_TMPFS
+		       ? " (the sandbox's root holds only what the profile binds)"
+		       : "";
 }

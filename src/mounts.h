@@ -1,9 +1,19 @@
 /* mounts.h: the sandbox's filesystem, set up by init in its mount namespace. */
 #pragma once
 
+#include <stddef.h>
+
 #include "log.h"
 #include "spec.h"
 
-/* Make / private (so nothing propagates to the host) and mount a fresh /proc
- * for the sandbox's PID namespace. Runs in init, inside the new mount ns. */
-int mounts_setup(const struct corral_spec *spec, struct corral_error *e);
+/* Make / private (so nothing propagates to the host), then build the root
+ * spec->root asks for: the host's with a fresh /proc, or a new tmpfs root
+ * from the mount options, pivoted into. cwd receives where the command
+ * starts unless spec->chdir says otherwise ("" for: stay). Runs in init,
+ * inside the new mount namespace. */
+int mounts_setup(const struct corral_spec *spec, char *cwd, size_t cwd_size,
+		 struct corral_error *e);
+
+/* Text to add to "command not found": where the root is empty but for the
+ * binds, say so. "" when there is nothing to add. */
+const char *mounts_not_found_hint(const struct corral_spec *spec);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "mountplan.h"
 #include "units.h"
 
 static int check_hostname(const char *v, struct corral_error *e);

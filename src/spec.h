@@ -11,6 +11,8 @@
 
 enum corral_net { CORRAL_NET_NONE, CORRAL_NET_HOST };
 enum corral_tristate { CORRAL_AUTO, CORRAL_YES, CORRAL_NO };
+enum corral_root { CORRAL_ROOT_TMPFS, CORRAL_ROOT_HOST };
+enum corral_bind_cwd { CORRAL_BIND_CWD_NO, CORRAL_BIND_CWD_YES, CORRAL_BIND_CWD_RO };
 enum corral_cgroup_mode { CORRAL_CGROUP_REQUIRED, CORRAL_CGROUP_AUTO, CORRAL_CGROUP_OFF };
 
 struct corral_spec {
@@ -30,7 +32,15 @@ struct corral_spec {
 	bool clearenv;
 	bool new_session;
 
-	/* filesystem */
+	/* filesystem: mountplan.c turns these into the ordered mount list */
+	int root;             /* enum corral_root */
+	struct strv ro_bind, ro_bind_try, bind, bind_try; /* "SRC[:DST]" */
+	struct strv tmpfs;    /* "DST[:SIZE]" */
+	struct strv dir;      /* "DST" */
+	struct strv symlink;  /* "TARGET:DST" */
+	struct strv proc, dev; /* "DST" */
+	int bind_cwd;         /* enum corral_bind_cwd */
+	char *chdir;          /* NULL: the caller's cwd when visible inside, else / */
 
 
 	/* limits; CORRAL_UNSET (or 0 for cpus) means none */
@@ -39,7 +49,9 @@ struct corral_spec {
 	uint64_t pids;
 	char *cpuset;
 	struct strv rlimit;   /* "name=value", validated by units_parse_rlimit */
-	int cgroup;           /* enum corral_cgroup_mode */
+	int cgroup;           /* enum corral_root { CORRAL_ROOT_TMPFS, CORRAL_ROOT_HOST };
+enum corral_bind_cwd { CORRAL_BIND_CWD_NO, CORRAL_BIND_CWD_YES, CORRAL_BIND_CWD_RO };
+enum corral_cgroup_mode */
 	char *cgroup_parent;
 	uint64_t time_limit;  /* microseconds */
 	uint64_t kill_grace;  /* microseconds */

@@ -81,7 +81,7 @@ bad() {
 }
 
 @test "the command line wins over profiles, left to right" {
-	printf 'hostname = fromprofile\n' >"$T/p.profile"
+	printf 'include default\nhostname = fromprofile\n' >"$T/p.profile"
 	run "$CORRAL" --hostname cli --profile "$T/p.profile" -- hostname
 	assert_output "cli"
 	run "$CORRAL" --profile "$T/p.profile" --hostname a --hostname b -- hostname
@@ -89,7 +89,7 @@ bad() {
 }
 
 @test "profiles found on CORRAL_PROFILE_PATH, included, cleared" {
-	printf 'setenv = A=1\nhostname = base\n' >"$T/base.profile"
+	printf 'include default\nsetenv = A=1\nhostname = base\n' >"$T/base.profile"
 	printf 'include base\nsetenv =\nsetenv = B=2\n' >"$T/top.profile"
 	CORRAL_PROFILE_PATH=$T run "$CORRAL" --profile top -- sh -c 'echo "${A:-unset} $B $(hostname)"'
 	assert_success

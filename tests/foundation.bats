@@ -28,7 +28,7 @@ load helpers
 	run "$CORRAL" --net none -- sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "'
 	assert_success
 	assert_output "lo"
-	run "$CORRAL" --net none -- "$PROBE" lo-up
+	run "$CORRAL" "${WITH_PROBE[@]}" --net none -- "$PROBE" lo-up
 	assert_success
 	assert_output "lo up"
 }
@@ -54,13 +54,13 @@ load helpers
 }
 
 @test "100 orphans are reaped while the command still runs" {
-	run "$CORRAL" -- "$PROBE" orphans 100
+	run "$CORRAL" "${WITH_PROBE[@]}" -- "$PROBE" orphans 100
 	assert_success
 	assert_output "orphans 100 zombies 0"
 }
 
 @test "init reports how many orphans it reaped" {
-	run "$CORRAL" -v -- "$PROBE" orphans 20
+	run "$CORRAL" "${WITH_PROBE[@]}" -v -- "$PROBE" orphans 20
 	assert_success
 	assert_output --partial "init reaped 20"
 }
@@ -81,13 +81,13 @@ load helpers
 
 @test "a missing command gives 127 and names it" {
 	run -127 "$CORRAL" -- no-such-command-here
-	assert_output "corral: error: no-such-command-here: command not found"
+	assert_output "corral: error: no-such-command-here: command not found (the sandbox's root holds only what the profile binds)"
 }
 
 @test "a non-executable file gives 126" {
 	echo "echo hi" >"$T/script"
 	chmod 644 "$T/script"
-	run "$CORRAL" -- "$T/script"
+	run "$CORRAL" --ro-bind "$T" -- "$T/script"
 	assert_failure 126
 	assert_output --partial "cannot execute $T/script: Permission denied"
 }
@@ -145,7 +145,7 @@ load helpers
 
 @test "no file descriptor leaks into the sandbox" {
 	exec 7>"$T/leak"
-	run "$CORRAL" -- "$PROBE" fds
+	run "$CORRAL" "${WITH_PROBE[@]}" -- "$PROBE" fds
 	exec 7>&-
 	assert_success
 	assert_output "$(printf '0\n1\n2')"

@@ -8,6 +8,9 @@ bats_load_library bats-file
 TOP=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 CORRAL=${CORRAL:-$TOP/corral}
 PROBE=$TOP/tests/probe
+# The default profile's root holds only what it binds: bind the probe in at
+# its own path with "$CORRAL" "${WITH_PROBE[@]}" ... -- "$PROBE" ...
+WITH_PROBE=(--ro-bind "$PROBE")
 export CORRAL_PROFILE_PATH=$TOP/profiles
 
 setup() {

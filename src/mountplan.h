@@ -1,0 +1,61 @@
+/* mountplan.h: the filesystem keys of the spec as one ordered list of mounts.
+ * Pure code (parsing, ordering, the checks before clone); mounts.c does the
+ * kernel work. */
+#pragma once
+
+#include <stddef.h>
+
+#include "log.h"
+#include "spec.h"
+
+/* In the order entries of the same depth are applied (see mountplan_build). */
+enum mount_kind {
+	MOUNT_DIR,
+	MOUNT_SYMLINK,
+	MOUNT_RO_BIND,
+	MOUNT_RO_BIND_TRY,
+	MOUNT_BIND,
+	MOUNT_BIND_TRY,
+	MOUNT_BIND_CWD,
+	MOUNT_TMPFS,
+	MOUNT_PROC,
+	MOUNT_DEV,
+};
+
+struct mount_entry {
+	enum mount_kind kind;
+	const char *key;   /* the option's name, for messages */
+	char *src;         /* binds: host path; symlink: its target; else NULL */
+	char *dst;         /* normalised absolute path inside the new root */
+	char *size;        /* tmpfs: "SIZE" as given, or NULL */
+	bool ro, try_;
+	unsigned depth;    /* components in dst: "/" 0, "/usr" 1, "/usr/lib" 2 */
+	size_t index;      /* position among entries of the same kind */
+};
+
+struct mount_plan {
+	struct mount_entry *v;
+	size_t n;
+};
+
+/* Every filesystem key of spec as one list, sorted by dst depth (parents
+ * first), then by kind (enum mount_kind), then in the order given. cwd is the
+ * caller's working directory, for bind-cwd. */
+int mountplan_build(const struct corral_spec *spec, const char *cwd, struct mount_plan *p,
+		    struct corral_error *e);
+void mountplan_free(struct mount_plan *p);
+
+/* Checks before clone: with root = host, no mount option may be set; with
+ * root = tmpfs, the source of every plain bind must exist. Nothing is
+ * created either way. */
+int mountplan_validate(const struct corral_spec *spec, struct corral_error *e);
+
+/* Validators for options.def: syntax only. */
+int mountplan_check_bind(const char *v, struct corral_error *e);
+int mountplan_check_tmpfs(const char *v, struct corral_error *e);
+int mountplan_check_dst(const char *v, struct corral_error *e);
+int mountplan_check_symlink(const char *v, struct corral_error *e);
+
+/* Normalise an absolute path: collapse "//", drop a trailing "/". Refuses
+ * relative paths and "." or ".." components (-EINVAL). */
+int mountplan_normalise(const char *path, char *out, size_t size);
