@@ -25,4 +25,5 @@ struct sync_msg {
 struct launch {
 	int sync_fd;         /* init's end of the socket */
 	bool foreground;     /* corral owned the terminal: hand it to the command */
+	bool unshare_cgroupns; /* in a cgroup: unshare the cgroup ns after GO */
 };
