@@ -559,11 +559,16 @@ void cgroup_collect(struct corral_cgroup *cg, struct corral_result *res)
 	char buf[4096];
 	uint64_t v, u;
 	struct ctl *acct = find_ctl(cg, "cpuacct");
-	if (acct && file_value(acct, "cpuacct.usage_user", &u) &&
-	    file_value(acct, "cpuacct.usage_sys", &v)) {
+	uint64_t total;
+	if (acct && file_value(acct, "cpuacct.usage", &total) &&
+	    file_value(acct, "cpuacct.usage_user", &u) && file_value(acct, "cpuacct.usage_sys", &v)) {
+		/* usage is exact (ns of runtime); the user/sys split is sampled at
+		 * ticks and drifts under load, so scale it to the exact total, as
+		 * v2's cpu.stat does (cputime_adjust). */
+		double user = u + v ? (double)total * (double)u / (double)(u + v) : (double)total;
 		res->have_cgroup_cpu = true;
-		res->cgroup_cpu_user_ms = (double)u / 1e6;
-		res->cgroup_cpu_system_ms = (double)v / 1e6;
+		res->cgroup_cpu_user_ms = user / 1e6;
+		res->cgroup_cpu_system_ms = ((double)total - user) / 1e6;
 	} else if (cg->v2_fd >= 0 && read_file_at(cg->v2_fd, "cpu.stat", buf, sizeof(buf)) >= 0 &&
 		   keyed_value(buf, "user_usec", &u) && keyed_value(buf, "system_usec", &v)) {
 		res->have_cgroup_cpu = true;

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,7 +54,7 @@ static void msleep(long ms)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: probe pid|zombies|orphans N|lo-up|fds|alloc MIB|spin S|forkbomb N|ignore-term\n");
+		fprintf(stderr, "usage: probe pid|zombies|orphans N|lo-up|fds|alloc MIB|spin S|forkbomb N [persist]|ignore-term\n");
 		return 2;
 	}
 	const char *cmd = argv[1];
@@ -137,8 +138,15 @@ int main(int argc, char **argv)
 		/* Fork children that sleep, up to N, until fork fails; report how
 		 * many there were at most and why it stopped. */
 		int n = argc > 2 ? atoi(argv[2]) : 1000, made = 0;
+		bool persist = argc > 3 && strcmp(argv[3], "persist") == 0;
 		for (; made < n; made++) {
 			pid_t p = fork();
+			if (p < 0 && persist) {
+				/* never give up: only a time limit ends this */
+				made--;
+				msleep(10);
+				continue;
+			}
 			if (p < 0) {
 				printf("forked %d, then: %s\n", made, strerror(errno));
 				return 0;
