@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <termios.h>
@@ -22,6 +23,7 @@
 #include "log.h"
 #include "mounts.h"
 #include "namespaces.h"
+#include "units.h"
 
 extern char **environ;
 
@@ -104,8 +106,26 @@ static void setup_ids(const struct corral_spec *spec, struct launch *l)
 		fail(l, 125, errno, "set uid %u", (unsigned)uid);
 }
 
+/* rlimit = NAME=VALUE, validated when parsed; first, so the limits hold
+ * for the rest of the set-up too. */
+static void setup_rlimits(const struct corral_spec *spec, struct launch *l)
+{
+	for (size_t i = 0; i < spec->rlimit.n; i++) {
+		struct units_rlimit rl;
+		if (units_parse_rlimit(spec->rlimit.v[i], &rl) < 0)
+			fail(l, 125, 0, "rlimit %s: invalid", spec->rlimit.v[i]);
+		struct rlimit r = {
+			.rlim_cur = rl.soft == UINT64_MAX ? RLIM_INFINITY : (rlim_t)rl.soft,
+			.rlim_max = rl.hard == UINT64_MAX ? RLIM_INFINITY : (rlim_t)rl.hard,
+		};
+		if (setrlimit(rl.resource, &r) < 0)
+			fail(l, 125, errno, "rlimit %s", spec->rlimit.v[i]);
+	}
+}
+
 void command_exec(const struct corral_spec *spec, struct launch *l)
 {
+	setup_rlimits(spec, l);
 	setup_session(spec, l);
 	close_inherited_fds(l);
 	setup_cwd(spec, l);

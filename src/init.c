@@ -68,6 +68,11 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 	while (n < 0 && errno == EINTR);
 	if (n != sizeof(m) || m.type != SYNC_GO)
 		_exit(125);
+	/* Now in the run's cgroup: root the sandbox's cgroup namespace there. */
+	if (l->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0) {
+		corral_error_set(&e, errno, "unshare the cgroup namespace");
+		fail(l, &e);
+	}
 
 	if (namespaces_clone_flags(spec) & CLONE_NEWPID)
 		prctl(PR_SET_NAME, "corral-init");

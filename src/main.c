@@ -8,12 +8,14 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "log.h"
 #include "mountplan.h"
 #include "options.h"
 #include "profile.h"
 #include "report.h"
 #include "supervisor.h"
+#include "units.h"
 
 #ifndef CORRAL_VERSION
 #define CORRAL_VERSION "0.1"
@@ -108,7 +110,9 @@ static int validate(const struct corral_spec *spec, const struct cli *cli, struc
 {
 	if (!cli->check && spec->argc == 0)
 		return corral_error_set(e, 0, "no command given (usage: corral [OPTION]... -- COMMAND)");
-	return mountplan_validate(spec, e);
+	if (mountplan_validate(spec, e) < 0)
+		return -1;
+	return cgroup_validate(spec, e);
 }
 
 int main(int argc, char **argv)
@@ -202,6 +206,11 @@ int main(int argc, char **argv)
 	report_verdict(&res);
 	if (res.status == CORRAL_ERROR)
 		log_error("%s", res.error);
+	if (res.status == CORRAL_OOM) {
+		char size[32];
+		units_human_size(spec.memory, size, sizeof(size));
+		log_warn("out of memory: the command was killed at the memory limit (%s)", size);
+	}
 	if (log_verbosity() >= CORRAL_VERBOSE)
 		report_summary(stderr, &spec, &res);
 	code = res.exit_code;

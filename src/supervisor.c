@@ -37,6 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "init.h"
 #include "namespaces.h"
 #include "sync.h"
@@ -61,16 +62,21 @@ static double now_ms(void)
 
 /* clone3 with a pidfd; clone as the fallback on kernels before 5.3. Both
  * return 0 in the child, which then runs on a copy of this stack, as after
- * fork. */
-static pid_t clone_init(unsigned long flags, int *pidfd)
+ * fork. With cgroup_fd >= 0 the child is born in that cgroup v2
+ * (CLONE_INTO_CGROUP, 5.7+); no fallback then: the caller retries without. */
+static pid_t clone_init(unsigned long flags, int *pidfd, int cgroup_fd)
 {
 	struct clone_args args = {
 		.flags = flags | CLONE_PIDFD,
 		.pidfd = (uint64_t)(uintptr_t)pidfd,
 		.exit_signal = SIGCHLD,
 	};
+	if (cgroup_fd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = (uint64_t)cgroup_fd;
+	}
 	long pid = syscall(SYS_clone3, &args, sizeof(args));
-	if (pid < 0 && errno == ENOSYS)
+	if (pid < 0 && errno == ENOSYS && cgroup_fd < 0)
 		pid = syscall(SYS_clone, flags | CLONE_PIDFD | SIGCHLD, NULL, pidfd, NULL, 0);
 	return (pid_t)pid;
 }
@@ -138,13 +144,33 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
 			return corral_error_set(e, errno, "timerfd");
 	}
 
+	/* Before clone, so the command is never outside it; declared before
+	 * pid, so that on error init is killed before the cgroup is removed. */
+	_cleanup_cgroup_ struct corral_cgroup *cg = NULL;
+	if (cgroup_create(spec, &cg, e) < 0)
+		return -1;
+
 	struct launch l = {
 		.sync_fd = child_end,
 		.foreground = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp(),
 	};
 	unsigned long flags = namespaces_clone_flags(spec);
+	int cgroup_fd = cgroup_clone_fd(cg);
+	/* A cgroup namespace made by clone is rooted at the caller's cgroup,
+	 * even with CLONE_INTO_CGROUP (copy_cgroup_ns takes current's css_set
+	 * before the child moves): init unshares its own once in the run's
+	 * cgroup (after GO), so the sandbox sees the run's cgroup as its root. */
+	if (cg && (flags & CLONE_NEWCGROUP)) {
+		flags &= ~(unsigned long)CLONE_NEWCGROUP;
+		l.unshare_cgroupns = true;
+	}
 	_cleanup_close_ int pidfd = -1;
-	_cleanup_pid_ pid_t pid = clone_init(flags, &pidfd);
+	_cleanup_pid_ pid_t pid = clone_init(flags, &pidfd, cgroup_fd);
+	if (pid < 0 && cgroup_fd >= 0) {
+		log_debug("clone3 into the cgroup: %s; attaching after clone", strerror(errno));
+		cgroup_fd = -1;
+		pid = clone_init(flags, &pidfd, -1);
+	}
 	if (pid < 0) {
 		int err = errno;
 		pid = 0;
@@ -162,6 +188,8 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
 	close(take_fd(&child_end));
 
 	if ((flags & CLONE_NEWUSER) && namespaces_write_maps(pid, spec, e) < 0)
+		return -1;
+	if (cg && cgroup_fd < 0 && cgroup_attach(cg, pid, e) < 0)
 		return -1;
 
 	/* Sync point 1: release init. */
@@ -214,9 +242,11 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
 				kill(pid, SIGTERM);
 				set_timer(timer_fd, spec->kill_grace);
 			} else if (!killed) {
-				/* Killing PID 1 kills the whole PID namespace. */
+				/* Killing PID 1 kills the whole PID namespace;
+				 * the cgroup holds whatever left it (share pid). */
 				killed = true;
 				kill(pid, SIGKILL);
+				cgroup_kill(cg);
 			}
 		}
 		if (p[0].revents & POLLIN)
@@ -229,6 +259,7 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
 		;
 	pid = 0; /* reaped: nothing for the cleanup to do */
 	res->wall_ms = now_ms() - start;
+	cgroup_collect(cg, res);
 	if (w > 0) {
 		res->have_rusage = true;
 		/* Messages init sent before it exited. */

@@ -26,4 +26,5 @@ struct launch {
 	int sync_fd;         /* init's end of the socket */
 	bool foreground;     /* corral owned the terminal: hand it to the command */
 	char cwd[4096];      /* where the command starts (mounts_setup); "" to stay */
+	bool unshare_cgroupns; /* in a cgroup: unshare the cgroup ns after GO */
 };

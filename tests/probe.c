@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +54,7 @@ static void msleep(long ms)
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: probe pid|zombies|orphans N|lo-up|fds|touch-mib N|spin-ms N\n");
+		fprintf(stderr, "usage: probe pid|zombies|orphans N|lo-up|fds|touch-mib N|spin-ms N|alloc MIB|spin S|forkbomb N [persist]|ignore-term\n");
 		return 2;
 	}
 	const char *cmd = argv[1];
@@ -129,6 +131,63 @@ int main(int argc, char **argv)
 				x += (unsigned long)i;
 			clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
 		} while (ts.tv_sec * 1000L + ts.tv_nsec / 1000000L < ms);
+		return 0;
+	}
+	if (strcmp(cmd, "alloc") == 0) {
+		/* Allocate and touch N MiB, one MiB at a time. */
+		long n = argc > 2 ? atol(argv[2]) : 1024;
+		for (long i = 0; i < n; i++) {
+			char *p = malloc(1 << 20);
+			if (!p)
+				return printf("alloc failed at %ld MiB\n", i), 1;
+			memset(p, 1, 1 << 20);
+		}
+		printf("allocated %ld MiB\n", n);
+		return 0;
+	}
+	if (strcmp(cmd, "spin") == 0) {
+		/* Busy loop for S seconds of wall time. */
+		double secs = argc > 2 ? atof(argv[2]) : 2;
+		struct timespec a, b;
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		volatile unsigned long x = 0;
+		do {
+			for (int i = 0; i < 100000; i++)
+				x++;
+			clock_gettime(CLOCK_MONOTONIC, &b);
+		} while ((double)(b.tv_sec - a.tv_sec) + (double)(b.tv_nsec - a.tv_nsec) / 1e9 < secs);
+		printf("spun %.1f s\n", secs);
+		return 0;
+	}
+	if (strcmp(cmd, "forkbomb") == 0) {
+		/* Fork children that sleep, up to N, until fork fails; report how
+		 * many there were at most and why it stopped. */
+		int n = argc > 2 ? atoi(argv[2]) : 1000, made = 0;
+		bool persist = argc > 3 && strcmp(argv[3], "persist") == 0;
+		for (; made < n; made++) {
+			pid_t p = fork();
+			if (p < 0 && persist) {
+				/* never give up: only a time limit ends this */
+				made--;
+				msleep(10);
+				continue;
+			}
+			if (p < 0) {
+				printf("forked %d, then: %s\n", made, strerror(errno));
+				return 0;
+			}
+			if (p == 0) {
+				msleep(30000);
+				_exit(0);
+			}
+		}
+		printf("forked %d, no failure\n", made);
+		return 0;
+	}
+	if (strcmp(cmd, "ignore-term") == 0) {
+		/* Ignore SIGTERM and sleep. */
+		signal(SIGTERM, SIG_IGN);
+		msleep(30000);
 		return 0;
 	}
 	fprintf(stderr, "probe: unknown command %s\n", cmd);

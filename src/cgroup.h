@@ -1,0 +1,41 @@
+/* cgroup.h: the run's cgroup through libcgroup: create, limits, attach,
+ * kill, usage, OOM, remove; cgroup v1, v2 and hybrid hosts. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "log.h"
+#include "report.h"
+#include "spec.h"
+
+struct corral_cgroup;
+
+/* Whether the spec asks for anything a cgroup does (memory, cpus, pids,
+ * cpuset). No: no cgroup, and libcgroup is never initialised. */
+bool cgroup_wanted(const struct corral_spec *spec);
+/* Cross-option check, no system access: limits with cgroup = off. */
+int cgroup_validate(const struct corral_spec *spec, struct corral_error *e);
+
+/* Before clone: initialise libcgroup, remove stale corral-<pid> cgroups of
+ * dead runs, create corral-<pid> with the limits. *out stays NULL when no
+ * cgroup is used (none asked, or cgroup = auto without a writable one, which
+ * is said once on stderr). Every error comes before anything is created, or
+ * what was created is removed again. */
+int cgroup_create(const struct corral_spec *spec, struct corral_cgroup **out,
+		  struct corral_error *e);
+/* The cgroup v2 directory for clone3's CLONE_INTO_CGROUP, or -1 when some
+ * controller is on v1 (attach after clone instead). */
+int cgroup_clone_fd(const struct corral_cgroup *cg);
+/* Move pid (init, still waiting at sync point 1) into the run's cgroup. */
+int cgroup_attach(struct corral_cgroup *cg, pid_t pid, struct corral_error *e);
+/* SIGKILL everything in the run's cgroup (v2 cgroup.kill, else a kill loop
+ * over cgroup.procs). */
+void cgroup_kill(struct corral_cgroup *cg);
+/* After init is reaped: kill what is left, read usage and OOM kills into res. */
+void cgroup_collect(struct corral_cgroup *cg, struct corral_result *res);
+/* Remove the run's cgroup and free; NULL-safe. */
+void cgroup_destroy(struct corral_cgroup **cg);
+
+static inline void cgroup_destroyp(struct corral_cgroup **cg) { cgroup_destroy(cg); }
+#define _cleanup_cgroup_ __attribute__((cleanup(cgroup_destroyp)))

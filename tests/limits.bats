@@ -1,0 +1,257 @@
+#!/usr/bin/env bats
+# Resource limits: memory, pids, cpus, cpuset, time limit, rlimits, the run's
+# cgroup and its removal. Version-neutral: usage comes from corral's -v line
+# ("cgroup usage: ..."), which reads v1 or v2 files, whichever exist.
+load helpers
+
+# This test's own cgroup directory in every mounted hierarchy (v1 or v2).
+own_cgroup_dirs() {
+	local fs mnt type opts _ id ctrls path
+	while read -r fs mnt type opts _; do
+		[ "$type" = cgroup ] || [ "$type" = cgroup2 ] || continue
+		while IFS=: read -r id ctrls path; do
+			if [ "$type" = cgroup2 ]; then
+				[ "$id" = 0 ] && [ -z "$ctrls" ] || continue
+			else
+				[ -n "$ctrls" ] && [[ ",$opts," == *",${ctrls%%,*},"* ]] || continue
+			fi
+			echo "$mnt${path%/}"
+		done </proc/self/cgroup
+	done </proc/self/mounts
+}
+
+# corral-<pid> cgroups beneath this test's cgroups: of pid $1, or (no
+# argument) of every corral that is gone. Other runs on the machine may be
+# alive; those are not ours to judge.
+corral_cgroups() {
+	local d c pid
+	for d in $(own_cgroup_dirs); do
+		for c in "$d"/corral-[0-9]*; do
+			[ -d "$c" ] || continue
+			pid=${c##*/corral-}
+			if [ -n "${1:-}" ]; then
+				[ "$pid" = "$1" ] && echo "$c"
+			elif ! kill -0 "$pid" 2>/dev/null; then
+				echo "$c"
+			fi
+		done
+	done
+}
+
+need_cgroup() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root for a writable cgroup"
+}
+
+# Every test: no corral-* cgroup of a finished run is left.
+teardown() {
+	local left
+	left=$(corral_cgroups)
+	rm -rf "$T"
+	if [ -n "$left" ]; then
+		echo "cgroups left behind: $left"
+		return 1
+	fi
+}
+
+elapsed_since() {
+	awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f\n", b - a }'
+}
+
+@test "memory = 64M: a 1 GiB allocation exits 137, out of memory" {
+	need_cgroup
+	run "$CORRAL" --memory 64M -- "$PROBE" alloc 1024
+	assert_failure 137
+	assert_output --partial "out of memory"
+	refute_output --partial "allocated 1024 MiB"
+	# The same program without the limit is fine at a small size: the limit bit.
+	run "$CORRAL" --memory 64M -- "$PROBE" alloc 16
+	assert_success
+	assert_output "allocated 16 MiB"
+}
+
+@test "memory: the report says oom and the peak stays at the limit" {
+	need_cgroup
+	run "$CORRAL" -v --memory 64M -- "$PROBE" alloc 1024
+	assert_failure 137
+	assert_output --partial "corral: oom:"
+	peak=$(grep -o 'memory peak [0-9]*' <<<"$output" | awk '{print $3}')
+	if [ -n "$peak" ]; then
+		[ "$peak" -le $((64 * 1024 * 1024)) ]
+	fi
+}
+
+@test "pids = 32: a fork bomb does not grow past 32, and corral returns" {
+	need_cgroup
+	run "$CORRAL" -v --pids 32 --time-limit 30s -- "$PROBE" forkbomb 1000
+	assert_success
+	assert_output --partial "Resource temporarily unavailable"
+	forked=$(grep -o 'forked [0-9]*' <<<"$output" | awk '{print $2}')
+	# init and the probe count too
+	[ "$forked" -le 30 ]
+	[ "$forked" -ge 10 ]
+	peak=$(grep -o 'pids peak [0-9]*' <<<"$output" | awk '{print $3}')
+	if [ -n "$peak" ]; then
+		[ "$peak" -le 32 ]
+	fi
+}
+
+@test "pids: a fork bomb that never gives up is ended by the time limit" {
+	need_cgroup
+	start=$(date +%s.%N)
+	run "$CORRAL" --pids 16 --time-limit 2s -- "$PROBE" forkbomb 100000 persist
+	assert_failure 124
+	[ "$(elapsed_since "$start" | cut -d. -f1)" -lt 10 ]
+}
+
+@test "cpus = 0.5: a busy loop gets 0.4 to 0.6 CPU seconds per wall second" {
+	need_cgroup
+	run "$CORRAL" -v --cpus 0.5 -- "$PROBE" spin 2
+	assert_success
+	assert_line "spun 2.0 s"
+	usage=$(grep -o 'cgroup usage: cpu user [0-9.]* s system [0-9.]* s' <<<"$output")
+	[ -n "$usage" ] || fail "no cgroup CPU usage in: $output"
+	rate=$(awk '{ printf "%.3f\n", ($5 + $8) / 2.0 }' <<<"$usage")
+	# The machine is shared: when even an unlimited loop cannot get a whole
+	# CPU, 0.4 is out of reach without the limit being wrong. The lower bound
+	# is then half of what the unlimited loop gets; the upper bound holds.
+	run "$CORRAL" -v --pids 64 -- "$PROBE" spin 1
+	free=$(grep -o 'cgroup usage: cpu user [0-9.]* s system [0-9.]* s' <<<"$output" |
+		awk '{ printf "%.3f\n", ($5 + $8) / 1.0 }')
+	low=$(awk -v f="$free" 'BEGIN { printf "%.3f\n", (f / 2 < 0.4) ? f / 2 : 0.4 }')
+	echo "CPU seconds per wall second: $rate under cpus = 0.5 ($free without; lower bound $low)"
+	awk -v r="$rate" -v l="$low" 'BEGIN { exit !(r >= l && r <= 0.6) }'
+}
+
+@test "cpuset = 0: the command runs on CPU 0 only" {
+	need_cgroup
+	run "$CORRAL" --cpuset 0 -- grep Cpus_allowed_list /proc/self/status
+	assert_success
+	assert_output --regexp $'Cpus_allowed_list:\t0$'
+}
+
+@test "cpuset outside the machine's CPUs: an error naming the option, nothing left" {
+	need_cgroup
+	run "$CORRAL" --cpuset 4095 -- true
+	assert_failure 125
+	assert_output --partial "corral: error: option cpuset: '4095'"
+}
+
+@test "time-limit = 1s on sleep 30: 124 in under 3 s" {
+	start=$(date +%s.%N)
+	run "$CORRAL" --time-limit 1s -- sleep 30
+	assert_failure 124
+	e=$(elapsed_since "$start")
+	echo "elapsed $e s"
+	awk -v e="$e" 'BEGIN { exit !(e < 3) }'
+}
+
+@test "time-limit with limits: a command that ignores SIGTERM is ended after the grace" {
+	need_cgroup
+	start=$(date +%s.%N)
+	run "$CORRAL" --pids 32 --time-limit 0.5s --kill-grace 1s -- "$PROBE" ignore-term
+	assert_failure 124
+	e=$(elapsed_since "$start")
+	echo "elapsed $e s"
+	# not before the grace, and long before the probe's own 30 s
+	awk -v e="$e" 'BEGIN { exit !(e >= 1.4 && e < 10) }'
+}
+
+@test "rlimit = nofile=16 is 16 in /proc/self/limits" {
+	run "$CORRAL" --rlimit nofile=16 -- sh -c 'grep "Max open files" /proc/self/limits'
+	assert_success
+	assert_output --regexp '^Max open files +16 +16 +files'
+	run "$CORRAL" --rlimit nofile=16:32 --rlimit core=0 -- sh -c 'grep -E "Max (open files|core)" /proc/self/limits'
+	assert_line --regexp '^Max core file size +0 +0 '
+	assert_line --regexp '^Max open files +16 +32 '
+}
+
+@test "the sandbox's cgroup namespace is rooted at the run's cgroup" {
+	need_cgroup
+	run "$CORRAL" --memory 64M --pids 32 -- cat /proc/self/cgroup
+	assert_success
+	refute_output --partial "corral-"
+	# every hierarchy shows the root: the process is at the run's cgroup
+	run "$CORRAL" --memory 64M --pids 32 -- sh -c 'grep -v ":/$" /proc/self/cgroup || echo all-root'
+	assert_output "all-root"
+}
+
+@test "the run's cgroup exists while the command runs, and not after" {
+	need_cgroup
+	"$CORRAL" --memory 64M --pids 32 -- sleep 30 3>&- &
+	pid=$!
+	wait_for "[ -n \"\$(corral_cgroups $pid)\" ]" 10
+	run corral_cgroups "$pid"
+	assert_output --partial "corral-$pid"
+	kill -TERM "$pid"
+	wait "$pid" || true
+	run corral_cgroups "$pid"
+	assert_output ""
+}
+
+@test "corral killed with SIGKILL mid-run: the next run removes its cgroup" {
+	need_cgroup
+	"$CORRAL" --memory 64M --pids 32 -- sleep 30 3>&- &
+	pid=$!
+	wait_for "[ -n \"\$(corral_cgroups $pid)\" ]" 10
+	kill -KILL "$pid"
+	wait "$pid" || true
+	# init dies with its parent (PDEATHSIG), the cgroup empties, but stays
+	wait_for "! cat \$(corral_cgroups $pid | head -1)/cgroup.procs | grep -q ." 10
+	run corral_cgroups "$pid"
+	assert_output --partial "corral-$pid"
+	run "$CORRAL" --memory 64M --pids 32 -- true
+	assert_success
+	run corral_cgroups "$pid"
+	assert_output ""
+}
+
+@test "no limits: no cgroup, and libcgroup is not needed" {
+	run "$CORRAL" -vv -- true
+	assert_success
+	refute_output --partial "cgroup:"
+}
+
+@test "rootless on a host without a delegated cgroup: the limit is an error naming it" {
+	for d in $(own_cgroup_dirs); do
+		! setpriv --reuid=65534 --regid=65534 --clear-groups test -w "$d" 2>/dev/null ||
+			skip "uid 65534 can write $d"
+	done
+	run as_nobody "$CORRAL" --memory 64M -- true
+	assert_failure 125
+	assert_output --regexp '^corral: error: option memory needs a writable cgroup: .* cgroup-parent'
+	run as_nobody "$CORRAL" --memory 64M --pids 8 -- true
+	assert_failure 125
+	assert_output --partial "options memory, pids need a writable cgroup"
+	run as_nobody "$CORRAL" -- true
+	assert_success
+}
+
+@test "rootless with cgroup = auto: runs without the limits and says so once" {
+	for d in $(own_cgroup_dirs); do
+		! setpriv --reuid=65534 --regid=65534 --clear-groups test -w "$d" 2>/dev/null ||
+			skip "uid 65534 can write $d"
+	done
+	run as_nobody "$CORRAL" --cgroup auto --memory 64M -- echo ran
+	assert_success
+	assert_line "ran"
+	assert_line --regexp '^corral: warning: cgroup = auto: running without the limit memory: '
+	[ "$(grep -c 'cgroup = auto' <<<"$output")" -eq 1 ]
+}
+
+@test "cgroup = off with a limit is an error; without one it runs" {
+	run "$CORRAL" --cgroup off --pids 8 -- true
+	assert_failure 125
+	assert_output "corral: error: option pids needs a cgroup, but cgroup = off (drop the limit, or set cgroup = required or auto)"
+	run "$CORRAL" --cgroup off -- true
+	assert_success
+}
+
+@test "cgroup-parent: an error for a missing one, and '..' is refused" {
+	need_cgroup
+	run "$CORRAL" --cgroup-parent /corral-test-no-such-parent --pids 8 -- true
+	assert_failure 125
+	assert_output --partial "option cgroup-parent: no cgroup /corral-test-no-such-parent"
+	run "$CORRAL" --cgroup-parent a/../b --pids 8 -- true
+	assert_failure 125
+	assert_output --partial "option cgroup-parent: 'a/../b' must not contain '..'"
+}
