@@ -4,3 +4,4 @@
 # Read by corral when no --profile is given.
 net = none
 hostname = corral
+seccomp-deny = @default-deny

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "caps.h"
+#include "seccomp.h"
 #include "units.h"
 
 static int check_hostname(const char *v, struct corral_error *e);

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+struct sock_fprog;
+
 enum sync_type {
 	SYNC_GO = 1, /* supervisor -> init: maps written, cgroup attached; go */
 	SYNC_ERROR,  /* init or command -> supervisor: set-up failed; code is the exit status */
@@ -25,4 +27,5 @@ struct sync_msg {
 struct launch {
 	int sync_fd;         /* init's end of the socket */
 	bool foreground;     /* corral owned the terminal: hand it to the command */
+	const struct sock_fprog *seccomp; /* the command's filter, built by the supervisor; NULL: none */
 };
