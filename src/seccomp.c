@@ -354,7 +354,7 @@ static int expand(struct nrset *s, const char *name, bool from_user, int depth,
 	}
 	if (nr < 0 && from_user)
 		log_info("seccomp: syscall '%s' does not exist on this architecture; "
-			 "filtered only for the other ABIs", name);
+			 "skipped (but for another ABI that has it)", name);
 	int r = nrset_add(s, nr);
 	return r < 0 ? corral_error_set(e, -r, "seccomp") : 0;
 }
