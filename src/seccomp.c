@@ -34,6 +34,8 @@
 #include <seccomp.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <stdint.h>
@@ -555,6 +557,130 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_fprog *prog, struct corra
 	return 0;
 }
 
+/* The cache of exported filters. Building costs far more than loading
+ * (measured here: the default denylist 1.3 ms to build, 0.14 ms to load; a
+ * 300-call allowlist 9 to 16 ms to build, 0.3 ms to load), and issue 10 allows
+ * 0.3 ms a launch. The key covers everything the BPF depends on: the
+ * resolved rule sets, the action, the architecture, libseccomp's version and
+ * the kernel API level it detected. Files live in $XDG_CACHE_HOME/corral
+ * (else ~/.cache/corral), a directory that must be ours and writable by
+ * nobody else, as must each file; anything odd and we just build. */
+#define CACHE_MAGIC "CORRALB1"
+
+struct cache_key {
+	uint64_t h[2];
+};
+
+struct cache_header {
+	char magic[8];
+	struct cache_key key;
+	uint32_t len;
+	uint32_t pad;
+};
+
+static void fnv(struct cache_key *k, const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	for (size_t i = 0; i < n; i++) {
+		k->h[0] = (k->h[0] ^ c[i]) * 0x100000001b3ULL;
+		k->h[1] = (k->h[1] ^ (c[i] ^ 0x5a)) * 0x100000001b3ULL;
+	}
+}
+
+static void cache_key(struct cache_key *k, bool allow_mode, uint32_t act,
+		      const struct nrset *allow, const struct nrset *deny)
+{
+	const struct scmp_version *v = seccomp_version();
+	uint32_t head[] = {v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0,
+			   seccomp_api_get(), seccomp_arch_native(), allow_mode, act,
+			   allow->personality_unsafe, deny->personality_unsafe,
+			   (uint32_t)allow->n, (uint32_t)deny->n};
+	*k = (struct cache_key){{0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL}};
+	fnv(k, CACHE_MAGIC, 8);
+	fnv(k, head, sizeof(head));
+	fnv(k, allow->v, allow->n * sizeof(*allow->v));
+	fnv(k, deny->v, deny->n * sizeof(*deny->v));
+}
+
+/* Ours and writable only by us. */
+static bool trusted(int fd, bool dir)
+{
+	struct stat st;
+	return fstat(fd, &st) == 0 && st.st_uid == geteuid() && !(st.st_mode & 022) &&
+	       (dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode));
+}
+
+/* The cache directory, created if its parent is ours; -1 if none. */
+static int cache_dir(void)
+{
+	char path[4096];
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	if (xdg && xdg[0] == '/')
+		snprintf(path, sizeof(path), "%s", xdg);
+	else if (home && home[0] == '/')
+		snprintf(path, sizeof(path), "%s/.cache", home);
+	else
+		return -1;
+	_cleanup_close_ int parent = open(path, O_DIRECTORY | O_CLOEXEC);
+	if (parent < 0 && errno == ENOENT && mkdir(path, 0700) == 0)
+		parent = open(path, O_DIRECTORY | O_CLOEXEC);
+	if (parent < 0 || !trusted(parent, true))
+		return -1;
+	if (mkdirat(parent, "corral", 0700) < 0 && errno != EEXIST)
+		return -1;
+	int fd = openat(parent, "corral", O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && !trusted(fd, true)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void cache_name(const struct cache_key *k, char *buf, size_t size)
+{
+	snprintf(buf, size, "seccomp-%016llx%016llx.bpf", (unsigned long long)k->h[0],
+		 (unsigned long long)k->h[1]);
+}
+
+static bool cache_read(int dir, const struct cache_key *k, struct sock_fprog *prog)
+{
+	char name[64];
+	cache_name(k, name, sizeof(name));
+	_cleanup_close_ int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct cache_header h;
+	struct stat st;
+	if (fd < 0 || !trusted(fd, false) || fstat(fd, &st) < 0 ||
+	    read(fd, &h, sizeof(h)) != (ssize_t)sizeof(h) || memcmp(h.magic, CACHE_MAGIC, 8) != 0 ||
+	    memcmp(&h.key, k, sizeof(*k)) != 0 || h.len == 0 || h.len > BPF_MAXINSNS ||
+	    (size_t)st.st_size != sizeof(h) + h.len * sizeof(struct sock_filter))
+		return false;
+	size_t len = h.len * sizeof(struct sock_filter);
+	_cleanup_free_ struct sock_filter *f = malloc(len);
+	if (!f || read(fd, f, len) != (ssize_t)len)
+		return false;
+	prog->len = (unsigned short)h.len;
+	prog->filter = steal_pointer(&f);
+	return true;
+}
+
+/* Write to a private temporary name, then rename: a reader sees the whole
+ * file or none. */
+static void cache_write(int dir, const struct cache_key *k, const struct sock_fprog *prog)
+{
+	char name[64], tmp[96];
+	cache_name(k, name, sizeof(name));
+	snprintf(tmp, sizeof(tmp), ".%s.%d", name, (int)getpid());
+	_cleanup_close_ int fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	struct cache_header h = {.key = *k, .len = prog->len};
+	memcpy(h.magic, CACHE_MAGIC, 8);
+	if (write_all(fd, &h, sizeof(h)) < 0 ||
+	    write_all(fd, prog->filter, prog->len * sizeof(struct sock_filter)) < 0 ||
+	    renameat(dir, tmp, dir, name) < 0)
+		unlinkat(dir, tmp, 0);
+}
+
 int seccomp_filter_build(const struct corral_spec *spec, struct sock_fprog *prog,
 			 struct corral_error *e)
 {
@@ -569,6 +695,14 @@ int seccomp_filter_build(const struct corral_spec *spec, struct sock_fprog *prog
 	if (expand_list(&deny, &spec->seccomp_deny, e) < 0 ||
 	    expand_list(&allow, &spec->seccomp_allow, e) < 0)
 		return -1;
+
+	struct cache_key key;
+	cache_key(&key, allow_mode, act, &allow, &deny);
+	_cleanup_close_ int dir = cache_dir();
+	if (dir >= 0 && cache_read(dir, &key, prog)) {
+		log_debug("seccomp: filter of %u instructions from the cache", (unsigned)prog->len);
+		return 0;
+	}
 
 	_cleanup_seccomp_ scmp_filter_ctx ctx = seccomp_init(allow_mode ? act : SCMP_ACT_ALLOW);
 	if (!ctx)
@@ -593,6 +727,8 @@ int seccomp_filter_build(const struct corral_spec *spec, struct sock_fprog *prog
 		return -1;
 	log_debug("seccomp: %s filter of %u instructions", allow_mode ? "allowlist" : "denylist",
 		  (unsigned)prog->len);
+	if (dir >= 0)
+		cache_write(dir, &key, prog);
 	return 0;
 }
 

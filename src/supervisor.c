@@ -129,7 +129,7 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
 		double t0 = now_ms();
 		if (seccomp_filter_build(spec, &filter, e) < 0)
 			return -1;
-		log_debug("seccomp: filter built in %.3f ms", now_ms() - t0);
+		log_debug("seccomp: filter ready in %.3f ms", now_ms() - t0);
 		res->seccomp_kill = seccomp_filter_kills(spec);
 	}
 

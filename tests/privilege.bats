@@ -186,3 +186,26 @@ MINIMAL="execve arch_prctl brk exit_group getpid getrandom mprotect newfstatat p
 	assert_success
 	assert_output "0000000000000000"
 }
+
+@test "the exported filter is cached, privately, and a bad cache file is ignored" {
+	export XDG_CACHE_HOME=$T/cache
+	run "$CORRAL" -vv -- "$PROBE" syscall keyctl
+	assert_output --partial "seccomp: denylist filter of"
+	assert_output --partial "EPERM"
+	f=$(ls "$T"/cache/corral/seccomp-*.bpf)
+	[ "$(stat -c %a "$T/cache/corral")" = 700 ]
+	[ "$(stat -c %a "$f")" = 600 ]
+	run "$CORRAL" -vv -- "$PROBE" syscall keyctl
+	assert_output --partial "from the cache"
+	assert_output --partial "EPERM"
+	# Truncated: rebuilt, and the run is as before.
+	head -c 100 "$f" >"$f.x" && mv "$f.x" "$f" && chmod 600 "$f"
+	run "$CORRAL" -vv -- "$PROBE" syscall keyctl
+	refute_output --partial "from the cache"
+	assert_output --partial "EPERM"
+	# Writable by others: never trusted.
+	chmod 666 "$f"
+	run "$CORRAL" -vv -- "$PROBE" syscall keyctl
+	refute_output --partial "from the cache"
+	assert_output --partial "EPERM"
+}
