@@ -19,3 +19,4 @@ proc = /proc
 dev = /dev
 net = none
 hostname = corral
+seccomp-deny = @default-deny

@@ -20,10 +20,12 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "log.h"
 #include "mounts.h"
 #include "namespaces.h"
 #include "units.h"
+#include "seccomp.h"
 
 extern char **environ;
 
@@ -130,7 +132,13 @@ void command_exec(const struct corral_spec *spec, struct launch *l)
 	close_inherited_fds(l);
 	setup_cwd(spec, l);
 	setup_environment(spec, l);
+
+	struct corral_error e = {0};
+	if (caps_before_ids(&e) < 0)
+		fail(l, 125, 0, "%s", e.msg);
 	setup_ids(spec, l);
+	if (caps_apply(spec, &e) < 0)
+		fail(l, 125, 0, "%s", e.msg);
 
 	/* No execve here or below can gain privileges: setuid bits and file
 	 * capabilities are ignored. */
@@ -143,6 +151,14 @@ void command_exec(const struct corral_spec *spec, struct launch *l)
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+
+	/* The filter was built by the supervisor; loading it is the last step
+	 * before execve, so it need not allow any of the set-up above. */
+	if (l->seccomp) {
+		int r = seccomp_filter_install(l->seccomp);
+		if (r < 0)
+			fail(l, 125, -r, "load the seccomp filter");
+	}
 
 	execvp(spec->argv[0], spec->argv);
 	int err = errno;

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "command.h"
 #include "log.h"
 #include "mounts.h"
@@ -93,6 +94,12 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 	/* Also here, so the relay below never races the child's own setpgid. */
 	if (!spec->new_session)
 		setpgid(cmd, cmd);
+	/* init needs its capabilities only for the set-up above. It keeps
+	 * CAP_KILL only to relay signals to a command running as another uid. */
+	if (caps_drop_init(namespaces_inner_uid(spec) != getuid(), &e) < 0) {
+		kill(cmd, SIGKILL);
+		fail(l, &e);
+	}
 
 	sigset_t all;
 	sigfillset(&all);

@@ -9,6 +9,8 @@
 #include <string.h>
 
 #include "mountplan.h"
+#include "caps.h"
+#include "seccomp.h"
 #include "units.h"
 
 static int check_hostname(const char *v, struct corral_error *e);

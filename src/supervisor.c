@@ -40,6 +40,7 @@
 #include "cgroup.h"
 #include "init.h"
 #include "namespaces.h"
+#include "seccomp.h"
 #include "sync.h"
 
 /* Kill and reap a child whose set-up was abandoned. */
@@ -128,6 +129,16 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
 	sigaddset(&mask, SIGTTOU);
 	sigaddset(&mask, SIGTTIN);
 	sigaddset(&mask, SIGPIPE);
+	/* The seccomp filter, first: its errors come before anything exists. */
+	__attribute__((cleanup(seccomp_filter_free))) struct sock_fprog filter = {0};
+	if (spec->seccomp) {
+		double t0 = now_ms();
+		if (seccomp_filter_build(spec, &filter, e) < 0)
+			return -1;
+		log_debug("seccomp: filter ready in %.3f ms", now_ms() - t0);
+		res->seccomp_kill = seccomp_filter_kills(spec);
+	}
+
 	sigprocmask(SIG_BLOCK, &mask, &old);
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -153,6 +164,7 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
 	struct launch l = {
 		.sync_fd = child_end,
 		.foreground = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp(),
+		.seccomp = spec->seccomp ? &filter : NULL,
 	};
 	unsigned long flags = namespaces_clone_flags(spec);
 	int cgroup_fd = cgroup_clone_fd(cg);

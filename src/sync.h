@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+struct sock_fprog;
+
 enum sync_type {
 	SYNC_GO = 1, /* supervisor -> init: maps written, cgroup attached; go */
 	SYNC_ERROR,  /* init or command -> supervisor: set-up failed; code is the exit status */
@@ -27,4 +29,5 @@ struct launch {
 	bool foreground;     /* corral owned the terminal: hand it to the command */
 	char cwd[4096];      /* where the command starts (mounts_setup); "" to stay */
 	bool unshare_cgroupns; /* in a cgroup: unshare the cgroup ns after GO */
+	const struct sock_fprog *seccomp; /* the command's filter, built by the supervisor; NULL: none */
 };

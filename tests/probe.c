@@ -11,8 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <linux/perf_event.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -51,10 +58,164 @@ static void msleep(long ms)
 		;
 }
 
+/* The outcome of a call as the tests compare it: "ok" or the errno's name. */
+static int outcome(long r)
+{
+	if (r < 0) {
+		const char *n = strerrorname_np(errno);
+		printf("%s\n", n ? n : "E?");
+		return 1;
+	}
+	printf("ok\n");
+	return 0;
+}
+
+/* Try one call that succeeds (or fails for a reason of its own) without a
+ * filter, so an EPERM is the filter's. */
+static int try_syscall(const char *name)
+{
+	if (strcmp(name, "getpid") == 0)
+		return outcome(syscall(SYS_getpid));
+	if (strcmp(name, "mount") == 0)
+		/* Succeeds with CAP_SYS_ADMIN (cap-keep) inside the mount namespace. */
+		return outcome(mount("none", "/tmp", "tmpfs", 0, NULL) < 0 ? -1 : 0);
+	if (strcmp(name, "unshare-user") == 0)
+		return outcome(unshare(CLONE_NEWUSER));
+	if (strcmp(name, "clone-newuser") == 0) {
+		long pid = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
+		if (pid == 0)
+			_exit(0);
+		if (pid > 0)
+			waitpid((pid_t)pid, NULL, 0);
+		return outcome(pid);
+	}
+	if (strcmp(name, "ptrace") == 0) {
+		/* Attach to a child of ours: allowed by the kernel to the same uid. */
+		pid_t c = fork();
+		if (c == 0) {
+			pause();
+			_exit(0);
+		}
+		long r = ptrace(PTRACE_ATTACH, c, 0, 0);
+		int err = errno;
+		kill(c, SIGKILL);
+		waitpid(c, NULL, 0);
+		errno = err;
+		return outcome(r);
+	}
+	if (strcmp(name, "keyctl") == 0)
+		/* KEYCTL_GET_KEYRING_ID of the session keyring, creating it. */
+		return outcome(syscall(SYS_keyctl, 0, -3, 1));
+	if (strcmp(name, "bpf") == 0) {
+		/* An unknown command: EINVAL from the kernel, EPERM from a filter. */
+		char attr[128] = {0};
+		return outcome(syscall(SYS_bpf, 9999, attr, sizeof(attr)));
+	}
+	if (strcmp(name, "perf_event_open") == 0) {
+		struct perf_event_attr a = {.type = PERF_TYPE_SOFTWARE, .size = sizeof(a),
+					    .config = PERF_COUNT_SW_TASK_CLOCK, .disabled = 1,
+					    .exclude_kernel = 1, .exclude_hv = 1};
+		return outcome(syscall(SYS_perf_event_open, &a, 0, -1, -1, 0));
+	}
+	if (strcmp(name, "personality-noaslr") == 0)
+		return outcome(syscall(SYS_personality, 0x0040000));
+	if (strcmp(name, "personality-query") == 0)
+		return outcome(syscall(SYS_personality, 0xffffffffUL));
+	if (strcmp(name, "clone3") == 0) {
+		char args[88] = {0};
+		long r = syscall(SYS_clone3, args, sizeof(args));
+		if (r == 0)
+			_exit(0);
+		return outcome(r);
+	}
+	fprintf(stderr, "probe: unknown syscall %s\n", name);
+	return 2;
+}
+
+/* An i386 call from this 64-bit program: int $0x80 with i386 numbers. */
+static int try_int80(const char *name)
+{
+	long nr, a1 = 0;
+	if (strcmp(name, "getpid") == 0)
+		nr = 20;
+	else if (strcmp(name, "unshare-user") == 0)
+		nr = 310, a1 = CLONE_NEWUSER;
+	else if (strcmp(name, "keyctl") == 0)
+		nr = 288, a1 = 0;
+	else {
+		fprintf(stderr, "probe: unknown i386 call %s\n", name);
+		return 2;
+	}
+#if defined(__x86_64__)
+	long r;
+	long a2 = -3, a3 = 1;
+	if (nr != 288)
+		a2 = a3 = 0;
+	__asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(a1), "c"(a2), "d"(a3) : "memory");
+	if (r < 0 && r > -4096) {
+		errno = (int)-r;
+		return outcome(-1);
+	}
+	return outcome(0);
+#else
+	fprintf(stderr, "probe: int80 needs x86_64\n");
+	return 2;
+#endif
+}
+
+/* TIOCSTI on the terminal: stdin when it is one, else a new pty that
+ * becomes our controlling terminal. */
+static int try_tiocsti(void)
+{
+	int fd = 0;
+	if (!isatty(0)) {
+		int m = posix_openpt(O_RDWR | O_NOCTTY);
+		if (m < 0 || grantpt(m) < 0 || unlockpt(m) < 0)
+			return perror("pty"), 2;
+		setsid();
+		fd = open(ptsname(m), O_RDWR);
+		if (fd < 0)
+			return perror("pts"), 2;
+		ioctl(fd, TIOCSCTTY, 0);
+	}
+	char c = '\n';
+	return outcome(ioctl(fd, TIOCSTI, &c));
+}
+
+static void *thread_main(void *arg)
+{
+	pid_t p = fork();
+	if (p == 0)
+		_exit((int)(long)arg);
+	int st = -1;
+	waitpid(p, &st, 0);
+	return (void *)(long)(WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+}
+
+/* N threads, each forking a child that exits with the thread's number. */
+static int threads(int n)
+{
+	pthread_t t[64];
+	if (n > 64)
+		n = 64;
+	for (long i = 0; i < n; i++)
+		if (pthread_create(&t[i], NULL, thread_main, (void *)i) != 0)
+			return perror("pthread_create"), 1;
+	int bad = 0;
+	for (long i = 0; i < n; i++) {
+		void *r;
+		pthread_join(t[i], &r);
+		bad += (long)r != i;
+	}
+	printf("threads %d failed %d\n", n, bad);
+	return bad != 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
-		fprintf(stderr, "usage: probe pid|zombies|orphans N|lo-up|fds|touch-mib N|spin-ms N|alloc MIB|spin S|forkbomb N [persist]|ignore-term\n");
+		fprintf(stderr, "usage: probe pid|zombies|orphans N|lo-up|fds|touch-mib N|spin-ms N|alloc MIB|spin S|\n"
+				"             forkbomb N [persist]|ignore-term|syscall NAME|int80 NAME|tiocsti|threads N|ids\n");
 		return 2;
 	}
 	const char *cmd = argv[1];
@@ -188,6 +349,18 @@ int main(int argc, char **argv)
 		/* Ignore SIGTERM and sleep. */
 		signal(SIGTERM, SIG_IGN);
 		msleep(30000);
+		return 0;
+	}
+	if (strcmp(cmd, "syscall") == 0 && argc > 2)
+		return try_syscall(argv[2]);
+	if (strcmp(cmd, "int80") == 0 && argc > 2)
+		return try_int80(argv[2]);
+	if (strcmp(cmd, "tiocsti") == 0)
+		return try_tiocsti();
+	if (strcmp(cmd, "threads") == 0)
+		return threads(argc > 2 ? atoi(argv[2]) : 4);
+	if (strcmp(cmd, "ids") == 0) {
+		printf("uid %d euid %d\n", (int)getuid(), (int)geteuid());
 		return 0;
 	}
 	fprintf(stderr, "probe: unknown command %s\n", cmd);

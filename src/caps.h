@@ -1,0 +1,25 @@
+/* caps.h: capabilities with libcap. Everything not in cap-keep is dropped
+ * from the bounding, permitted, effective, inheritable and ambient sets of
+ * init and of the command. */
+#pragma once
+
+#include <stdbool.h>
+
+#include "log.h"
+#include "spec.h"
+
+/* Validator for cap-keep: CAP_NET_BIND_SERVICE or NET_BIND_SERVICE, any case. */
+int caps_check_name(const char *value, struct corral_error *e);
+
+/* init, after forking the command: drop every capability; keep only CAP_KILL
+ * (permitted and effective) when keep_kill, so init can still relay signals
+ * to a command that runs as another uid. */
+int caps_drop_init(bool keep_kill, struct corral_error *e);
+
+/* The command, before the uid changes: keep the permitted set across
+ * setresuid (PR_SET_KEEPCAPS), so caps_apply can still drop the bounding set
+ * and hand kept capabilities to a non-root uid. */
+int caps_before_ids(struct corral_error *e);
+/* The command, after the ids: only cap-keep in every set, ambient included,
+ * so the kept capabilities survive execve for a non-root uid as well. */
+int caps_apply(const struct corral_spec *spec, struct corral_error *e);

@@ -1,0 +1,41 @@
+/* seccomp.h: the command's seccomp filter. Built with libseccomp in the
+ * supervisor before clone, exported as classic BPF, loaded by the command as
+ * the last step before execve with no library code in the child.
+ *
+ * Note: libseccomp's own header is <seccomp.h>; this one is "seccomp.h"
+ * (the build uses -iquote src). Exports are seccomp_filter_* so that they
+ * never collide with libseccomp's seccomp_* names. */
+#pragma once
+
+#include <linux/filter.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "log.h"
+#include "spec.h"
+
+/* Validators for options.def: a syscall name known to some architecture, or
+ * an @group; an action errno[:NAME] | kill | log | trap. */
+int seccomp_filter_check_name(const char *value, struct corral_error *e);
+int seccomp_filter_check_action(const char *value, struct corral_error *e);
+
+/* Whether a denied call ends the process (kill, or trap with SIGSYS's default
+ * disposition), so a SIGSYS death is the filter's verdict. */
+bool seccomp_filter_kills(const struct corral_spec *spec);
+
+/* Build the filter for spec into prog (prog->filter is malloc'd; free with
+ * seccomp_filter_free). Supervisor side; every error is reported here, before
+ * anything is created. */
+int seccomp_filter_build(const struct corral_spec *spec, struct sock_fprog *prog,
+			 struct corral_error *e);
+void seccomp_filter_free(struct sock_fprog *prog);
+
+/* In the command, after no_new_privs: load prog. 0 or -errno. Makes no
+ * libseccomp call. */
+int seccomp_filter_install(const struct sock_fprog *prog);
+
+/* The members of a group (without the '@'), NULL-terminated, or NULL if there
+ * is no such group; for --help texts and the unit tests. */
+const char *const *seccomp_filter_group(const char *name);
+/* The i-th group's name, or NULL past the last. */
+const char *seccomp_filter_group_name(size_t i);
