@@ -26,7 +26,7 @@ SAN_OBJS  := $(SRCS:src/%.c=build/asan/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/unit/%)
 
-.PHONY: all check unit bats demo install clean deps format
+.PHONY: all check unit bats demo install clean deps format bench
 # Man pages and completion: generated from src/options.def by tools/gendoc.
 DOCS      := docs/corral.1 docs/corral.profile.5 docs/corral.bash
 
@@ -67,6 +67,17 @@ tests/probe: tests/probe.c
 deps:
 	@scripts/deps.sh
 
+# Benchmarks against bubblewrap, firejail, unshare, crun, tini, dumb-init
+# (bench/README.md). Timings only: nothing in `check` depends on them.
+BENCH_BINS := bench/floor bench/sysloop bench/orphans bench/spawn
+bench/floor bench/sysloop bench/orphans bench/spawn: bench/%: bench/%.c
+	$(CC) -std=gnu11 -O2 $(WARN) -static -o $@ $< || $(CC) -std=gnu11 -O2 $(WARN) -o $@ $<
+
+bench: deps
+	@bench/deps.sh
+	@$(MAKE) --no-print-directory all $(BENCH_BINS)
+	bench/run.sh
+
 unit: $(UNIT_BINS)
 
 check: deps
@@ -90,4 +101,4 @@ format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c tests/probe.c tools/*.c
 
 clean:
-	rm -rf build corral tests/probe $(DOCS)
+	rm -rf build corral tests/probe $(DOCS) $(BENCH_BINS)

@@ -1,0 +1,483 @@
+#!/bin/bash
+# bench/run.sh: every comparison of bench/README.md in one run, on this
+# machine, written to bench/results.json (raw figures) and bench/results.md
+# (tables and targets). `make bench` builds what it needs and calls this.
+#
+# A row that cannot run (a peer missing, a corral option not there yet)
+# is recorded as failed with its error and the run goes on. Settings come
+# from the environment; see bench/README.md.
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+B=$ROOT/bench
+CORRAL=${CORRAL:-$ROOT/corral}
+RUNS=${BENCH_RUNS:-300}
+WARMUP=${BENCH_WARMUP:-20}
+SECCOMP_RUNS=${BENCH_SECCOMP_RUNS:-7}
+SYSCALLS=${BENCH_SYSCALLS:-1000000}
+PID1_RUNS=${BENCH_PID1_RUNS:-3}
+ORPHANS=${BENCH_ORPHANS:-10000}
+PAR_N=${BENCH_PARALLEL_N:-200}
+SEQ_N=${BENCH_SEQUENTIAL_N:-1000}
+MEM_RUNS=${BENCH_MEM_RUNS:-5}
+OUT=${BENCH_OUT:-$B}
+LIMITS=(--memory 256M --cpus 1 --pids 64)
+NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+
+TMP=$(mktemp -d /tmp/corral-bench.XXXXXX)
+chmod 755 "$TMP"
+ROWS=$TMP/rows.jsonl
+: >"$ROWS"
+CREATED_CGROUPS=() # ancestors crun created for its cgroupsPath; removed at exit
+
+# Deepest first; rmdir only removes an empty cgroup, and only ones that
+# did not exist before crun ran (see crun_cgroup_path).
+remove_crun_cgroups() {
+	local i
+	for ((i = ${#CREATED_CGROUPS[@]} - 1; i >= 0; i--)); do
+		[ -d "${CREATED_CGROUPS[i]}" ] && rmdir "${CREATED_CGROUPS[i]}"
+	done
+	CREATED_CGROUPS=()
+}
+
+cleanup() {
+	remove_crun_cgroups
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+say() { printf 'bench: %s\n' "$*" >&2; }
+
+# emit SECTION ID NAME UNIT REF CMD VALUES-JSON [NOTE]: one measured row.
+emit() {
+	jq -nc --arg section "$1" --arg id "$2" --arg name "$3" --arg unit "$4" --arg ref "$5" \
+		--arg cmd "$6" --argjson values "$7" --arg note "${8:-}" \
+		'{section: $section, id: $id, name: $name, unit: $unit,
+		  ref: (if $ref == "" then null else $ref end), cmd: $cmd,
+		  status: "ok", values: $values, note: $note}' >>"$ROWS"
+}
+
+# failed SECTION ID NAME UNIT REF CMD WHY: a row that could not be measured.
+failed() {
+	say "$2: FAILED: $7"
+	jq -nc --arg section "$1" --arg id "$2" --arg name "$3" --arg unit "$4" --arg ref "$5" \
+		--arg cmd "$6" --arg note "$7" \
+		'{section: $section, id: $id, name: $name, unit: $unit,
+		  ref: (if $ref == "" then null else $ref end), cmd: $cmd,
+		  status: "failed", values: [], note: $note}' >>"$ROWS"
+}
+
+# placeholder SECTION ID NAME UNIT WHY: a row corral cannot feed yet.
+placeholder() {
+	jq -nc --arg section "$1" --arg id "$2" --arg name "$3" --arg unit "$4" --arg note "$5" \
+		'{section: $section, id: $id, name: $name, unit: $unit, ref: null, cmd: "",
+		  status: "placeholder", values: [], note: $note}' >>"$ROWS"
+}
+
+# try CMD...: run once; on failure print the reason (the last line of
+# stderr and the exit status) and return 1.
+try() {
+	local err=$TMP/try.err rc
+	timeout 60 "$@" >/dev/null 2>"$err"
+	rc=$?
+	[ "$rc" -eq 0 ] && return 0
+	printf '%s (exit %d)' "$(grep -v '^$' "$err" | tail -n 1 | cut -c1-200)" "$rc"
+	return 1
+}
+
+# ---------------------------------------------------------------- launch
+# launch ID NAME REF [PREFIX... ---] CMD...: hyperfine CMD (no shell).
+# PREFIX runs hyperfine itself (a private mount namespace for crun,
+# setpriv for rootless) so the prefix's own cost is not in the figures.
+launch() {
+	local id=$1 name=$2 ref=$3
+	shift 3
+	local prefix=() cmd=()
+	if printf '%s\n' "$@" | grep -qx -- '---'; then
+		while [ "$1" != "---" ]; do prefix+=("$1"); shift; done
+		shift
+	fi
+	cmd=("$@")
+	local cmdline="${cmd[*]}" why
+	local shown="$cmdline"
+	[ ${#prefix[@]} -gt 0 ] && shown="$cmdline (hyperfine run under: ${prefix[*]})"
+	say "launch: $id: $cmdline"
+	if ! why=$(try "${prefix[@]}" "${cmd[@]}"); then
+		failed launch "$id" "$name" ms "$ref" "$shown" "$why"
+		return
+	fi
+	local dir=$TMP/hf-$id
+	mkdir -p "$dir" && chmod 777 "$dir"
+	if ! "${prefix[@]}" hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" \
+		--export-json "$dir/out.json" "$cmdline" >"$TMP/hf.log" 2>&1; then
+		failed launch "$id" "$name" ms "$ref" "$shown" \
+			"hyperfine: $(grep -v '^$' "$TMP/hf.log" | tail -n 1 | cut -c1-200)"
+		return
+	fi
+	emit launch "$id" "$name" ms "$ref" "$shown" \
+		"$(jq -c '[.results[0].times[] * 1000]' "$dir/out.json")"
+}
+
+# A minimal OCI bundle for crun in $TMP/bundle: /bin/true and the libraries
+# it loads, copied into a read-only rootfs; the namespaces of the other rows
+# and a cgroup (see crun_cgroup_path).
+crun_bundle() {
+	local b=$TMP/bundle f
+	mkdir -p "$b/rootfs/proc" "$b/rootfs/dev" "$b/rootfs/sys"
+	for f in /bin/true $(ldd /bin/true | grep -o '/[^ ]*'); do
+		mkdir -p "$b/rootfs$(dirname "$f")"
+		cp -L "$f" "$b/rootfs$f" || return 1
+	done
+	(cd "$b" && crun spec) || return 1
+	crun_cgroup_path
+	jq --arg cg "$CRUN_CGROUP" \
+		'.process.args = ["/bin/true"] | .process.terminal = false
+		 | .linux.namespaces += [{type: "cgroup"}] | .linux.cgroupsPath = $cg' \
+		"$b/config.json" >"$b/config.new" && mv "$b/config.new" "$b/config.json"
+}
+
+# crun puts its cgroup at one path in every v1 hierarchy, and relative to
+# the root, not to its own cgroup; the host's rule is to create cgroups only
+# beneath our own. Our own path differs per controller (memory may sit
+# deeper), so take the deepest, provided the others are its prefixes, and
+# remember which ancestors do not exist yet in each hierarchy: crun creates
+# them but removes only its leaf, so remove_crun_cgroups does the rest.
+crun_cgroup_path() {
+	local deepest="" p ok=1 mnt d part rest
+	while IFS=: read -r _ _ p; do
+		[ ${#p} -gt ${#deepest} ] && deepest=$p
+	done </proc/self/cgroup
+	while IFS=: read -r _ _ p; do
+		case "${deepest%/}/" in "${p%/}/"*) ;; *) ok=0 ;; esac
+	done </proc/self/cgroup
+	[ "$ok" = 1 ] || deepest=""
+	CRUN_CGROUP="${deepest%/}/corral-bench-crun-$$"
+	for mnt in /sys/fs/cgroup/*/; do
+		[ -L "${mnt%/}" ] && continue
+		d=${mnt%/}
+		rest=${CRUN_CGROUP#/}
+		while [ -n "$rest" ]; do
+			part=${rest%%/*}
+			d=$d/$part
+			[ -d "$d" ] || CREATED_CGROUPS+=("$d")
+			[ "$rest" = "$part" ] && rest="" || rest=${rest#*/}
+		done
+	done
+}
+
+# Preflight: are corral's limits and filters really there? Options that
+# parse but do nothing would make their rows measure nothing, so those rows
+# are recorded as failed with the reason instead.
+#   LIMITS_WHY   empty when a corral-* cgroup appears beneath our own while
+#                a sandbox with limits runs
+#   SECCOMP_WHY  empty when the default profile's command has a filter
+#                (Seccomp: 2 in /proc/self/status)
+#   STRICT_WHY   the same for --profile strict
+check_corral() {
+	local pid i seen="" mode
+	"$CORRAL" "${LIMITS[@]}" -- /bin/sleep 1 >/dev/null 2>"$TMP/pre.err" &
+	pid=$!
+	for ((i = 0; i < 40 && !seen; i++)); do
+		sleep 0.025
+		corral_cgroups | grep -q "/corral-$pid\$" && seen=1
+	done
+	if ! wait "$pid"; then
+		LIMITS_WHY="$CORRAL ${LIMITS[*]} failed: $(tail -n 1 "$TMP/pre.err")"
+	elif [ -z "$seen" ]; then
+		LIMITS_WHY="limits not applied: no corral-<pid> cgroup appeared beneath our own cgroup while '$CORRAL ${LIMITS[*]} -- sleep 1' ran"
+	else
+		LIMITS_WHY=""
+	fi
+	mode=$("$CORRAL" -- /bin/grep Seccomp: /proc/self/status 2>&1 | awk '{print $2}')
+	[ "$mode" = 2 ] && SECCOMP_WHY="" ||
+		SECCOMP_WHY="the default profile loads no seccomp filter on this build (Seccomp: ${mode:-?} in /proc/self/status)"
+	mode=$("$CORRAL" --profile strict -- /bin/grep Seccomp: /proc/self/status 2>&1 | tail -n 1)
+	case "$mode" in
+	*"	2") STRICT_WHY="" ;;
+	Seccomp:*) STRICT_WHY="--profile strict loads no seccomp filter on this build ($mode)" ;;
+	*) STRICT_WHY="$mode" ;;
+	esac
+	say "preflight: limits: ${LIMITS_WHY:-applied}; default filter: ${SECCOMP_WHY:-loaded}; strict filter: ${STRICT_WHY:-loaded}"
+}
+
+# unless WHY SECTION ID NAME UNIT REF CMD -- FUNCTION ARGS...: the row,
+# or a failed row when WHY is not empty.
+unless() {
+	local why=$1
+	if [ -n "$why" ]; then
+		failed "$2" "$3" "$4" "$5" "$6" "$7" "$why"
+		return
+	fi
+	shift 8
+	"$@"
+}
+
+section_launch() {
+	launch direct "exec of /bin/true by hyperfine" "" /bin/true
+	launch floor "floor: fork + execve + waitpid (bench/floor)" "" "$B/floor" /bin/true
+	launch unshare "floor: unshare, the same namespaces" floor \
+		unshare --fork --pid --mount --uts --ipc --net --cgroup --mount-proc /bin/true
+	launch bwrap "bubblewrap --unshare-all" unshare \
+		bwrap --unshare-all --ro-bind / / --proc /proc --dev /dev --die-with-parent \
+		--new-session --cap-drop ALL /bin/true
+	launch firejail "firejail --noprofile --net=none --seccomp" unshare \
+		firejail --quiet --noprofile --net=none --seccomp --caps.drop=all /bin/true
+	if ! command -v crun >/dev/null; then
+		failed launch crun "crun run, minimal bundle with cgroups" ms unshare "crun run" \
+			"crun not installed"
+	elif ! crun_bundle; then
+		failed launch crun "crun run, minimal bundle with cgroups" ms unshare "crun run" \
+			"could not build the OCI bundle"
+	else
+		launch crun "crun run, minimal bundle with cgroups" unshare \
+			unshare -m "$B/in-private-cgroupns.sh" --- \
+			crun run --bundle "$TMP/bundle" "corral-bench-$$"
+		remove_crun_cgroups
+	fi
+	launch corral "corral, default profile" bwrap "$CORRAL" -- /bin/true
+	unless "$LIMITS_WHY" launch corral_limits "corral, default + memory, cpus, pids limits" ms bwrap \
+		"$CORRAL ${LIMITS[*]} -- /bin/true" -- \
+		launch corral_limits "corral, default + memory, cpus, pids limits" bwrap \
+		"$CORRAL" "${LIMITS[@]}" -- /bin/true
+	launch corral_strict "corral --profile strict" corral \
+		"$CORRAL" --profile strict -- /bin/true
+	launch corral_rootless "corral, default profile, as nobody (rootless)" corral \
+		"${NOBODY[@]}" --- "$CORRAL" -- /bin/true
+	# For the seccomp section: the same launches without the filter.
+	unless "$SECCOMP_WHY" launch corral_noseccomp "corral --seccomp=no" ms corral \
+		"$CORRAL --seccomp=no -- /bin/true" -- \
+		launch corral_noseccomp "corral --seccomp=no" corral "$CORRAL" --seccomp=no -- /bin/true
+	unless "$STRICT_WHY" launch corral_strict_noseccomp "corral --profile strict --seccomp=no" ms \
+		corral_strict "$CORRAL --profile strict --seccomp=no -- /bin/true" -- \
+		launch corral_strict_noseccomp "corral --profile strict --seccomp=no" corral_strict \
+		"$CORRAL" --profile strict --seccomp=no -- /bin/true
+}
+
+# ---------------------------------------------------------------- seccomp
+# sysloop ID NAME REF CMD...: SECCOMP_RUNS runs of bench/sysloop under CMD.
+sysloop() {
+	local id=$1 name=$2 ref=$3
+	shift 3
+	local cmdline="$* $B/sysloop $SYSCALLS" why out=$TMP/sysloop.jsonl i
+	say "seccomp: $id: $cmdline"
+	: >"$out"
+	for ((i = 0; i < SECCOMP_RUNS; i++)); do
+		if ! "$@" "$B/sysloop" "$SYSCALLS" >>"$out" 2>"$TMP/sysloop.err"; then
+			why="$(tail -n 1 "$TMP/sysloop.err" | cut -c1-200)"
+			failed seccomp "${id}_getppid" "getppid, $name" ns "${ref:+${ref}_getppid}" \
+				"$cmdline" "$why"
+			failed seccomp "${id}_ioctl" "ioctl FIONREAD, $name" ns "${ref:+${ref}_ioctl}" \
+				"$cmdline" "$why"
+			return
+		fi
+	done
+	emit seccomp "${id}_getppid" "getppid, $name" ns "${ref:+${ref}_getppid}" "$cmdline" \
+		"$(jq -sc 'map(.getppid_ns)' "$out")"
+	emit seccomp "${id}_ioctl" "ioctl FIONREAD, $name" ns "${ref:+${ref}_ioctl}" "$cmdline" \
+		"$(jq -sc 'map(.ioctl_ns)' "$out")"
+}
+
+section_seccomp() {
+	sysloop host "no sandbox, no filter" "" env
+	sysloop none "corral --seccomp=no" host "$CORRAL" --seccomp=no --
+	if [ -n "$SECCOMP_WHY" ]; then
+		failed seccomp default_getppid "getppid, corral, default denylist" ns none_getppid \
+			"$CORRAL -- $B/sysloop $SYSCALLS" "$SECCOMP_WHY"
+		failed seccomp default_ioctl "ioctl FIONREAD, corral, default denylist" ns none_ioctl \
+			"$CORRAL -- $B/sysloop $SYSCALLS" "$SECCOMP_WHY"
+	else
+		sysloop default "corral, default denylist" none "$CORRAL" --
+	fi
+	if [ -n "$STRICT_WHY" ]; then
+		failed seccomp strict_getppid "getppid, corral --profile strict, allowlist" ns none_getppid \
+			"$CORRAL --profile strict -- $B/sysloop $SYSCALLS" "$STRICT_WHY"
+		failed seccomp strict_ioctl "ioctl FIONREAD, corral --profile strict, allowlist" ns none_ioctl \
+			"$CORRAL --profile strict -- $B/sysloop $SYSCALLS" "$STRICT_WHY"
+	else
+		sysloop strict "corral --profile strict, allowlist" none "$CORRAL" --profile strict --
+	fi
+	placeholder seccomp build_default "build + load of the default filter" ms \
+		"corral does not report it yet: needs a timing line for the filter (e.g. 'seccomp: built in X ms, loaded in Y ms' under -v); the launch delta corral - corral_noseccomp in the targets stands in for it"
+	placeholder seccomp build_strict "build + load of the strict allowlist" ms \
+		"same: needs the filter timing from corral; see the delta corral_strict - corral_strict_noseccomp in the targets"
+}
+
+# ---------------------------------------------------------------- PID 1
+# orphans ID NAME REF CMD...: PID1_RUNS runs of bench/orphans under an init.
+orphans() {
+	local id=$1 name=$2 ref=$3
+	shift 3
+	local cmdline="$* $B/orphans $ORPHANS" out=$TMP/orphans.jsonl i k
+	say "pid1: $id: $cmdline"
+	: >"$out"
+	for ((i = 0; i < PID1_RUNS; i++)); do
+		if ! "$@" "$B/orphans" "$ORPHANS" >>"$out" 2>"$TMP/orphans.err"; then
+			local why="$(tail -n 1 "$TMP/orphans.err" | cut -c1-200)"
+			for k in wall init_cpu reap_lag zombies; do
+				failed pid1 "${id}_$k" "$k, $name" "" "${ref:+${ref}_$k}" "$cmdline" "$why"
+			done
+			return
+		fi
+	done
+	emit pid1 "${id}_wall" "wall time, $name" ms "${ref:+${ref}_wall}" "$cmdline" \
+		"$(jq -sc 'map(.wall_ms)' "$out")" "create $(jq -sc 'map(.create_ms)' "$out") ms"
+	emit pid1 "${id}_init_cpu" "init CPU time, $name" ms "${ref:+${ref}_init_cpu}" "$cmdline" \
+		"$(jq -sc 'map(.init_cpu_ms)' "$out")"
+	emit pid1 "${id}_reap_lag" "last orphan's exit to reaped, $name" ms \
+		"${ref:+${ref}_reap_lag}" "$cmdline" "$(jq -sc 'map(.reap_lag_ms)' "$out")"
+	emit pid1 "${id}_zombies" "zombies left, $name" count "" "$cmdline" \
+		"$(jq -sc 'map(.zombies + .left)' "$out")" \
+		"failed forks $(jq -sc 'map(.failed)' "$out")"
+}
+
+section_pid1() {
+	orphans tini "tini" "" unshare --fork --pid --mount-proc tini --
+	orphans dumb_init "dumb-init" tini unshare --fork --pid --mount-proc dumb-init
+	orphans corral "corral's init" tini "$CORRAL" --
+}
+
+# ---------------------------------------------------------------- throughput
+# The corral-* cgroups: beneath our own cgroup in every hierarchy, from
+# /proc/self/cgroup (v1 "N:ctrl,ctrl:/path", v2 "0::/path").
+corral_cgroups() {
+	local ctrls path c dir
+	while IFS=: read -r _ ctrls path; do
+		if [ -z "$ctrls" ]; then
+			dir=/sys/fs/cgroup/unified
+			[ -d "$dir" ] || dir=/sys/fs/cgroup
+		else
+			c=${ctrls%%,*}
+			dir=/sys/fs/cgroup/${c#name=}
+		fi
+		[ -d "$dir$path" ] && find "$dir$path" -mindepth 1 -type d -name 'corral-*' 2>/dev/null
+	done </proc/self/cgroup | sort -u
+}
+
+# spawn ID NAME PARALLEL N CMD...
+spawn() {
+	local id=$1 name=$2 par=$3 n=$4
+	shift 4
+	local cmdline="$*" out=$TMP/spawn.json
+	say "throughput: $id: $n x ($cmdline), $par at a time"
+	if ! "$B/spawn" "$par" "$n" "$@" >"$out" 2>"$TMP/spawn.err"; then
+		failed throughput "${id}_rate" "sandboxes per second, $name" "/s" "" "$cmdline" \
+			"$(tail -n 1 "$TMP/spawn.err")"
+		return
+	fi
+	# corral names its cgroup corral-<supervisor pid>, and spawn's children
+	# are the supervisors: count only ours, as others may run corral now.
+	corral_cgroups | jq -R . | jq -s --slurpfile run "$out" \
+		'($run[0].pids | map("corral-\(.)")) as $ours
+		 | map(select((split("/") | last) as $b | $ours | index([$b])))' >"$TMP/cg.left"
+	local left
+	left=$(jq length "$TMP/cg.left")
+	emit throughput "${id}_rate" "sandboxes per second, $name" "/s" "" "$cmdline" \
+		"$(jq -c '[.per_s]' "$out")" "$(jq -r '"\(.n) in \(.elapsed_s) s"' "$out")"
+	emit throughput "${id}_each" "wall time of each sandbox, $name" ms "" "$cmdline" \
+		"$(jq -c '.ms' "$out")"
+	emit throughput "${id}_failures" "failures, $name" count "" "$cmdline" \
+		"$(jq -c '[.failures]' "$out")" "$(tail -n 1 "$TMP/spawn.err")"
+	emit throughput "${id}_cgroups" "corral-* cgroups left, $name" count "" "$cmdline" \
+		"[$left]" "$(jq -r '.[:3] | join(" ")' "$TMP/cg.left")"
+}
+
+section_throughput() {
+	local k
+	spawn par "$PAR_N started two at a time" 2 "$PAR_N" "$CORRAL" -- /bin/true
+	spawn seq "$SEQ_N in sequence" 1 "$SEQ_N" "$CORRAL" -- /bin/true
+	if [ -n "$LIMITS_WHY" ]; then
+		for k in rate each failures cgroups; do
+			failed throughput "par_limits_$k" "$k, $PAR_N two at a time, with limits" "" "" \
+				"$CORRAL ${LIMITS[*]} -- /bin/true" "$LIMITS_WHY"
+			failed throughput "seq_limits_$k" "$k, $SEQ_N in sequence, with limits" "" "" \
+				"$CORRAL ${LIMITS[*]} -- /bin/true" "$LIMITS_WHY"
+		done
+		return
+	fi
+	spawn par_limits "$PAR_N two at a time, with limits" 2 "$PAR_N" \
+		"$CORRAL" "${LIMITS[@]}" -- /bin/true
+	spawn seq_limits "$SEQ_N in sequence, with limits" 1 "$SEQ_N" \
+		"$CORRAL" "${LIMITS[@]}" -- /bin/true
+}
+
+# ---------------------------------------------------------------- memory
+# maxrss ID NAME REF CMD...: peak RSS of CMD's own process (GNU time %M, kB).
+maxrss() {
+	local id=$1 name=$2 ref=$3
+	shift 3
+	local vals=() i why
+	say "memory: $id: $*"
+	for ((i = 0; i < MEM_RUNS; i++)); do
+		if ! /usr/bin/time -f %M -o "$TMP/rss" "$@" >/dev/null 2>"$TMP/rss.err"; then
+			failed memory "$id" "$name" kB "$ref" "$*" "$(tail -n 1 "$TMP/rss.err")"
+			return
+		fi
+		vals+=("$(tail -n 1 "$TMP/rss")")
+	done
+	emit memory "$id" "$name" kB "$ref" "$*" "$(printf '%s\n' "${vals[@]}" | jq -sc .)"
+}
+
+# hwm1 ID NAME REF CMD...: VmHWM of PID 1, read from inside by CMD's command.
+hwm1() {
+	local id=$1 name=$2 ref=$3
+	shift 3
+	local vals=() i v
+	say "memory: $id: $*"
+	for ((i = 0; i < MEM_RUNS; i++)); do
+		v=$("$@" /bin/grep VmHWM /proc/1/status 2>"$TMP/hwm.err" | awk '{print $2}')
+		if [ -z "$v" ]; then
+			failed memory "$id" "$name" kB "$ref" "$* grep VmHWM /proc/1/status" \
+				"$(tail -n 1 "$TMP/hwm.err")"
+			return
+		fi
+		vals+=("$v")
+	done
+	emit memory "$id" "$name" kB "$ref" "$* grep VmHWM /proc/1/status" \
+		"$(printf '%s\n' "${vals[@]}" | jq -sc .)"
+}
+
+section_memory() {
+	maxrss bwrap_rss "bubblewrap, peak RSS" "" bwrap --unshare-all --ro-bind / / --proc /proc \
+		--dev /dev --die-with-parent --new-session --cap-drop ALL /bin/true
+	maxrss supervisor "corral supervisor, peak RSS" bwrap_rss "$CORRAL" -- /bin/true
+	unless "$LIMITS_WHY" memory supervisor_limits "corral supervisor with limits, peak RSS" kB \
+		bwrap_rss "$CORRAL ${LIMITS[*]} -- /bin/true" -- \
+		maxrss supervisor_limits "corral supervisor with limits, peak RSS" bwrap_rss \
+		"$CORRAL" "${LIMITS[@]}" -- /bin/true
+	hwm1 tini_hwm "tini as PID 1, VmHWM" "" unshare --fork --pid --mount-proc tini --
+	hwm1 init "corral init (PID 1), VmHWM" tini_hwm "$CORRAL" --
+	unless "$LIMITS_WHY" memory init_limits "corral init with limits, VmHWM" kB tini_hwm \
+		"$CORRAL ${LIMITS[*]} -- grep VmHWM /proc/1/status" -- \
+		hwm1 init_limits "corral init with limits, VmHWM" tini_hwm "$CORRAL" "${LIMITS[@]}" --
+}
+
+# ---------------------------------------------------------------- main
+meta() {
+	local v
+	jq -n --arg date "$(date -u +%FT%TZ)" --arg kernel "$(uname -r)" \
+		--arg cpus "$(nproc)" --arg cpu "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2-)" \
+		--arg load_start "$LOAD_START" --arg load_end "$(cut -d' ' -f1-3 /proc/loadavg)" \
+		--arg corral "$(git -C "$ROOT" describe --always --dirty 2>/dev/null)" \
+		--arg versions "$(for v in bubblewrap firejail crun tini dumb-init hyperfine util-linux libseccomp2 libcgroup2; do
+			dpkg-query -W -f='${Package} ${Version}\n' "$v" 2>/dev/null; done)" \
+		--argjson settings "$(jq -n --argjson runs "$RUNS" --argjson warmup "$WARMUP" \
+			--argjson seccomp_runs "$SECCOMP_RUNS" --argjson syscalls "$SYSCALLS" \
+			--argjson pid1_runs "$PID1_RUNS" --argjson orphans "$ORPHANS" \
+			--argjson parallel_n "$PAR_N" --argjson sequential_n "$SEQ_N" \
+			--argjson mem_runs "$MEM_RUNS" '$ARGS.named')" \
+		--arg seconds "$SECONDS" \
+		'$ARGS.named | .versions |= (split("\n") | map(select(. != "")))
+		 | .seconds |= tonumber'
+}
+
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+SECTIONS=${BENCH_SECTIONS:-launch seccomp pid1 throughput memory}
+check_corral
+for s in $SECTIONS; do
+	"section_$s"
+done
+mkdir -p "$OUT"
+jq -n --argjson meta "$(meta)" --slurpfile rows "$ROWS" -f "$B/results.jq" >"$OUT/results.json" &&
+	jq -r -f "$B/markdown.jq" "$OUT/results.json" >"$OUT/results.md" || exit 1
+say "wrote $OUT/results.json and $OUT/results.md in ${SECONDS}s"
+jq -r '.targets[] | "bench: target: \(.verdict): \(.text)"' "$OUT/results.json" >&2
