@@ -25,7 +25,7 @@ SAN_OBJS  := $(SRCS:src/%.c=build/asan/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/unit/%)
 
-.PHONY: all check unit bats demo install clean deps format
+.PHONY: all check unit bats demo install clean deps format examples
 all: corral tests/probe
 
 build/%.o: src/%.c $(HDRS)
@@ -54,17 +54,29 @@ build/unit/%: tests/unit/%.c build/asan/libcorral.a
 tests/probe: tests/probe.c
 	$(CC) -std=gnu11 -O2 $(WARN) -static -o $@ $< || $(CC) -std=gnu11 -O2 $(WARN) -o $@ $<
 
+# The multiprocessing examples, static so they run in any sandbox root.
+EXAMPLE_SRCS := $(wildcard examples/*.c)
+EXAMPLE_BINS := $(EXAMPLE_SRCS:examples/%.c=examples/bin/%)
+EXAMPLE_LIBS := -pthread -lrt
+
+examples: $(EXAMPLE_BINS)
+
+examples/bin/%: examples/%.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 $(WARN) -pthread -static -o $@ $< $(EXAMPLE_LIBS) || \
+		$(CC) -std=gnu11 -O2 $(WARN) -pthread -o $@ $< $(EXAMPLE_LIBS)
+
 deps:
 	@scripts/deps.sh
 
 unit: $(UNIT_BINS)
 
 check: deps
-	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory all unit examples
 	@scripts/check.sh $(UNIT_BINS)
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all examples
 	@scripts/demo.sh
 
 install: all
@@ -76,4 +88,4 @@ format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c tests/probe.c
 
 clean:
-	rm -rf build corral tests/probe
+	rm -rf build corral tests/probe examples/bin
