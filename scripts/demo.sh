@@ -26,3 +26,15 @@ echo "exit status: $?"
 say "$C -- sh -c 'exit 7'"
 $C -- sh -c 'exit 7'
 echo "exit status: $?"
+
+# Three of the multiprocessing examples (examples/README.md has all fourteen).
+E=examples/bin
+say "$C -v -- $E/multiple_processes   (children are PIDs 3, 4, ...; the host's processes are invisible)"
+$C -v -- $E/multiple_processes
+
+say "$C -v -- $E/zombie   (zombies while the parent runs; corral's init reaps them)"
+$C -v -- $E/zombie
+
+say "$C -v --time-limit 2s -- $E/deadlock   (two processes deadlocked; the time limit ends it)"
+$C -v --time-limit 2s -- $E/deadlock
+echo "exit status: $?"
