@@ -7,10 +7,13 @@
  * fill their own slice with a[i] = i * 2654435761; the parent then checks
  * every entry. Shared memory is charged to the sandbox's memory cgroup: 8M
  * fits under corral --memory 16M, 1G does not, and the kernel's OOM killer
- * ends it (corral: exit 137, verdict "oom"). Exits 1 if an entry is wrong or
- * a child failed. */
+ * kills the children. The parent then dies of the same signal, as a shell
+ * passes on its child's death, so corral sees its command SIGKILLed by the
+ * OOM killer: exit 137, verdict "oom". Exits 1 if an entry is wrong or a
+ * child failed. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,18 +76,23 @@ int main(int argc, char **argv)
 			_exit(0);
 		}
 	}
-	int failed = 0;
+	int failed = 0, killed_by = 0;
 	for (int c = 0; c < children; c++) {
 		int st;
 		while (wait(&st) < 0)
 			if (errno != EINTR)
 				die("wait");
 		if (WIFSIGNALED(st)) {
-			printf("a child was killed by signal %d\n", WTERMSIG(st));
-			failed = 1;
+			killed_by = WTERMSIG(st);
 		} else if (WEXITSTATUS(st) != 0) {
 			failed = 1;
 		}
+	}
+	if (killed_by) {
+		printf("parent: a child was killed by signal %d (%s); passing it on\n", killed_by,
+		       strsignal(killed_by));
+		signal(killed_by, SIG_DFL);
+		raise(killed_by);
 	}
 	if (failed)
 		return 1;
