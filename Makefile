@@ -26,7 +26,7 @@ SAN_OBJS  := $(SRCS:src/%.c=build/asan/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/unit/%)
 
-.PHONY: all check unit bats demo install clean deps format bench
+.PHONY: all check unit bats demo install clean deps format bench examples
 # Man pages and completion: generated from src/options.def by tools/gendoc.
 DOCS      := docs/corral.1 docs/corral.profile.5 docs/corral.bash
 
@@ -64,6 +64,18 @@ docs/%: docs/%.in build/gendoc
 tests/probe: tests/probe.c
 	$(CC) -std=gnu11 -O2 $(WARN) -static -o $@ $< || $(CC) -std=gnu11 -O2 $(WARN) -o $@ $<
 
+# The multiprocessing examples, static so they run in any sandbox root.
+EXAMPLE_SRCS := $(wildcard examples/*.c)
+EXAMPLE_BINS := $(EXAMPLE_SRCS:examples/%.c=examples/bin/%)
+EXAMPLE_LIBS := -pthread -lrt
+
+examples: $(EXAMPLE_BINS)
+
+examples/bin/%: examples/%.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 $(WARN) -pthread -static -o $@ $< $(EXAMPLE_LIBS) || \
+		$(CC) -std=gnu11 -O2 $(WARN) -pthread -o $@ $< $(EXAMPLE_LIBS)
+
 deps:
 	@scripts/deps.sh
 
@@ -81,11 +93,11 @@ bench: deps
 unit: $(UNIT_BINS)
 
 check: deps
-	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory all unit examples
 	@scripts/check.sh $(UNIT_BINS)
 
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory all examples
 	@scripts/demo.sh
 
 install: all
@@ -101,4 +113,4 @@ format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c tests/probe.c tools/*.c
 
 clean:
-	rm -rf build corral tests/probe $(DOCS) $(BENCH_BINS)
+	rm -rf build corral tests/probe examples/bin $(DOCS) $(BENCH_BINS)
