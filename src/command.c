@@ -163,7 +163,6 @@ void command_exec(const struct corral_spec *spec, struct launch *l)
 	execvp(spec->argv[0], spec->argv);
 	int err = errno;
 	if (err == ENOENT)
-		fail(l, 127, 0, "%s: command not found%s", spec->argv[0],
-		     mounts_not_found_hint(spec));
+		fail(l, 127, 0, "%s: command not found", spec->argv[0]);
 	fail(l, 126, err, "cannot execute %s", spec->argv[0]);
 }

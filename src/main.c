@@ -2,6 +2,7 @@
  * exits; everything else returns errors to here. */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "cgroup.h"
 #include "log.h"
 #include "mountplan.h"
+#include "mounts.h"
 #include "options.h"
 #include "profile.h"
 #include "report.h"
@@ -204,8 +206,12 @@ int main(int argc, char **argv)
 	}
 	report_evidence(&spec, &res);
 	report_verdict(&res);
-	if (res.status == CORRAL_ERROR)
-		log_error("%s", res.error);
+	if (res.status == CORRAL_ERROR) {
+		char hint[PATH_MAX + 128] = "";
+		if (res.exit_code == 127)
+			mounts_not_found_hint(&spec, spec.argv[0], hint, sizeof(hint));
+		log_error("%s%s", res.error, hint);
+	}
 	if (res.status == CORRAL_OOM) {
 		char size[32];
 		units_human_size(spec.memory, size, sizeof(size));

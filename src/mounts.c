@@ -29,6 +29,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/openat2.h>
 #include <sched.h>
 #include <stdio.h>
@@ -511,9 +512,28 @@ int mounts_setup(const struct corral_spec *spec, char *cwd, size_t cwd_size,
 	return 0;
 }
 
-const char *mounts_not_found_hint(const struct corral_spec *spec)
+void mounts_not_found_hint(const struct corral_spec *spec, const char *cmd, char *buf,
+			   size_t size)
 {
-	return spec->root == CORRAL_ROOT_TMPFS
-		       ? " (the sandbox's root holds only what the profile binds)"
-		       : "";
+	buf[0] = '\0';
+	if (spec->root != CORRAL_ROOT_TMPFS || !cmd || !*cmd)
+		return;
+	/* Only worth saying when the host has it: then the profile does not
+	 * bind it. Looked up outside, on the host's PATH. */
+	char path[PATH_MAX];
+	if (strchr(cmd, '/')) {
+		if (access(cmd, F_OK) == 0)
+			snprintf(buf, size, " (%s exists on the host, but the sandbox's root holds only what the profile binds)", cmd);
+		return;
+	}
+	const char *env = getenv("PATH");
+	_cleanup_free_ char *dirs = strdup(env ? env : "/usr/local/bin:/usr/bin:/bin");
+	char *save = NULL;
+	for (char *d = dirs ? strtok_r(dirs, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save)) {
+		snprintf(path, sizeof(path), "%s/%s", d, cmd);
+		if (access(path, X_OK) == 0) {
+			snprintf(buf, size, " (the host has %s, but the sandbox's root holds only what the profile binds)", path);
+			return;
+		}
+	}
 }

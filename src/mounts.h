@@ -14,6 +14,7 @@
 int mounts_setup(const struct corral_spec *spec, char *cwd, size_t cwd_size,
 		 struct corral_error *e);
 
-/* Text to add to "command not found": where the root is empty but for the
- * binds, say so. "" when there is nothing to add. */
-const char *mounts_not_found_hint(const struct corral_spec *spec);
+/* Text to add to "command not found", computed outside on the host: when the
+ * host has the command but the tmpfs root does not bind it, say so. Else "". */
+void mounts_not_found_hint(const struct corral_spec *spec, const char *cmd, char *buf,
+			   size_t size);

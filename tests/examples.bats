@@ -10,8 +10,8 @@ load helpers
 #   EX=/examples
 #   EX_MOUNT=(--ro-bind "$TOP/examples/bin:/examples")
 HOST_EX=$TOP/examples/bin
-EX=$HOST_EX
-EX_MOUNT=()
+EX=/examples
+EX_MOUNT=(--ro-bind "$TOP/examples/bin:/examples")
 
 # example_cmd [CORRAL OPTION]... -- NAME [ARG]...: set CMD to the command line
 # that runs example NAME inside corral.

@@ -28,7 +28,7 @@ load helpers
 	run "$CORRAL" --net none -- sh -c 'tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "'
 	assert_success
 	assert_output "lo"
-	run "$CORRAL" "${WITH_PROBE[@]}" --net none -- "$PROBE" lo-up
+	run "$CORRAL" "${WITH_PROBE[@]}" --net none "${WITH_PROBE[@]}" -- "$PROBE" lo-up
 	assert_success
 	assert_output "lo up"
 }
@@ -60,7 +60,7 @@ load helpers
 }
 
 @test "init reports how many orphans it reaped" {
-	run "$CORRAL" "${WITH_PROBE[@]}" -v -- "$PROBE" orphans 20
+	run "$CORRAL" "${WITH_PROBE[@]}" -v "${WITH_PROBE[@]}" -- "$PROBE" orphans 20
 	assert_success
 	assert_output --partial "init reaped 20"
 }
@@ -81,7 +81,17 @@ load helpers
 
 @test "a missing command gives 127 and names it" {
 	run -127 "$CORRAL" -- no-such-command-here
-	assert_output "corral: error: no-such-command-here: command not found (the sandbox's root holds only what the profile binds)"
+	assert_output "corral: error: no-such-command-here: command not found"
+}
+
+@test "a command the host has but the root does not bind: the message says so" {
+	printf '#!/bin/sh\necho hi\n' >"$T/tool"
+	chmod 755 "$T/tool"
+	run -127 "$CORRAL" -- "$T/tool"
+	assert_output "corral: error: $T/tool: command not found ($T/tool exists on the host, but the sandbox's root holds only what the profile binds)"
+	run "$CORRAL" --ro-bind "$T" -- "$T/tool"
+	assert_success
+	assert_output "hi"
 }
 
 @test "a non-executable file gives 126" {

@@ -59,19 +59,19 @@ elapsed_since() {
 
 @test "memory = 64M: a 1 GiB allocation exits 137, out of memory" {
 	need_cgroup
-	run "$CORRAL" --memory 64M -- "$PROBE" alloc 1024
+	run "$CORRAL" --memory 64M "${WITH_PROBE[@]}" -- "$PROBE" alloc 1024
 	assert_failure 137
 	assert_output --partial "out of memory"
 	refute_output --partial "allocated 1024 MiB"
 	# The same program without the limit is fine at a small size: the limit bit.
-	run "$CORRAL" --memory 64M -- "$PROBE" alloc 16
+	run "$CORRAL" --memory 64M "${WITH_PROBE[@]}" -- "$PROBE" alloc 16
 	assert_success
 	assert_output "allocated 16 MiB"
 }
 
 @test "memory: the report says oom and the peak stays at the limit" {
 	need_cgroup
-	run "$CORRAL" -v --memory 64M -- "$PROBE" alloc 1024
+	run "$CORRAL" -v --memory 64M "${WITH_PROBE[@]}" -- "$PROBE" alloc 1024
 	assert_failure 137
 	assert_output --partial "corral: oom:"
 	peak=$(grep -o 'memory peak [0-9]*' <<<"$output" | awk '{print $3}')
@@ -82,7 +82,7 @@ elapsed_since() {
 
 @test "pids = 32: a fork bomb does not grow past 32, and corral returns" {
 	need_cgroup
-	run "$CORRAL" -v --pids 32 --time-limit 30s -- "$PROBE" forkbomb 1000
+	run "$CORRAL" -v --pids 32 --time-limit 30s "${WITH_PROBE[@]}" -- "$PROBE" forkbomb 1000
 	assert_success
 	assert_output --partial "Resource temporarily unavailable"
 	forked=$(grep -o 'forked [0-9]*' <<<"$output" | awk '{print $2}')
@@ -98,14 +98,14 @@ elapsed_since() {
 @test "pids: a fork bomb that never gives up is ended by the time limit" {
 	need_cgroup
 	start=$(date +%s.%N)
-	run "$CORRAL" --pids 16 --time-limit 2s -- "$PROBE" forkbomb 100000 persist
+	run "$CORRAL" --pids 16 --time-limit 2s "${WITH_PROBE[@]}" -- "$PROBE" forkbomb 100000 persist
 	assert_failure 124
 	[ "$(elapsed_since "$start" | cut -d. -f1)" -lt 10 ]
 }
 
 @test "cpus = 0.5: a busy loop gets 0.4 to 0.6 CPU seconds per wall second" {
 	need_cgroup
-	run "$CORRAL" -v --cpus 0.5 -- "$PROBE" spin 2
+	run "$CORRAL" -v --cpus 0.5 "${WITH_PROBE[@]}" -- "$PROBE" spin 2
 	assert_success
 	assert_line "spun 2.0 s"
 	usage=$(grep -o 'cgroup usage: cpu user [0-9.]* s system [0-9.]* s' <<<"$output")
@@ -114,7 +114,7 @@ elapsed_since() {
 	# The machine is shared: when even an unlimited loop cannot get a whole
 	# CPU, 0.4 is out of reach without the limit being wrong. The lower bound
 	# is then half of what the unlimited loop gets; the upper bound holds.
-	run "$CORRAL" -v --pids 64 -- "$PROBE" spin 1
+	run "$CORRAL" -v --pids 64 "${WITH_PROBE[@]}" -- "$PROBE" spin 1
 	free=$(grep -o 'cgroup usage: cpu user [0-9.]* s system [0-9.]* s' <<<"$output" |
 		awk '{ printf "%.3f\n", ($5 + $8) / 1.0 }')
 	low=$(awk -v f="$free" 'BEGIN { printf "%.3f\n", (f / 2 < 0.4) ? f / 2 : 0.4 }')
@@ -148,7 +148,7 @@ elapsed_since() {
 @test "time-limit with limits: a command that ignores SIGTERM is ended after the grace" {
 	need_cgroup
 	start=$(date +%s.%N)
-	run "$CORRAL" --pids 32 --time-limit 0.5s --kill-grace 1s -- "$PROBE" ignore-term
+	run "$CORRAL" --pids 32 --time-limit 0.5s --kill-grace 1s "${WITH_PROBE[@]}" -- "$PROBE" ignore-term
 	assert_failure 124
 	e=$(elapsed_since "$start")
 	echo "elapsed $e s"

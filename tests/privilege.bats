@@ -11,10 +11,10 @@ status_field() { # NAME: the value of a /proc/self/status line inside
 # filter's, not a missing capability's.
 @test "default profile: unshare -U, ptrace attach, keyctl, bpf, perf_event_open get EPERM" {
 	for call in unshare-user clone-newuser ptrace keyctl bpf perf_event_open personality-noaslr; do
-		run "$CORRAL" -- "$PROBE" syscall "$call"
+		run "$CORRAL" "${WITH_PROBE[@]}" -- "$PROBE" syscall "$call"
 		assert_output "EPERM"
 		assert_failure 1
-		run "$CORRAL" --seccomp=no -- "$PROBE" syscall "$call"
+		run "$CORRAL" --seccomp=no "${WITH_PROBE[@]}" -- "$PROBE" syscall "$call"
 		refute_output "EPERM"
 	done
 	run "$CORRAL" -- unshare -U true
@@ -23,21 +23,21 @@ status_field() { # NAME: the value of a /proc/self/status line inside
 }
 
 @test "default profile: mount gets EPERM even with CAP_SYS_ADMIN kept" {
-	run "$CORRAL" --cap-keep SYS_ADMIN -- "$PROBE" syscall mount
+	run "$CORRAL" --cap-keep SYS_ADMIN "${WITH_PROBE[@]}" -- "$PROBE" syscall mount
 	assert_failure 1
 	assert_output "EPERM"
-	run "$CORRAL" --seccomp=no --cap-keep SYS_ADMIN -- "$PROBE" syscall mount
+	run "$CORRAL" --seccomp=no --cap-keep SYS_ADMIN "${WITH_PROBE[@]}" -- "$PROBE" syscall mount
 	assert_success
 	assert_output "ok"
 	# Without the capability the kernel refuses by itself.
-	run "$CORRAL" --seccomp=no -- "$PROBE" syscall mount
+	run "$CORRAL" --seccomp=no "${WITH_PROBE[@]}" -- "$PROBE" syscall mount
 	assert_output "EPERM"
 }
 
 @test "clone3 gets ENOSYS, so libc falls back to clone; the personality query works" {
-	run "$CORRAL" -- "$PROBE" syscall clone3
+	run "$CORRAL" "${WITH_PROBE[@]}" -- "$PROBE" syscall clone3
 	assert_output "ENOSYS"
-	run "$CORRAL" -- "$PROBE" syscall personality-query
+	run "$CORRAL" "${WITH_PROBE[@]}" -- "$PROBE" syscall personality-query
 	assert_success
 	assert_output "ok"
 }
@@ -49,7 +49,7 @@ status_field() { # NAME: the value of a /proc/self/status line inside
 	run "$CORRAL" -- sh -c 'cat /proc/self/status | grep -c "^Seccomp:.*2"'
 	assert_success
 	assert_output "1"
-	run "$CORRAL" -- "$PROBE" threads 8
+	run "$CORRAL" "${WITH_PROBE[@]}" -- "$PROBE" threads 8
 	assert_success
 	assert_output "threads 8 failed 0"
 	if command -v python3 >/dev/null; then
@@ -62,15 +62,15 @@ print(subprocess.run(["echo", "child"], capture_output=True, text=True).stdout.s
 }
 
 @test "an i386 int 0x80 call of a denied syscall is blocked" {
-	run "$CORRAL" --seccomp=no -- "$PROBE" int80 getpid
+	run "$CORRAL" --seccomp=no "${WITH_PROBE[@]}" -- "$PROBE" int80 getpid
 	[ "$output" = "ok" ] || skip "no i386 emulation in this kernel ($output)"
-	run "$CORRAL" -- "$PROBE" int80 getpid
+	run "$CORRAL" "${WITH_PROBE[@]}" -- "$PROBE" int80 getpid
 	assert_success
 	assert_output "ok"
 	for call in unshare-user keyctl; do
-		run "$CORRAL" --seccomp=no -- "$PROBE" int80 "$call"
+		run "$CORRAL" --seccomp=no "${WITH_PROBE[@]}" -- "$PROBE" int80 "$call"
 		assert_output "ok"
-		run "$CORRAL" -- "$PROBE" int80 "$call"
+		run "$CORRAL" "${WITH_PROBE[@]}" -- "$PROBE" int80 "$call"
 		assert_failure 1
 		assert_output "EPERM"
 	done
@@ -78,31 +78,33 @@ print(subprocess.run(["echo", "child"], capture_output=True, text=True).stdout.s
 
 @test "TIOCSTI on the terminal is refused" {
 	command -v script >/dev/null || skip "script(1) from util-linux is not installed"
-	run script -qec "$CORRAL -- $PROBE tiocsti" /dev/null
+	run script -qec "$CORRAL --ro-bind $PROBE -- $PROBE tiocsti" /dev/null
 	assert_output --partial "EPERM"
-	run script -qec "$CORRAL --seccomp=no -- $PROBE tiocsti" /dev/null
+	run script -qec "$CORRAL --seccomp=no --ro-bind $PROBE -- $PROBE tiocsti" /dev/null
 	refute_output --partial "EPERM"
 }
 
-MINIMAL="execve arch_prctl brk exit_group getpid getrandom mprotect newfstatat prlimit64 readlink rseq set_robust_list set_tid_address write"
+# What the static probe needs to start, check it runs inside corral (it reads
+# /proc/1/comm) and print.
+MINIMAL="execve arch_prctl brk exit_group getpid getrandom mprotect newfstatat prlimit64 readlink rseq set_robust_list set_tid_address write openat read close"
 
 @test "seccomp-allow with a minimal set and seccomp-action kill: a forbidden call gives 159" {
-	run "$CORRAL" --seccomp-allow "$MINIMAL" --seccomp-action kill -- "$PROBE" syscall getpid
+	run "$CORRAL" --seccomp-allow "$MINIMAL" --seccomp-action kill "${WITH_PROBE[@]}" -- "$PROBE" syscall getpid
 	assert_success
 	assert_output "ok"
-	run "$CORRAL" -v --seccomp-allow "$MINIMAL" --seccomp-action kill -- "$PROBE" syscall keyctl
+	run "$CORRAL" -v --seccomp-allow "$MINIMAL" --seccomp-action kill "${WITH_PROBE[@]}" -- "$PROBE" syscall keyctl
 	assert_failure 159
 	assert_output --partial "corral: seccomp: killed by the seccomp filter"
 	# The allowlist also names a call that is not in it by errno.
-	run "$CORRAL" --seccomp-allow "$MINIMAL" --seccomp-action errno:ENOSYS -- "$PROBE" syscall keyctl
+	run "$CORRAL" --seccomp-allow "$MINIMAL" --seccomp-action errno:ENOSYS "${WITH_PROBE[@]}" -- "$PROBE" syscall keyctl
 	assert_failure 1
 	assert_output "ENOSYS"
 }
 
 @test "seccomp-action kill under the default profile: a denied call gives 159" {
-	run "$CORRAL" --seccomp-action kill -- "$PROBE" syscall ptrace
+	run "$CORRAL" --seccomp-action kill "${WITH_PROBE[@]}" -- "$PROBE" syscall ptrace
 	assert_failure 159
-	run "$CORRAL" --seccomp-action kill -- "$PROBE" syscall getpid
+	run "$CORRAL" --seccomp-action kill "${WITH_PROBE[@]}" -- "$PROBE" syscall getpid
 	assert_success
 }
 
@@ -135,7 +137,7 @@ MINIMAL="execve arch_prctl brk exit_group getpid getrandom mprotect newfstatat p
 	# Outside, the bit works (else the file system is nosuid: no test).
 	out=$(setpriv --reuid=1000 --regid=1000 --clear-groups "$T/suid-probe" ids)
 	[ "$out" = "uid 1000 euid 0" ] || skip "setuid does not work in $T ($out)"
-	run "$CORRAL" --uid 1000 --gid 1000 -- "$T/suid-probe" ids
+	run "$CORRAL" --uid 1000 --gid 1000 --ro-bind "$T" -- "$T/suid-probe" ids
 	assert_success
 	assert_output "uid 1000 euid 1000"
 }
@@ -173,14 +175,14 @@ MINIMAL="execve arch_prctl brk exit_group getpid getrandom mprotect newfstatat p
 }
 
 @test "seccomp-action errno:NAME and seccomp = no" {
-	run "$CORRAL" --seccomp-action errno:EACCES -- "$PROBE" syscall keyctl
+	run "$CORRAL" --seccomp-action errno:EACCES "${WITH_PROBE[@]}" -- "$PROBE" syscall keyctl
 	assert_output "EACCES"
 	run "$CORRAL" --seccomp=no -- grep "^Seccomp:" /proc/self/status
 	assert_output --regexp "Seccomp:[[:space:]]+0"
 }
 
 @test "rootless: the default profile's filter and capabilities hold" {
-	run as_nobody "$CORRAL" -- "$PROBE" syscall unshare-user
+	run as_nobody "$CORRAL" "${WITH_PROBE[@]}" -- "$PROBE" syscall unshare-user
 	assert_output "EPERM"
 	run as_nobody "$CORRAL" -- sh -c 'grep -E "^Cap(Eff|Prm|Bnd|Amb):" /proc/self/status | awk "{print \$2}" | sort -u'
 	assert_success
@@ -189,23 +191,23 @@ MINIMAL="execve arch_prctl brk exit_group getpid getrandom mprotect newfstatat p
 
 @test "the exported filter is cached, privately, and a bad cache file is ignored" {
 	export XDG_CACHE_HOME=$T/cache
-	run "$CORRAL" -vv -- "$PROBE" syscall keyctl
+	run "$CORRAL" -vv "${WITH_PROBE[@]}" -- "$PROBE" syscall keyctl
 	assert_output --partial "seccomp: denylist filter of"
 	assert_output --partial "EPERM"
 	f=$(ls "$T"/cache/corral/seccomp-*.bpf)
 	[ "$(stat -c %a "$T/cache/corral")" = 700 ]
 	[ "$(stat -c %a "$f")" = 600 ]
-	run "$CORRAL" -vv -- "$PROBE" syscall keyctl
+	run "$CORRAL" -vv "${WITH_PROBE[@]}" -- "$PROBE" syscall keyctl
 	assert_output --partial "from the cache"
 	assert_output --partial "EPERM"
 	# Truncated: rebuilt, and the run is as before.
 	head -c 100 "$f" >"$f.x" && mv "$f.x" "$f" && chmod 600 "$f"
-	run "$CORRAL" -vv -- "$PROBE" syscall keyctl
+	run "$CORRAL" -vv "${WITH_PROBE[@]}" -- "$PROBE" syscall keyctl
 	refute_output --partial "from the cache"
 	assert_output --partial "EPERM"
 	# Writable by others: never trusted.
 	chmod 666 "$f"
-	run "$CORRAL" -vv -- "$PROBE" syscall keyctl
+	run "$CORRAL" -vv "${WITH_PROBE[@]}" -- "$PROBE" syscall keyctl
 	refute_output --partial "from the cache"
 	assert_output --partial "EPERM"
 }

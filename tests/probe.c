@@ -220,6 +220,27 @@ int main(int argc, char **argv)
 	}
 	const char *cmd = argv[1];
 
+	/* Some probes do what must never happen on the host (mount a tmpfs on
+	 * /tmp, fork bombs, filling memory): run them only inside a sandbox,
+	 * where PID 1 is corral's init. */
+	static const char *const inside_only[] = {"syscall", "int80",    "tiocsti",
+						  "forkbomb", "alloc", "touch-mib"};
+	for (size_t i = 0; i < sizeof(inside_only) / sizeof(inside_only[0]); i++) {
+		if (strcmp(cmd, inside_only[i]) != 0)
+			continue;
+		char comm[64] = "";
+		FILE *f = fopen("/proc/1/comm", "r");
+		if (f) {
+			if (!fgets(comm, sizeof(comm), f))
+				comm[0] = '\0';
+			fclose(f);
+		}
+		if (strcmp(comm, "corral-init\n") != 0) {
+			fprintf(stderr, "probe: '%s' runs only inside a corral sandbox\n", cmd);
+			return 3;
+		}
+	}
+
 	if (strcmp(cmd, "pid") == 0) {
 		printf("%d\n", getpid());
 		return 0;

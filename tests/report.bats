@@ -65,7 +65,7 @@ R() { jq -r "$@" "$T/r.json"; }
 @test "error: a command that cannot be executed is status error, 126" {
 	echo "echo hi" >"$T/script"
 	chmod 644 "$T/script"
-	run -126 "$CORRAL" --report "$T/r.json" -- "$T/script"
+	run -126 "$CORRAL" --report "$T/r.json" --ro-bind "$T" -- "$T/script"
 	[ "$(R .status)" = error ]
 	[ "$(R .exit_code)" = 126 ]
 	[[ "$(R .error)" == *"Permission denied" ]]
@@ -85,7 +85,7 @@ R() { jq -r "$@" "$T/r.json"; }
 @test "oom (limits branch): 137, SIGKILL, status oom, and the -v line" {
 	[ -d /sys/fs/cgroup/memory ] || grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null ||
 		skip "no memory controller"
-	run --separate-stderr "$CORRAL" -v --memory 64M --report "$T/r.json" -- "$PROBE" touch-mib 256
+	run --separate-stderr "$CORRAL" -v --memory 64M --report "$T/r.json" "${WITH_PROBE[@]}" -- "$PROBE" touch-mib 256
 	[ "$status" -eq 137 ]
 	[ "$(R .status)" = oom ]
 	[ "$(R .exit_code)" = 137 ]
@@ -105,7 +105,7 @@ R() { jq -r "$@" "$T/r.json"; }
 }
 
 @test "memory_peak_bytes is within 10% of 32 MiB touched" {
-	run "$CORRAL" --report "$T/r.json" -- "$PROBE" touch-mib 32
+	run "$CORRAL" --report "$T/r.json" "${WITH_PROBE[@]}" -- "$PROBE" touch-mib 32
 	assert_success
 	peak=$(R .memory_peak_bytes)
 	mib32=$((32 << 20))
@@ -114,7 +114,7 @@ R() { jq -r "$@" "$T/r.json"; }
 }
 
 @test "cpu_user_ms of a 0.5 s busy loop is between 400 and 700" {
-	run "$CORRAL" --report "$T/r.json" -- "$PROBE" spin-ms 500
+	run "$CORRAL" --report "$T/r.json" "${WITH_PROBE[@]}" -- "$PROBE" spin-ms 500
 	assert_success
 	user=$(R '.cpu_user_ms | floor')
 	[ "$user" -ge 400 ]
@@ -185,7 +185,7 @@ R() { jq -r "$@" "$T/r.json"; }
 }
 
 @test "report is a profile key too" {
-	printf 'report = %s\nreport-format = json\n' "$T/p.json" >"$T/p.profile"
+	printf 'include default\nreport = %s\nreport-format = json\n' "$T/p.json" >"$T/p.profile"
 	run "$CORRAL" --profile "$T/p.profile" -- true
 	assert_success
 	jq -e '.status == "exited" and .profiles == ["'"$T/p.profile"'"]' "$T/p.json" >/dev/null
