@@ -198,6 +198,7 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
 		init_main(spec, &l);
 	}
 	close(take_fd(&child_end));
+	double t_clone = now_ms(), t_status = 0;
 
 	if ((flags & CLONE_NEWUSER) && namespaces_write_maps(pid, spec, e) < 0)
 		return -1;
@@ -226,8 +227,11 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
 				continue;
 			return corral_error_set(e, errno, "poll");
 		}
-		if (p[2].revents & POLLIN)
+		if (p[2].revents & POLLIN) {
 			read_message(sync_fd, MSG_DONTWAIT, res);
+			if (res->have_wstatus && !t_status)
+				t_status = now_ms();
+		}
 		else if (p[2].revents & (POLLHUP | POLLERR))
 			sync_open = false;
 		if (p[1].revents & POLLIN) {
@@ -271,6 +275,13 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
 		;
 	pid = 0; /* reaped: nothing for the cleanup to do */
 	res->wall_ms = now_ms() - start;
+	if (log_verbosity() >= CORRAL_DEBUG) {
+		double end = start + res->wall_ms;
+		log_debug("phases: to clone %.3f ms, sandbox up to command's end %.3f ms, "
+			  "init's exit and reap %.3f ms",
+			  t_clone - start, (t_status ? t_status : end) - t_clone,
+			  t_status ? end - t_status : 0.0);
+	}
 	cgroup_collect(cg, res);
 	if (w > 0) {
 		res->have_rusage = true;
