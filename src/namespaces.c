@@ -11,13 +11,21 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+/* "auto" is decided once, by the supervisor before clone, and init and the
+ * command inherit the answer: inside the user namespace geteuid() reads the
+ * mapped id, 0 under uid = 0, and asking again there would turn "auto" into
+ * "no" (and setgroups, denied in the namespace, would then fail). */
+static int auto_userns = -1;
+
 bool namespaces_want_userns(const struct corral_spec *spec)
 {
 	if (spec->user_ns == CORRAL_YES)
 		return true;
 	if (spec->user_ns == CORRAL_NO)
 		return false;
-	return geteuid() != 0;
+	if (auto_userns < 0)
+		auto_userns = geteuid() != 0;
+	return auto_userns;
 }
 
 static bool shared(const struct corral_spec *spec, const char *ns)
@@ -74,8 +82,10 @@ int namespaces_write_maps(pid_t pid, const struct corral_spec *spec, struct corr
 		return -1;
 	/* An unprivileged writer must deny setgroups before gid_map, or a
 	 * process could drop supplementary groups used to deny it access
-	 * (CVE-2014-8989). */
-	if (write_proc(pid, "setgroups", "deny", e) < 0 && e->err != ENOENT)
+	 * (CVE-2014-8989); its groups stay, shown as the overflow gid. Root
+	 * (user-ns = yes) leaves setgroups allowed, so the command can drop
+	 * root's supplementary groups, as it does without a user namespace. */
+	if (geteuid() != 0 && write_proc(pid, "setgroups", "deny", e) < 0 && e->err != ENOENT)
 		return -1;
 	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)namespaces_inner_gid(spec),
 		 (unsigned)getgid());
