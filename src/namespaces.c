@@ -62,6 +62,31 @@ gid_t namespaces_inner_gid(const struct corral_spec *spec)
 	return spec->gid == CORRAL_UNSET ? getgid() : (gid_t)spec->gid;
 }
 
+const char *namespaces_clone_hint(unsigned long flags, bool root, int err)
+{
+	bool userns = flags & CLONE_NEWUSER;
+	if (err == ENOSPC)
+		/* The counts in /proc/sys/user are per user namespace and nested
+		 * ones count against every ancestor; user namespaces also nest at
+		 * most 32 deep (kernel/user_namespace.c). */
+		return userns ? " (the limit on user namespaces is reached: see the sysctl "
+				"user.max_user_namespaces; they also nest at most 32 deep)"
+			      : " (a namespace limit is reached: see the sysctls in /proc/sys/user)";
+	if (err != EPERM)
+		return "";
+	if (userns)
+		/* Debian's kernel.unprivileged_userns_clone = 0, Ubuntu's AppArmor
+		 * restriction, or a seccomp filter (inside another sandbox, such as
+		 * corral's own default profile) all give EPERM. */
+		return " (a user namespace is not permitted here: unprivileged user namespaces may be "
+		       "disabled, see the sysctls kernel.unprivileged_userns_clone and "
+		       "kernel.apparmor_restrict_unprivileged_userns, or a seccomp filter forbids them, "
+		       "as inside another sandbox)";
+	if (!root)
+		return " (as non-root, namespaces need a user namespace: drop user-ns = no)";
+	return " (no CAP_SYS_ADMIN here, as inside a container: try user-ns = yes)";
+}
+
 static int write_proc(pid_t pid, const char *file, const char *text, struct corral_error *e)
 {
 	char path[64];
