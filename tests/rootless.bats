@@ -101,6 +101,11 @@ cgroup_children() {
 	assert_output "orphans 20 zombies 0"
 }
 
+@test "rootless: the time limit ends the command, also as uid 0 inside" {
+	run as_nobody "$CORRAL" --time-limit 1s --uid 0 -- sleep 30
+	assert_failure 124
+}
+
 @test "rootless: id -u inside is the caller's, or the mapped uid and gid" {
 	run as_nobody "$CORRAL" -- sh -c 'id -u; id -g; cat /proc/self/uid_map /proc/self/gid_map | tr -s " "'
 	assert_success
