@@ -11,13 +11,21 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+/* "auto" is decided once, by the supervisor before clone, and init and the
+ * command inherit the answer: inside the user namespace geteuid() reads the
+ * mapped id, 0 under uid = 0, and asking again there would turn "auto" into
+ * "no" (and setgroups, denied in the namespace, would then fail). */
+static int auto_userns = -1;
+
 bool namespaces_want_userns(const struct corral_spec *spec)
 {
 	if (spec->user_ns == CORRAL_YES)
 		return true;
 	if (spec->user_ns == CORRAL_NO)
 		return false;
-	return geteuid() != 0;
+	if (auto_userns < 0)
+		auto_userns = geteuid() != 0;
+	return auto_userns;
 }
 
 static bool shared(const struct corral_spec *spec, const char *ns)
@@ -54,6 +62,31 @@ gid_t namespaces_inner_gid(const struct corral_spec *spec)
 	return spec->gid == CORRAL_UNSET ? getgid() : (gid_t)spec->gid;
 }
 
+const char *namespaces_clone_hint(unsigned long flags, bool root, int err)
+{
+	bool userns = flags & CLONE_NEWUSER;
+	if (err == ENOSPC)
+		/* The counts in /proc/sys/user are per user namespace and nested
+		 * ones count against every ancestor; user namespaces also nest at
+		 * most 32 deep (kernel/user_namespace.c). */
+		return userns ? " (the limit on user namespaces is reached: see the sysctl "
+				"user.max_user_namespaces; they also nest at most 32 deep)"
+			      : " (a namespace limit is reached: see the sysctls in /proc/sys/user)";
+	if (err != EPERM)
+		return "";
+	if (userns)
+		/* Debian's kernel.unprivileged_userns_clone = 0, Ubuntu's AppArmor
+		 * restriction, or a seccomp filter (inside another sandbox, such as
+		 * corral's own default profile) all give EPERM. */
+		return " (a user namespace is not permitted here: unprivileged user namespaces may be "
+		       "disabled, see the sysctls kernel.unprivileged_userns_clone and "
+		       "kernel.apparmor_restrict_unprivileged_userns, or a seccomp filter forbids them, "
+		       "as inside another sandbox)";
+	if (!root)
+		return " (as non-root, namespaces need a user namespace: drop user-ns = no)";
+	return " (no CAP_SYS_ADMIN here, as inside a container: try user-ns = yes)";
+}
+
 static int write_proc(pid_t pid, const char *file, const char *text, struct corral_error *e)
 {
 	char path[64];
@@ -74,8 +107,10 @@ int namespaces_write_maps(pid_t pid, const struct corral_spec *spec, struct corr
 		return -1;
 	/* An unprivileged writer must deny setgroups before gid_map, or a
 	 * process could drop supplementary groups used to deny it access
-	 * (CVE-2014-8989). */
-	if (write_proc(pid, "setgroups", "deny", e) < 0 && e->err != ENOENT)
+	 * (CVE-2014-8989); its groups stay, shown as the overflow gid. Root
+	 * (user-ns = yes) leaves setgroups allowed, so the command can drop
+	 * root's supplementary groups, as it does without a user namespace. */
+	if (geteuid() != 0 && write_proc(pid, "setgroups", "deny", e) < 0 && e->err != ENOENT)
 		return -1;
 	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)namespaces_inner_gid(spec),
 		 (unsigned)getgid());

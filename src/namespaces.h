@@ -13,6 +13,9 @@ bool namespaces_want_userns(const struct corral_spec *spec);
 unsigned long namespaces_clone_flags(const struct corral_spec *spec);
 /* Supervisor side, before releasing init: setgroups deny, uid_map, gid_map. */
 int namespaces_write_maps(pid_t pid, const struct corral_spec *spec, struct corral_error *e);
+/* Why clone with these flags failed with err, for the error line: a hint
+ * starting " (" and ending ")", or "" when there is nothing to add. */
+const char *namespaces_clone_hint(unsigned long flags, bool root, int err);
 /* Inside, in init: host name and loopback. */
 int namespaces_setup_inside(const struct corral_spec *spec, struct corral_error *e);
 /* The ids the command runs as inside. */

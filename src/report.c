@@ -16,6 +16,7 @@
  *                      largest single process, not the sum; null if unknown
  *   pids_peak          the cgroup's; null without one
  *   limits             {memory_bytes, cpus, pids, time_ms}, each null if unset
+ *                      or not in force (cgroup = auto without a cgroup)
  *   seccomp            {action (null when off), violations: [syscall names]}
  *   error              the message when status is error, else null
  * A figure that cannot be known is null, never 0. */
@@ -368,15 +369,16 @@ void report_json(FILE *out, const struct corral_spec *spec, const struct corral_
 	json_u64(out, r->have_pids_peak, r->pids_peak);
 
 	json_key(out, "limits");
+	bool cg = !r->limits_skipped;
 	fputs("{\"memory_bytes\": ", out);
-	json_u64(out, spec->memory != CORRAL_UNSET, spec->memory);
+	json_u64(out, cg && spec->memory != CORRAL_UNSET, spec->memory);
 	fputs(", \"cpus\": ", out);
-	if (spec->cpus > 0)
+	if (cg && spec->cpus > 0)
 		fprintf(out, "%g", spec->cpus);
 	else
 		fputs("null", out);
 	fputs(", \"pids\": ", out);
-	json_u64(out, spec->pids != CORRAL_UNSET, spec->pids);
+	json_u64(out, cg && spec->pids != CORRAL_UNSET, spec->pids);
 	fputs(", \"time_ms\": ", out);
 	if (spec->time_limit == CORRAL_UNSET)
 		fputs("null", out);
@@ -489,17 +491,17 @@ void report_text(FILE *out, const struct corral_spec *spec, const struct corral_
 		fputs("  pids peak:    unknown\n", out);
 
 	fputs("  limits:      ", out);
-	bool any = false;
-	if (spec->memory != CORRAL_UNSET) {
+	bool any = false, cg = !r->limits_skipped;
+	if (cg && spec->memory != CORRAL_UNSET) {
 		units_human_size(spec->memory, buf, sizeof(buf));
 		fprintf(out, " memory %s", buf);
 		any = true;
 	}
-	if (spec->cpus > 0) {
+	if (cg && spec->cpus > 0) {
 		fprintf(out, "%s cpus %g", any ? "," : "", spec->cpus);
 		any = true;
 	}
-	if (spec->pids != CORRAL_UNSET) {
+	if (cg && spec->pids != CORRAL_UNSET) {
 		fprintf(out, "%s pids %llu", any ? "," : "", (unsigned long long)spec->pids);
 		any = true;
 	}

@@ -36,6 +36,7 @@ struct corral_result {
 	int error_code;         /* 125/126/127 for corral's own errors, else 0 */
 	char error[1024];
 	unsigned reaped;        /* other processes init reaped */
+	bool limits_skipped;    /* cgroup = auto ran without the cgroup limits */
 	/* syscalls the filter denied, by name, when the supervisor learns of
 	 * them (a seccomp notify listener); the report lists them */
 	unsigned n_violations;

@@ -160,6 +160,8 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
 	_cleanup_cgroup_ struct corral_cgroup *cg = NULL;
 	if (cgroup_create(spec, &cg, e) < 0)
 		return -1;
+	/* cgroup = auto without a writable cgroup: the report must not claim them. */
+	res->limits_skipped = !cg && cgroup_wanted(spec);
 
 	struct launch l = {
 		.sync_fd = child_end,
@@ -186,11 +188,10 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
 	if (pid < 0) {
 		int err = errno;
 		pid = 0;
-		return corral_error_set(e, err, "clone the sandbox%s",
-					err == EPERM || err == ENOSPC
-						? " (namespaces not permitted here; as non-root, "
-						  "unprivileged user namespaces must be enabled)"
-						: "");
+		corral_error_set(e, 0, "clone the sandbox: %s%s", strerror(err),
+				 namespaces_clone_hint(flags, geteuid() == 0, err));
+		e->err = err;
+		return -err;
 	}
 	if (pid == 0) {
 		close(sync_fd);

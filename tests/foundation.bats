@@ -177,9 +177,25 @@ load helpers
 }
 
 @test "corral refuses to run setuid" {
+	[[ ",$(findmnt -no OPTIONS -T "$T")," == *,nosuid,* ]] && skip "$T is on a nosuid mount"
 	cp "$CORRAL" "$T/corral"
-	chmod 4755 "$T/corral"
+	chown 0:0 "$T/corral"
+	mkdir "$T/w"
+	chmod 777 "$T/w"
+	# The control: the same copy without the bit runs for uid 65534.
 	run as_nobody "$T/corral" -- true
+	assert_success
+	# setuid root, run by uid 65534: euid 0, uid 65534. Refused before
+	# anything happens: no report, no command.
+	chmod 4755 "$T/corral"
+	run as_nobody "$T/corral" --report "$T/w/r.json" -- touch "$T/w/ran"
 	assert_failure 125
-	assert_output --partial "must not be installed setuid"
+	assert_output "corral: error: corral must not be installed setuid or setgid; refusing to run"
+	[ ! -e "$T/w/r.json" ] && [ ! -e "$T/w/ran" ]
+	# setgid too.
+	chmod 2755 "$T/corral"
+	run as_nobody "$T/corral" -- touch "$T/w/ran"
+	assert_failure 125
+	assert_output --partial "must not be installed setuid or setgid"
+	[ ! -e "$T/w/ran" ]
 }
