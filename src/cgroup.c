@@ -445,8 +445,24 @@ int cgroup_create(const struct corral_spec *spec, struct corral_cgroup **out,
 	bool all_v2 = true;
 	for (unsigned i = 0; i < cg->nctl; i++)
 		all_v2 &= cg->ctl[i].v2;
-	if (!all_v2 && !find_ctl(cg, "cpuacct"))
-		plan_ctl(cg, spec, "cpuacct");
+	if (!all_v2 && !find_ctl(cg, "cpuacct") && plan_ctl(cg, spec, "cpuacct")) {
+		/* Only for the figures: where its parent is missing or not ours
+		 * (a delegated v1 cgroup-parent covers only the limited
+		 * controllers), go without it and take CPU time from rusage. */
+		struct ctl *acct = &cg->ctl[cg->nctl - 1];
+		char path[PATH_MAX * 2];
+		snprintf(path, sizeof(path), "%s/%s", acct->mount, acct->parent);
+		if (access(path, W_OK) < 0) {
+			bool shared = false;
+			for (unsigned i = 0; i + 1 < cg->nctl; i++)
+				shared |= cg->ctl[i].part == acct->part;
+			if (!shared)
+				cg->npart--;
+			free(acct->mount);
+			acct->mount = NULL;
+			cg->nctl--;
+		}
+	}
 
 	/* Every parent must exist and be writable, checked before anything is made. */
 	for (unsigned i = 0; i < cg->nctl; i++) {
@@ -595,7 +611,7 @@ void cgroup_collect(struct corral_cgroup *cg, struct corral_result *res)
 		char line[256] = "";
 		if (res->have_cgroup_cpu)
 			snprintf(line + strlen(line), sizeof(line) - strlen(line),
-				 " cpu user %.3f s system %.3f s", res->cgroup_cpu_user_ms / 1e3,
+				 ", cpu user %.3f s system %.3f s", res->cgroup_cpu_user_ms / 1e3,
 				 res->cgroup_cpu_system_ms / 1e3);
 		if (res->have_memory_peak)
 			snprintf(line + strlen(line), sizeof(line) - strlen(line),
@@ -606,7 +622,8 @@ void cgroup_collect(struct corral_cgroup *cg, struct corral_result *res)
 		if (mem)
 			snprintf(line + strlen(line), sizeof(line) - strlen(line), ", oom kills %lu",
 				 res->oom_kills);
-		log_info("cgroup usage:%s", line);
+		/* Items are written ", x"; the first one's comma goes. */
+		log_info("cgroup usage: %s", line[0] == ',' ? line + 2 : line + 1);
 	}
 }
 

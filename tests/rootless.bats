@@ -262,3 +262,29 @@ cgroup_children() {
 	assert_success
 	assert_output --regexp '^corral [0-9]'
 }
+
+@test "rootless: limits work in a delegated cgroup given as cgroup-parent" {
+	# Delegate, as root, a cgroup beneath our own memory cgroup to uid 65534,
+	# as systemd does for a user session; corral then runs the limit there.
+	if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+		own=$(sed -n 's/^0:://p' /proc/self/cgroup)
+		base=/sys/fs/cgroup
+	else
+		own=$(sed -n 's/^[0-9]*:memory://p' /proc/self/cgroup)
+		base=/sys/fs/cgroup/memory
+	fi
+	[ -n "$own" ] && [ -d "$base$own" ] || skip "no memory cgroup of our own"
+	deleg="$base${own%/}/corral-deleg-$$"
+	mkdir "$deleg" || skip "cannot create a cgroup beneath our own"
+	if [ -f "$deleg/cgroup.subtree_control" ]; then
+		echo +memory >"$deleg/cgroup.subtree_control" 2>/dev/null || { rmdir "$deleg"; skip "cannot delegate memory on v2 here"; }
+	fi
+	chown -R 65534:65534 "$deleg"
+	run as_nobody "$CORRAL" --cgroup-parent "${own%/}/corral-deleg-$$" --memory 32M \
+		"${WITH_PROBE[@]}" -- "$PROBE" alloc 256
+	leftover=$(find "$deleg" -mindepth 1 -maxdepth 1 -type d -name 'corral-*')
+	rmdir "$deleg"
+	assert_failure 137
+	assert_output --partial "out of memory"
+	[ -z "$leftover" ]
+}
