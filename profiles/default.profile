@@ -7,7 +7,7 @@
 # and the administrator's calls).
 # Read by corral when no --profile is given. It is for commands you trust
 # not to be hostile: all of /etc is there to read, and a command run by root
-# is uid 0 inside, so it can read what root can (such as /etc/shadow). For
+# is uid 0 inside, so it reads the files root owns (such as /etc/shadow). For
 # untrusted code use strict.
 root = tmpfs
 ro-bind = /usr
