@@ -6,12 +6,13 @@
 # as large as the memory limit (deep recursion is common in solutions), and
 # no terminal (a new session).
 # The solution reads its input on stdin and writes its answer on stdout;
-# both are left to it alone. The verdict goes to a JSON report in a file,
-# corral-report.json in the directory corral is started from: the supervisor
-# writes it outside the sandbox, and that directory is not in the sandbox, so
-# the solution can neither see nor forge it. (A report on stdout would
+# both are left to it alone. Bring the program in read-only, such as
+# `--ro-bind $PWD/a.out:/sol -- /sol`. The verdict goes to a JSON report in
+# a file, corral-report.json in the directory corral is started from: the
+# supervisor writes it outside the sandbox, and that directory is not in the
+# sandbox, so the solution can neither see nor forge it. (A report on stdout would
 # follow the answer, and one on /dev/stderr would mix with the solution's
-# own diagnostics.) Its "status" is exited, timeout, oom, signaled or
+# own diagnostics.) Its "status" is exited, timeout, oom, signaled, error or
 # seccomp; corral's exit status says the same: 124 for the time limit, 137
 # for the memory limit. Run one submission per directory, or give each run
 # its own --report PATH.

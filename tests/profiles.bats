@@ -229,3 +229,13 @@ s = socket.create_connection(('127.0.0.1', $port), timeout=10); print(s.recv(100
 	jq -e '.status == "oom" and .exit_code == 137 and .limits.memory_bytes == 268435456' \
 		corral-report.json
 }
+
+@test "judge: an answer written to a file stops at 64M, killed by SIGXFSZ (153)" {
+	need_cgroup
+	cd "$T"
+	run bash -c '"$1" --profile judge -- head -c 100M /dev/zero >"$2"' _ "$CORRAL" "$T/answer"
+	assert_failure 153
+	[ "$(stat -c %s "$T/answer")" -eq $((64 << 20)) ]
+	jq -e '.status == "signaled" and .signal == "SIGXFSZ"' corral-report.json
+	rm -f "$T/answer"
+}
