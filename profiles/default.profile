@@ -1,9 +1,14 @@
 # default: general shell use. A new root on a tmpfs holding the system
 # directories read-only, a private /tmp, a fresh /proc and a minimal /dev; no
 # home directories, nothing else of the host's files. A new network namespace
-# with only loopback, its own host name, IPC and PID namespaces, and no
-# privileges gained through execve.
-# Read by corral when no --profile is given.
+# with only loopback, its own host name, IPC and PID namespaces, no
+# capabilities, no privileges gained through execve, and the default seccomp
+# denylist (@default-deny: what Docker denies, plus the mount API, io_uring
+# and the administrator's calls).
+# Read by corral when no --profile is given. It is for commands you trust
+# not to be hostile: all of /etc is there to read, and a command run by root
+# is uid 0 inside, so it reads the files root owns (such as /etc/shadow). For
+# untrusted code use strict.
 root = tmpfs
 ro-bind = /usr
 ro-bind = /etc
