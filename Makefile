@@ -25,7 +25,7 @@ SAN_OBJS  := $(SRCS:src/%.c=build/asan/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/unit/%)
 
-.PHONY: all check unit bats demo install clean deps format
+.PHONY: all check check-v2 unit bats demo install clean deps format
 all: corral tests/probe
 
 build/%.o: src/%.c $(HDRS)
@@ -62,6 +62,11 @@ unit: $(UNIT_BINS)
 check: deps
 	@$(MAKE) --no-print-directory all unit
 	@scripts/check.sh $(UNIT_BINS)
+
+# The cgroup tests again, inside a VM whose kernel has cgroup v2 only.
+check-v2: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/check-v2.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all
