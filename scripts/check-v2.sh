@@ -18,9 +18,10 @@
 # Environment: CHECK_V2_TIMEOUT (seconds for the VM, default 1200),
 # CHECK_V2_ACCEL (auto|kvm|tcg), CHECK_V2_CPU (qemu -cpu), CHECK_V2_LAYOUT
 # (root|delegated, see guest.sh), CHECK_V2_BATS (overrides the file list),
+# CHECK_V2_KERNEL (a linux-image package name instead of linux-image-amd64's),
 # V=1 (kernel console on stderr).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 TOP=$(pwd)
 
 # The Bats files that exercise cgroups. Those that do not exist (yet) are left
@@ -79,7 +80,7 @@ done
 [ -n "$files" ] || die "none of the Bats files exists: $V2_BATS"
 
 # --- the kernel: Debian's image, the version linux-image-amd64 points at --
-pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-/ { print $2; exit }')
+pkg=${CHECK_V2_KERNEL:-$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-/ { print $2; exit }')}
 [ -n "$pkg" ] || die "no linux-image-amd64 in the apt sources (apt-get update?)"
 (cd "$work" && apt-get download "$pkg" >apt-download.log 2>&1) ||
 	{ tail -3 "$work/apt-download.log" >&2; die "apt-get download $pkg failed"; }
@@ -188,6 +189,7 @@ while IFS= read -r line; do
 	esac
 done < <(run_vm "$ACCEL" "$TIMEOUT")
 total=$(elapsed)
+ran=$((pass + fail + skip))
 
 if [ $done -eq 0 ] || [ $seen_v2 -eq 0 ]; then
 	echo "check-v2: error: the VM did not run the tests to the end (timeout ${TIMEOUT}s, or no boot)." >&2
@@ -196,7 +198,7 @@ if [ $done -eq 0 ] || [ $seen_v2 -eq 0 ]; then
 	fail=$((fail + 1))
 fi
 [ $((pass + fail)) -gt 0 ] || fail=1
-echo "# check-v2: boot to /init ${boot:-?} s, total ${total} s, $((pass + fail + skip)) tests in the guest"
+echo "# check-v2: boot to /init ${boot:-?} s, total ${total} s, $ran tests in the guest"
 if [ $skip -gt 0 ]; then
 	echo "$pass passed, $fail failed, $skip skipped"
 else
