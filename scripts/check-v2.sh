@@ -28,9 +28,10 @@ TOP=$(pwd)
 # out. foundation.bats runs too: the launch path on a v2 kernel.
 V2_BATS="tests/cgroup_v2.bats tests/limits.bats tests/report.bats tests/examples.bats
 tests/rootless.bats tests/foundation.bats"
-# The modules for virtio-pci and 9p over virtio; their dependencies are found
+# The modules for virtio-pci, 9p over virtio and overlayfs (a writable layer
+# over the tree, see guest.sh); their dependencies are found
 # from each module's own depends= field and loaded first.
-MODULES="virtio_pci 9pnet_virtio 9p"
+MODULES="virtio_pci 9pnet_virtio 9p overlay"
 TIMEOUT=${CHECK_V2_TIMEOUT:-1200}
 ACCEL=${CHECK_V2_ACCEL:-auto}
 LAYOUT=${CHECK_V2_LAYOUT:-root}

@@ -28,6 +28,13 @@ ln -sf /proc/self/fd /dev/fd
 ln -sf /proc/self/fd/0 /dev/stdin
 ln -sf /proc/self/fd/1 /dev/stdout
 ln -sf /proc/self/fd/2 /dev/stderr
+# The tree is writable in the guest (tests may build into it), through an
+# overlay whose upper layer is a tmpfs: nothing reaches the host.
+mkdir -p /run/tree/upper /run/tree/work
+if ! mount -t overlay overlay -o "lowerdir=$CHECK_V2_TOP,upperdir=/run/tree/upper,workdir=/run/tree/work" \
+	"$CHECK_V2_TOP"; then
+	echo "# check-v2: warning: no overlay, $CHECK_V2_TOP is read-only in the guest"
+fi
 ip link set lo up 2>/dev/null
 hostname corral-v2
 
