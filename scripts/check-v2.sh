@@ -15,7 +15,7 @@
 # also when the VM cannot be built, boot, or finish in time: a VM that did
 # not run the tests is a failure, never a silent pass.
 #
-# Environment: CHECK_V2_TIMEOUT (seconds for the VM, default 1200),
+# Environment: CHECK_V2_TIMEOUT (seconds for the VM, default 1800),
 # CHECK_V2_ACCEL (auto|kvm|tcg), CHECK_V2_CPU (qemu -cpu), CHECK_V2_LAYOUT
 # (root|delegated, see guest.sh), CHECK_V2_BATS (overrides the file list),
 # CHECK_V2_KERNEL (a linux-image package name instead of linux-image-amd64's),
@@ -32,7 +32,7 @@ tests/rootless.bats tests/foundation.bats"
 # over the tree, see guest.sh); their dependencies are found
 # from each module's own depends= field and loaded first.
 MODULES="virtio_pci 9pnet_virtio 9p overlay"
-TIMEOUT=${CHECK_V2_TIMEOUT:-1200}
+TIMEOUT=${CHECK_V2_TIMEOUT:-1800}
 ACCEL=${CHECK_V2_ACCEL:-auto}
 LAYOUT=${CHECK_V2_LAYOUT:-root}
 
