@@ -26,7 +26,7 @@ SAN_OBJS  := $(SRCS:src/%.c=build/asan/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/unit/%)
 
-.PHONY: all check unit bats demo install clean deps format bench examples
+.PHONY: all check check-v2 unit bats demo install clean deps format bench examples
 # Man pages and completion: generated from src/options.def by tools/gendoc.
 DOCS      := docs/corral.1 docs/corral.profile.5 docs/corral.bash
 
@@ -95,6 +95,11 @@ unit: $(UNIT_BINS)
 check: deps
 	@$(MAKE) --no-print-directory all unit examples
 	@scripts/check.sh $(UNIT_BINS)
+
+# The cgroup tests again, inside a VM whose kernel has cgroup v2 only.
+check-v2: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/check-v2.sh
 
 demo: deps
 	@$(MAKE) --no-print-directory all examples
