@@ -10,6 +10,8 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/close_range.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -126,6 +128,81 @@ static void setup_rlimits(const struct corral_spec *spec, struct launch *l)
 	}
 }
 
+/* Handing the seccomp listener over. Once the filter is loaded, a call it
+ * notifies (under --learn: every call; under an allowlist: perhaps sendmsg)
+ * sleeps until the supervisor answers, and the supervisor cannot answer
+ * before it holds the listener: sending it from the filtered thread could
+ * deadlock. So a helper thread, started before the filter and therefore
+ * outside it (a filter binds only the thread that loads it, without TSYNC),
+ * sends it. The filtered thread waits for it without a syscall, then goes
+ * on to execve, which ends the helper. */
+struct handoff {
+	int sync_fd;
+	int fd;   /* the listener; -1 until published */
+	int done; /* 1 once sent */
+};
+
+static void *handoff_main(void *p)
+{
+	struct handoff *h = p;
+	int fd;
+	while ((fd = __atomic_load_n(&h->fd, __ATOMIC_ACQUIRE)) < 0)
+		sched_yield();
+	struct sync_msg m = {.type = SYNC_LISTENER};
+	struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	memset(&u, 0, sizeof(u));
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	ssize_t n;
+	while ((n = sendmsg(h->sync_fd, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR)
+		;
+	if (n < 0) {
+		/* The filtered thread cannot report this (its calls may wait on
+		 * a listener nobody reads): this thread does, and its exit_group
+		 * ends both. */
+		struct sync_msg f = {.type = SYNC_ERROR, .code = 125, .err = errno};
+		snprintf(f.text, sizeof(f.text), "hand the seccomp listener to the supervisor: %s",
+			 strerror(errno));
+		send(h->sync_fd, &f, sizeof(f), MSG_NOSIGNAL);
+		_exit(125);
+	}
+	__atomic_store_n(&h->done, 1, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+static void load_with_listener(struct launch *l)
+{
+	static struct handoff h;
+	h = (struct handoff){.sync_fd = l->sync_fd, .fd = -1};
+	pthread_attr_t attr;
+	pthread_t t;
+	pthread_attr_init(&attr);
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	int r = pthread_create(&t, &attr, handoff_main, &h);
+	pthread_attr_destroy(&attr);
+	if (r != 0)
+		fail(l, 125, r, "start the thread that hands the seccomp listener over");
+	int fd = seccomp_filter_install_listener(l->seccomp);
+	if (fd < 0)
+		fail(l, 125, -fd, "load the seccomp filter with a listener");
+	__atomic_store_n(&h.fd, fd, __ATOMIC_RELEASE);
+	/* No syscall from here until execve but those the supervisor answers. */
+	while (!__atomic_load_n(&h.done, __ATOMIC_ACQUIRE))
+		__asm__ volatile("" ::: "memory");
+	/* The listener is close-on-exec (the kernel makes it so), so the
+	 * command never holds its own. */
+}
+
 void command_exec(const struct corral_spec *spec, struct launch *l)
 {
 	setup_rlimits(spec, l);
@@ -155,7 +232,9 @@ void command_exec(const struct corral_spec *spec, struct launch *l)
 
 	/* The filter was built by the supervisor; loading it is the last step
 	 * before execve, so it need not allow any of the set-up above. */
-	if (l->seccomp) {
+	if (l->seccomp && l->seccomp_notify) {
+		load_with_listener(l);
+	} else if (l->seccomp) {
 		int r = seccomp_filter_install(l->seccomp);
 		if (r < 0)
 			fail(l, 125, -r, "load the seccomp filter");

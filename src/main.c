@@ -10,12 +10,15 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "learn.h"
 #include "log.h"
 #include "mountplan.h"
 #include "mounts.h"
+#include "notify.h"
 #include "options.h"
 #include "profile.h"
 #include "report.h"
+#include "seccomp.h"
 #include "supervisor.h"
 #include "units.h"
 
@@ -114,6 +117,17 @@ static int validate(const struct corral_spec *spec, const struct cli *cli, struc
 		return corral_error_set(e, 0, "no command given (usage: corral [OPTION]... -- COMMAND)");
 	if (mountplan_validate(spec, e) < 0)
 		return -1;
+	if (spec->learn && (learn_validate(spec, e) < 0 || notify_check("--learn", e) < 0))
+		return -1;
+	if (spec->seccomp_log && spec->seccomp && !spec->learn) {
+		int err;
+		if (seccomp_filter_notify_answer(spec, &err) == -ENOTSUP)
+			return corral_error_set(e, 0, "seccomp-log: the action '%s' has no answer from "
+						"the supervisor (use errno, kill or log)",
+						spec->seccomp_action);
+		if (notify_check("seccomp-log", e) < 0)
+			return -1;
+	}
 	return cgroup_validate(spec, e);
 }
 
@@ -217,9 +231,21 @@ int main(int argc, char **argv)
 		units_human_size(spec.memory, size, sizeof(size));
 		log_warn("out of memory: the command was killed at the memory limit (%s)", size);
 	}
+	if (res.status == CORRAL_SECCOMP && res.seccomp_killed[0])
+		log_warn("seccomp: the command was killed for calling %s, which the filter denies",
+			 res.seccomp_killed);
 	if (log_verbosity() >= CORRAL_VERBOSE)
 		report_summary(stderr, &spec, &res);
 	code = res.exit_code;
+	if (spec.learn && res.status != CORRAL_ERROR) {
+		if (learn_write(&spec, &res.learned, &e) < 0) {
+			log_error("%s", e.msg);
+			code = EXIT_CORRAL;
+		} else {
+			log_info("learned %zu syscalls into %s", res.learned.n, spec.learn);
+		}
+	}
+	strv_clear(&res.learned);
 	if (report_write(&report, &spec, &res, &e) < 0) {
 		log_error("%s", e.msg);
 		code = EXIT_CORRAL;

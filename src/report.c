@@ -17,7 +17,9 @@
  *   pids_peak          the cgroup's; null without one
  *   limits             {memory_bytes, cpus, pids, time_ms}, each null if unset
  *                      or not in force (cgroup = auto without a cgroup)
- *   seccomp            {action (null when off), violations: [syscall names]}
+ *   seccomp            {action (null when off), violations: [{syscall, count}],
+ *                      violations_unlisted (calls of syscalls beyond the list),
+ *                      killed_syscall (seccomp-log's kill: the call, else null)}
  *   error              the message when status is error, else null
  * A figure that cannot be known is null, never 0. */
 #include "report.h"
@@ -75,7 +77,11 @@ void report_verdict(struct corral_result *r)
 		 * command sees it die and fails; the cause is still the limit. */
 		r->status = CORRAL_OOM;
 		r->exit_code = 137;
-	} else if (sig == SIGSYS && r->seccomp_kill) {
+	} else if ((sig == SIGSYS && r->seccomp_kill) ||
+		   (r->seccomp_killed[0] && (sig == SIGKILL || failed))) {
+		/* With seccomp-log the supervisor kills with SIGKILL (the
+		 * kernel's own kill is SIGSYS); as with OOM, a killed child
+		 * makes the command fail, and the cause is still the filter. */
 		r->status = CORRAL_SECCOMP;
 		r->exit_code = 128 + SIGSYS;
 	} else if (sig) {
@@ -185,7 +191,11 @@ static void describe(const struct corral_spec *spec, const struct corral_result 
 		}
 		break;
 	case CORRAL_SECCOMP:
-		snprintf(what, size, "killed by the seccomp filter");
+		if (r->seccomp_killed[0])
+			snprintf(what, size, "killed by the seccomp filter for calling %s",
+				 r->seccomp_killed);
+		else
+			snprintf(what, size, "killed by the seccomp filter");
 		break;
 	case CORRAL_ERROR:
 		snprintf(what, size, "%s", r->error);
@@ -396,11 +406,17 @@ void report_json(FILE *out, const struct corral_spec *spec, const struct corral_
 		fputs("null", out);
 	fputs(", \"violations\": [", out);
 	for (unsigned i = 0; i < r->n_violations && i < CORRAL_MAX_VIOLATIONS; i++) {
-		if (i)
-			fputs(", ", out);
-		report_json_string(out, r->violations[i]);
+		fputs(i ? ", {\"syscall\": " : "{\"syscall\": ", out);
+		report_json_string(out, r->violations[i].syscall);
+		fprintf(out, ", \"count\": %llu}", (unsigned long long)r->violations[i].count);
 	}
-	fputs("]}", out);
+	fprintf(out, "], \"violations_unlisted\": %llu, \"killed_syscall\": ",
+		(unsigned long long)r->violations_unlisted);
+	if (r->seccomp_killed[0])
+		report_json_string(out, r->seccomp_killed);
+	else
+		fputs("null", out);
+	fputs("}", out);
 
 	json_key(out, "error");
 	if (r->status == CORRAL_ERROR)
@@ -522,7 +538,12 @@ void report_text(FILE *out, const struct corral_spec *spec, const struct corral_
 	if (r->n_violations == 0)
 		fputs(", no violations recorded", out);
 	for (unsigned i = 0; i < r->n_violations && i < CORRAL_MAX_VIOLATIONS; i++)
-		fprintf(out, "%s %s", i ? "," : ", violations:", r->violations[i]);
+		fprintf(out, "%s %s x%llu", i ? "," : ", violations:", r->violations[i].syscall,
+			(unsigned long long)r->violations[i].count);
+	if (r->violations_unlisted)
+		fprintf(out, ", %llu more of other syscalls", (unsigned long long)r->violations_unlisted);
+	if (r->seccomp_killed[0])
+		fprintf(out, ", killed for %s", r->seccomp_killed);
 	fputc('\n', out);
 	if (r->status == CORRAL_ERROR)
 		fprintf(out, "  error:        %s\n", r->error);

@@ -37,10 +37,21 @@ struct corral_result {
 	char error[1024];
 	unsigned reaped;        /* other processes init reaped */
 	bool limits_skipped;    /* cgroup = auto ran without the cgroup limits */
-	/* syscalls the filter denied, by name, when the supervisor learns of
-	 * them (a seccomp notify listener); the report lists them */
+	/* syscalls the filter denied, by name with how often, when the
+	 * supervisor learns of them (seccomp-log: notify.c); the report lists
+	 * the first CORRAL_MAX_VIOLATIONS distinct ones, and counts calls of
+	 * any others in violations_unlisted */
 	unsigned n_violations;
-	char violations[CORRAL_MAX_VIOLATIONS][32];
+	struct corral_violation {
+		char syscall[32];
+		uint64_t count;
+	} violations[CORRAL_MAX_VIOLATIONS];
+	uint64_t violations_unlisted;
+	/* seccomp-log with the kill action: the supervisor killed a process
+	 * for calling this syscall ("" if not) */
+	char seccomp_killed[32];
+	/* --learn: the names of the syscalls the command used, sorted */
+	struct strv learned;
 
 	/* usage: from wait4 always; from the cgroup when there is one (the
 	 * cgroup's figures win where both exist) */

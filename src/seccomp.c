@@ -273,6 +273,44 @@ int seccomp_filter_check_action(const char *value, struct corral_error *e)
 	return 0;
 }
 
+/* With seccomp-log (or --learn) the filter's action for a denied call is
+ * SECCOMP_RET_USER_NOTIF, and the supervisor answers with what the
+ * configured action would have done. trap has no such answer: its SIGSYS
+ * comes with the syscall's registers, which only the kernel can give. */
+int seccomp_filter_notify_answer(const struct corral_spec *spec, int *err)
+{
+	uint32_t act = SCMP_ACT_ERRNO(EPERM);
+	*err = 0;
+	if (spec->learn)
+		return CORRAL_NOTIFY_CONTINUE;
+	if (spec->seccomp_action && parse_action(spec->seccomp_action, &act) < 0)
+		return -EINVAL;
+	if (act == SCMP_ACT_KILL_PROCESS)
+		return CORRAL_NOTIFY_KILL;
+	if (act == SCMP_ACT_LOG)
+		return CORRAL_NOTIFY_CONTINUE;
+	if (act == SCMP_ACT_TRAP)
+		return -ENOTSUP;
+	*err = (int)(act & 0xffff);
+	return CORRAL_NOTIFY_ERRNO;
+}
+
+int seccomp_filter_syscall_name(uint32_t arch, int nr, char *buf, size_t size)
+{
+	_cleanup_free_ char *name = seccomp_syscall_resolve_num_arch(arch, nr);
+	if (name && strlen(name) < size) {
+		snprintf(buf, size, "%s", name);
+		return 0;
+	}
+	snprintf(buf, size, "syscall-%d", nr);
+	return -ENOENT;
+}
+
+bool seccomp_filter_native(const char *name)
+{
+	return !strchr(name, ':') && seccomp_syscall_resolve_name(name) >= 0;
+}
+
 bool seccomp_filter_kills(const struct corral_spec *spec)
 {
 	uint32_t act = SCMP_ACT_ERRNO(EPERM);
@@ -587,12 +625,14 @@ static void fnv(struct cache_key *k, const void *p, size_t n)
 	}
 }
 
-static void cache_key(struct cache_key *k, bool allow_mode, uint32_t act,
+static void cache_key(struct cache_key *k, bool learn, bool allow_mode, uint32_t act,
 		      const struct nrset *allow, const struct nrset *deny)
 {
 	const struct scmp_version *v = seccomp_version();
+	/* act is SCMP_ACT_NOTIFY under seccomp-log, so that filter has a key of
+	 * its own; the learning filter (every call notified) has learn set. */
 	uint32_t head[] = {v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0,
-			   seccomp_api_get(), seccomp_arch_native(), allow_mode, act,
+			   seccomp_api_get(), seccomp_arch_native(), learn, allow_mode, act,
 			   allow->personality_unsafe, deny->personality_unsafe,
 			   (uint32_t)allow->n, (uint32_t)deny->n};
 	*k = (struct cache_key){{0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL}};
@@ -691,20 +731,37 @@ int seccomp_filter_build(const struct corral_spec *spec, struct sock_fprog *prog
 	*prog = (struct sock_fprog){0};
 	if (spec->seccomp_action && parse_action(spec->seccomp_action, &act) < 0)
 		return corral_error_set(e, 0, "seccomp-action: invalid action '%s'", spec->seccomp_action);
-	bool allow_mode = spec->seccomp_allow.n > 0;
-	if (expand_list(&deny, &spec->seccomp_deny, e) < 0 ||
-	    expand_list(&allow, &spec->seccomp_allow, e) < 0)
-		return -1;
+	bool learn = spec->learn != NULL;
+	bool allow_mode = !learn && spec->seccomp_allow.n > 0;
+	if (learn) {
+		/* Learning: every call goes to the supervisor, which lets it
+		 * continue and records it (a loaded filter cannot change, so
+		 * "notify only the first time" is the supervisor's bookkeeping,
+		 * not the kernel's). The rules every filter has still hold,
+		 * with EPERM (clone3 ENOSYS), so the program takes the same
+		 * paths it will under the learned profile. */
+		act = SCMP_ACT_ERRNO(EPERM);
+		deny.personality_unsafe = true;
+	} else {
+		if (expand_list(&deny, &spec->seccomp_deny, e) < 0 ||
+		    expand_list(&allow, &spec->seccomp_allow, e) < 0)
+			return -1;
+		/* seccomp-log: the same filter, but denied calls wait for the
+		 * supervisor's answer (notify.c). */
+		if (spec->seccomp_log)
+			act = SCMP_ACT_NOTIFY;
+	}
 
 	struct cache_key key;
-	cache_key(&key, allow_mode, act, &allow, &deny);
+	cache_key(&key, learn, allow_mode, act, &allow, &deny);
 	_cleanup_close_ int dir = cache_dir();
 	if (dir >= 0 && cache_read(dir, &key, prog)) {
 		log_debug("seccomp: filter of %u instructions from the cache", (unsigned)prog->len);
 		return 0;
 	}
 
-	_cleanup_seccomp_ scmp_filter_ctx ctx = seccomp_init(allow_mode ? act : SCMP_ACT_ALLOW);
+	_cleanup_seccomp_ scmp_filter_ctx ctx =
+		seccomp_init(learn ? SCMP_ACT_NOTIFY : allow_mode ? act : SCMP_ACT_ALLOW);
 	if (!ctx)
 		return corral_error_set(e, 0, "seccomp: cannot create a filter with action '%s' "
 					"(the kernel may lack it)", spec->seccomp_action);
@@ -737,6 +794,12 @@ void seccomp_filter_free(struct sock_fprog *prog)
 	free(prog->filter);
 	prog->filter = NULL;
 	prog->len = 0;
+}
+
+int seccomp_filter_install_listener(const struct sock_fprog *prog)
+{
+	long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, prog);
+	return fd < 0 ? -errno : (int)fd;
 }
 
 int seccomp_filter_install(const struct sock_fprog *prog)

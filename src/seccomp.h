@@ -10,6 +10,7 @@
 #include <linux/filter.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "log.h"
 #include "spec.h"
@@ -23,6 +24,18 @@ int seccomp_filter_check_action(const char *value, struct corral_error *e);
  * disposition), so a SIGSYS death is the filter's verdict. */
 bool seccomp_filter_kills(const struct corral_spec *spec);
 
+/* What the supervisor answers a notification with (seccomp-log, --learn):
+ * CORRAL_NOTIFY_ERRNO with *err, kill the process, or let the call continue
+ * (--learn, and the log action); -ENOTSUP for trap, which has no answer. */
+enum { CORRAL_NOTIFY_ERRNO, CORRAL_NOTIFY_KILL, CORRAL_NOTIFY_CONTINUE };
+int seccomp_filter_notify_answer(const struct corral_spec *spec, int *err);
+
+/* The name of syscall nr of arch (an AUDIT_ARCH_* value, as in struct
+ * seccomp_data), or "syscall-NR" and -ENOENT when libseccomp has none. */
+int seccomp_filter_syscall_name(uint32_t arch, int nr, char *buf, size_t size);
+/* Whether name is a syscall of the native architecture. */
+bool seccomp_filter_native(const char *name);
+
 /* Build the filter for spec into prog (prog->filter is malloc'd; free with
  * seccomp_filter_free). Supervisor side; every error is reported here, before
  * anything is created. */
@@ -33,6 +46,8 @@ void seccomp_filter_free(struct sock_fprog *prog);
 /* In the command, after no_new_privs: load prog. 0 or -errno. Makes no
  * libseccomp call. */
 int seccomp_filter_install(const struct sock_fprog *prog);
+/* The same with SECCOMP_FILTER_FLAG_NEW_LISTENER: the listener fd, or -errno. */
+int seccomp_filter_install_listener(const struct sock_fprog *prog);
 
 /* The members of a group (without the '@'), NULL-terminated, or NULL if there
  * is no such group; for --help texts and the unit tests. */

@@ -61,6 +61,8 @@ enum corral_cgroup_mode */
 	bool seccomp;
 	struct strv seccomp_deny, seccomp_allow;
 	char *seccomp_action;
+	bool seccomp_log;     /* denied calls go to the supervisor (notify.c) */
+	char *learn;          /* --learn FILE: observe every call, write a profile */
 	struct strv cap_keep;
 
 

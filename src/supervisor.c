@@ -12,7 +12,9 @@
  *                                    relay                        [sync 2] on failure:
  *   <------------------------------------------------------------ SYNC_ERROR, exit 125..127
  *   <---------------- [sync 3] SYNC_STATUS (command's wait status), exit
- *   poll: pidfd of init, signalfd, timerfd, sync socket
+ *                                          [sync 2a] seccomp-log, --learn: SYNC_LISTENER
+ *   <------------------------------------------------------------ with the listener fd (notify.c)
+ *   poll: pidfd of init, signalfd, timerfd, sync socket, seccomp listener
  *   wait4(init): status, rusage -> report_verdict
  *
  * The fds: the sync socket (SOCK_SEQPACKET, close-on-exec, so the command's
@@ -40,6 +42,7 @@
 #include "cgroup.h"
 #include "init.h"
 #include "namespaces.h"
+#include "notify.h"
 #include "seccomp.h"
 #include "sync.h"
 
@@ -101,11 +104,34 @@ static void take_message(const struct sync_msg *m, struct corral_result *res)
 	}
 }
 
-/* Read one message; 1 if taken, 0 at EOF or nothing pending. */
-static int read_message(int fd, int flags, struct corral_result *res)
+/* Read one message; 1 if taken, 0 at EOF or nothing pending. A listener
+ * (SYNC_LISTENER, its fd as SCM_RIGHTS) goes to nt; any other fd is closed. */
+static int read_message(int fd, int flags, struct corral_result *res, struct notify *nt)
 {
 	struct sync_msg m;
-	ssize_t n = recv(fd, &m, sizeof(m), flags);
+	struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
+	union {
+		char buf[CMSG_SPACE(4 * sizeof(int))];
+		struct cmsghdr align;
+	} u;
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
+			     .msg_controllen = sizeof(u.buf)};
+	ssize_t n = recvmsg(fd, &msg, flags | MSG_CMSG_CLOEXEC);
+	if (n < 0)
+		return 0;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < k; i++) {
+			int got;
+			memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+			if (n == sizeof(m) && m.type == SYNC_LISTENER && nt && nt->fd < 0)
+				nt->fd = got;
+			else
+				close(got);
+		}
+	}
 	if (n != sizeof(m))
 		return 0;
 	take_message(&m, res);
@@ -131,7 +157,11 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
 	sigaddset(&mask, SIGPIPE);
 	/* The seccomp filter, first: its errors come before anything exists. */
 	__attribute__((cleanup(seccomp_filter_free))) struct sock_fprog filter = {0};
-	if (spec->seccomp) {
+	bool notify_on = (spec->seccomp && spec->seccomp_log) || spec->learn;
+	__attribute__((cleanup(notify_free))) struct notify nt = {.fd = -1};
+	if (notify_on && notify_init(&nt, spec, e) < 0)
+		return -1;
+	if (spec->seccomp || spec->learn) {
 		double t0 = now_ms();
 		if (seccomp_filter_build(spec, &filter, e) < 0)
 			return -1;
@@ -166,7 +196,8 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
 	struct launch l = {
 		.sync_fd = child_end,
 		.foreground = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp(),
-		.seccomp = spec->seccomp ? &filter : NULL,
+		.seccomp = spec->seccomp || spec->learn ? &filter : NULL,
+		.seccomp_notify = notify_on,
 	};
 	unsigned long flags = namespaces_clone_flags(spec);
 	int cgroup_fd = cgroup_clone_fd(cg);
@@ -217,19 +248,20 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
 	bool sync_open = true, killed = false;
 	unsigned stops = 0; /* SIGTERM and SIGINT taken so far */
 	for (;;) {
-		struct pollfd p[4] = {
+		struct pollfd p[5] = {
 			{.fd = pidfd, .events = POLLIN},
 			{.fd = sig_fd, .events = POLLIN},
 			{.fd = sync_open ? sync_fd : -1, .events = POLLIN},
 			{.fd = timer_fd, .events = POLLIN},
+			{.fd = nt.fd, .events = POLLIN},
 		};
-		if (poll(p, 4, -1) < 0) {
+		if (poll(p, 5, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return corral_error_set(e, errno, "poll");
 		}
 		if (p[2].revents & POLLIN) {
-			read_message(sync_fd, MSG_DONTWAIT, res);
+			read_message(sync_fd, MSG_DONTWAIT, res, &nt);
 			if (res->have_wstatus && !t_status)
 				t_status = now_ms();
 		}
@@ -266,6 +298,17 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
 				cgroup_kill(cg);
 			}
 		}
+		/* One notification per turn: a flood of them still leaves
+		 * signals, the time limit and init's exit their turn. */
+		if (p[4].revents & POLLIN) {
+			if (!notify_handle(&nt, res))
+				p[4].revents |= POLLHUP;
+		}
+		if (p[4].revents & (POLLHUP | POLLERR | POLLNVAL)) {
+			/* Every filtered process is gone. */
+			close(nt.fd);
+			nt.fd = -1;
+		}
 		if (p[0].revents & POLLIN)
 			break;
 	}
@@ -287,13 +330,16 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
 	if (w > 0) {
 		res->have_rusage = true;
 		/* Messages init sent before it exited. */
-		while (read_message(sync_fd, MSG_DONTWAIT, res))
+		while (read_message(sync_fd, MSG_DONTWAIT, res, &nt))
 			;
 		if (!res->have_wstatus) {
 			res->have_wstatus = true;
 			res->wstatus = st;
 		}
 	}
+
+	if (spec->learn && notify_learned(&nt, res, e) < 0)
+		return -1;
 
 	/* Hand the terminal back from the command's process group. */
 	if (l.foreground)

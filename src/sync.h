@@ -12,6 +12,7 @@ enum sync_type {
 	SYNC_GO = 1, /* supervisor -> init: maps written, cgroup attached; go */
 	SYNC_ERROR,  /* init or command -> supervisor: set-up failed; code is the exit status */
 	SYNC_STATUS, /* init -> supervisor: the command's wait status, then init exits */
+	SYNC_LISTENER, /* command -> supervisor: the seccomp listener, as SCM_RIGHTS */
 };
 
 struct sync_msg {
@@ -30,4 +31,5 @@ struct launch {
 	char cwd[4096];      /* where the command starts (mounts_setup); "" to stay */
 	bool unshare_cgroupns; /* in a cgroup: unshare the cgroup ns after GO */
 	const struct sock_fprog *seccomp; /* the command's filter, built by the supervisor; NULL: none */
+	bool seccomp_notify;  /* load it with a listener, and hand that to the supervisor */
 };

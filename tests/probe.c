@@ -211,11 +211,42 @@ static int threads(int n)
 	return bad != 0;
 }
 
+/* `probe calls NAME N [NAME N]...`: make each call N times with arguments
+ * the kernel rejects by itself (so nothing happens even where the call is
+ * allowed), and print "NAME N ERRNO" with the last call's errno. */
+static int repeat_calls(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		long nr;
+	} calls[] = {{"ptrace", SYS_ptrace}, {"keyctl", SYS_keyctl}, {"bpf", SYS_bpf},
+		     {"getpid", SYS_getpid}};
+	for (int i = 2; i + 1 < argc; i += 2) {
+		long nr = -1, n = atol(argv[i + 1]);
+		for (size_t k = 0; k < sizeof(calls) / sizeof(calls[0]); k++)
+			if (strcmp(calls[k].name, argv[i]) == 0)
+				nr = calls[k].nr;
+		if (nr < 0)
+			return fprintf(stderr, "probe: calls: unknown %s\n", argv[i]), 2;
+		int err = 0;
+		for (long j = 0; j < n; j++) {
+			errno = 0;
+			/* request/operation -1: EIO, EOPNOTSUPP, EINVAL from the kernel */
+			syscall(nr, -1L, 0L, 0L, 0L, 0L);
+			err = errno;
+		}
+		const char *en = err ? strerrorname_np(err) : "ok";
+		printf("%s %ld %s\n", argv[i], n, en ? en : "E?");
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
 		fprintf(stderr, "usage: probe pid|zombies|orphans N|lo-up|fds|touch-mib N|spin-ms N|alloc MIB|spin S|\n"
-				"             forkbomb N [persist]|ignore-term|syscall NAME|int80 NAME|tiocsti|threads N|ids\n");
+				"             forkbomb N [persist]|ignore-term|syscall NAME|int80 NAME|tiocsti|threads N|ids|\n"
+				"             calls NAME N [NAME N]...\n");
 		return 2;
 	}
 	const char *cmd = argv[1];
@@ -224,7 +255,7 @@ int main(int argc, char **argv)
 	 * /tmp, fork bombs, filling memory): run them only inside a sandbox,
 	 * where PID 1 is corral's init. */
 	static const char *const inside_only[] = {"syscall", "int80",    "tiocsti",
-						  "forkbomb", "alloc", "touch-mib"};
+						  "forkbomb", "alloc", "touch-mib", "calls"};
 	for (size_t i = 0; i < sizeof(inside_only) / sizeof(inside_only[0]); i++) {
 		if (strcmp(cmd, inside_only[i]) != 0)
 			continue;
@@ -374,6 +405,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "syscall") == 0 && argc > 2)
 		return try_syscall(argv[2]);
+	if (strcmp(cmd, "calls") == 0)
+		return repeat_calls(argc, argv);
 	if (strcmp(cmd, "int80") == 0 && argc > 2)
 		return try_int80(argv[2]);
 	if (strcmp(cmd, "tiocsti") == 0)

@@ -258,7 +258,8 @@ static void test_json_report(void **state)
 				  "\"memory_peak_bytes\": null, \"pids_peak\": null, "
 				  "\"limits\": {\"memory_bytes\": null, \"cpus\": null, \"pids\": null, "
 				  "\"time_ms\": null}, \"seccomp\": {\"action\": \"errno:EPERM\", "
-				  "\"violations\": []}, \"error\": \"clone: \\\"quoted\\\"\"}\n"));
+				  "\"violations\": [], \"violations_unlisted\": 0, \"killed_syscall\": null}, "
+				  "\"error\": \"clone: \\\"quoted\\\"\"}\n"));
 	free(j);
 
 	/* A run: the cgroup's figures win over rusage; limits as set. */
@@ -280,7 +281,8 @@ static void test_json_report(void **state)
 	r.memory_peak_bytes = 67108864;
 	r.have_pids_peak = true;
 	r.pids_peak = 3;
-	snprintf(r.violations[0], sizeof(r.violations[0]), "mkdir");
+	snprintf(r.violations[0].syscall, sizeof(r.violations[0].syscall), "mkdir");
+	r.violations[0].count = 3;
 	r.n_violations = 1;
 	report_verdict(&r);
 	j = report_of(&spec, &r);
@@ -289,7 +291,8 @@ static void test_json_report(void **state)
 				  "\"memory_peak_bytes\": 67108864, \"pids_peak\": 3, "
 				  "\"limits\": {\"memory_bytes\": 67108864, \"cpus\": 0.5, \"pids\": 64, "
 				  "\"time_ms\": 1500}, \"seccomp\": {\"action\": null, "
-				  "\"violations\": [\"mkdir\"]}, \"error\": null}\n"));
+				  "\"violations\": [{\"syscall\": \"mkdir\", \"count\": 3}], "
+				  "\"violations_unlisted\": 0, \"killed_syscall\": null}, \"error\": null}\n"));
 	free(j);
 
 	/* The -v line of the issue. */

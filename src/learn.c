@@ -1,0 +1,177 @@
+/* learn.c: --learn FILE. The supervisor runs the command under a filter
+ * that notifies every call and lets each continue (notify.c), recording the
+ * set; this writes that set as a profile. The learned profile is an
+ * allowlist: exactly what was used, with the included profiles' deny lists
+ * still winning, and seccomp-log so that a call it refuses is named (under
+ * `seccomp-action = kill` too: the supervisor kills and names the call).
+ *
+ * What the command's own start-up needs once the filter is loaded (execve,
+ * the dynamic loader's mmap and openat, ...) is in the set, since the filter
+ * is loaded before execve. */
+#include "learn.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "seccomp.h"
+
+/* Groups never written: a deny list, and sets so broad that naming them
+ * would hide what the program really used. */
+static bool skip_group(const char *g)
+{
+	return strcmp(g, "default-deny") == 0 || strcmp(g, "system-service") == 0;
+}
+
+/* The native syscalls of @g (nested groups expanded) into out. */
+static void group_members(const char *g, struct strv *out, int depth)
+{
+	const char *const *m = seccomp_filter_group(g);
+	for (; m && *m && depth < 8; m++) {
+		if ((*m)[0] == '@')
+			group_members(*m + 1, out, depth + 1);
+		else if (seccomp_filter_native(*m) && !strv_contains(out, *m))
+			strv_push(out, *m);
+	}
+}
+
+static bool all_in(const struct strv *sub, const struct strv *set)
+{
+	for (size_t i = 0; i < sub->n; i++)
+		if (!strv_contains(set, sub->v[i]))
+			return false;
+	return true;
+}
+
+int learn_validate(const struct corral_spec *spec, struct corral_error *e)
+{
+	if (!spec->learn)
+		return 0;
+	char dir[PATH_MAX];
+	snprintf(dir, sizeof(dir), "%s", spec->learn);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		slash == dir ? (void)(dir[1] = '\0') : (void)(*slash = '\0');
+	else
+		snprintf(dir, sizeof(dir), ".");
+	struct stat st;
+	if (stat(spec->learn, &st) == 0 && S_ISDIR(st.st_mode))
+		return corral_error_set(e, 0, "--learn: %s is a directory", spec->learn);
+	if (access(dir, W_OK) < 0)
+		return corral_error_set(e, errno, "--learn: cannot write in %s", dir);
+	return 0;
+}
+
+/* A shell word for the comment header, on one line. */
+static void print_word(FILE *out, const char *w)
+{
+	bool plain = w[0] != '\0';
+	for (const char *c = w; *c; c++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789@%+=:,./_-", *c))
+			plain = false;
+	if (plain) {
+		fputs(w, out);
+		return;
+	}
+	fputc('\'', out);
+	for (const char *c = w; *c; c++) {
+		if (*c == '\'')
+			fputs("'\\''", out);
+		else if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			fputc('?', out); /* a newline would end the comment */
+		else
+			fputc(*c, out);
+	}
+	fputc('\'', out);
+}
+
+void learn_print(FILE *out, const struct corral_spec *spec, const struct strv *names, time_t when)
+{
+	char date[64];
+	struct tm tm;
+	gmtime_r(&when, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	fprintf(out, "# Learned by corral --learn on %s from a run of:\n#  ", date);
+	for (int i = 0; i < spec->argc; i++) {
+		fputc(' ', out);
+		print_word(out, spec->argv[i]);
+	}
+	fprintf(out, "\n# It allows the %zu syscalls that run used and denies the rest.\n", names->n);
+
+	for (size_t i = 0; i < spec->profiles.n; i++) {
+		const char *p = spec->profiles.v[i];
+		char abs[PATH_MAX];
+		/* A path is read relative to the including file: make it absolute. */
+		if (strchr(p, '/') && p[0] != '/' && realpath(p, abs))
+			p = abs;
+		fprintf(out, "include %s\n", p);
+	}
+	fputs("# Name a refused call in the report (and under seccomp-action = kill,\n"
+	      "# in the verdict): the supervisor answers denied calls.\n"
+	      "seccomp = yes\nseccomp-log = yes\n"
+	      "# Only what the run used; the included profiles' seccomp-deny still wins.\n"
+	      "seccomp-allow =\n", out);
+
+	/* Whole groups, largest first so a group inside a chosen one is not
+	 * named again. */
+	_cleanup_strv_ struct strv covered = {0};
+	_cleanup_strv_ struct strv chosen = {0};
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; seccomp_filter_group_name(i); i++) {
+			const char *g = seccomp_filter_group_name(i);
+			if (skip_group(g))
+				continue;
+			_cleanup_strv_ struct strv m = {0};
+			group_members(g, &m, 0);
+			if (m.n == 0 || !all_in(&m, names))
+				continue;
+			/* pass 0: groups with nested groups; pass 1: the rest */
+			bool nested = false;
+			for (const char *const *x = seccomp_filter_group(g); *x; x++)
+				nested |= (*x)[0] == '@';
+			if (nested != (pass == 0) || all_in(&m, &covered))
+				continue;
+			strv_push(&chosen, g);
+			for (size_t k = 0; k < m.n; k++)
+				if (!strv_contains(&covered, m.v[k]))
+					strv_push(&covered, m.v[k]);
+		}
+	}
+	/* Sorted: groups by name (the table is), then names (names is). */
+	for (size_t i = 0; seccomp_filter_group_name(i); i++)
+		if (strv_contains(&chosen, seccomp_filter_group_name(i)))
+			fprintf(out, "seccomp-allow = @%s\n", seccomp_filter_group_name(i));
+	for (size_t i = 0; i < names->n; i++)
+		if (!strv_contains(&covered, names->v[i]))
+			fprintf(out, "seccomp-allow = %s\n", names->v[i]);
+}
+
+int learn_write(const struct corral_spec *spec, const struct strv *names, struct corral_error *e)
+{
+	char tmp[PATH_MAX];
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", spec->learn, (int)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return corral_error_set(e, errno, "--learn: create %s", tmp);
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		unlink(tmp);
+		return corral_error_set(e, errno, "--learn: %s", tmp);
+	}
+	learn_print(f, spec, names, time(NULL));
+	bool bad = ferror(f);
+	if (fclose(f) != 0 || bad) {
+		unlink(tmp);
+		return corral_error_set(e, EIO, "--learn: write %s", tmp);
+	}
+	if (rename(tmp, spec->learn) < 0) {
+		int err = errno;
+		unlink(tmp);
+		return corral_error_set(e, err, "--learn: rename to %s", spec->learn);
+	}
+	return 0;
+}
