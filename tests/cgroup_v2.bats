@@ -56,7 +56,7 @@ need_v2() {
 	run "$CORRAL" -- sh -c 'stat -f -c %T /sys/fs/cgroup 2>/dev/null || echo none; echo $$'
 	assert_success
 	assert_line --index 1 "2"
-	run "$CORRAL" -- "$PROBE" orphans 10
+	run "$CORRAL" "${WITH_PROBE[@]}" -- "$PROBE" orphans 10
 	assert_success
 	assert_output "orphans 10 zombies 0"
 }
