@@ -13,28 +13,6 @@
 # looked at: other corral runs may be going on at the same time.
 load helpers
 
-# The cgroup directories of a run of corral with pid $1, wherever they are.
-run_cgroups() {
-	local id ctrls path c
-	while IFS=: read -r id ctrls path; do
-		if [ -z "$ctrls" ]; then
-			ls -d /sys/fs/cgroup/unified"$path"/corral-"$1" /sys/fs/cgroup"$path"/corral-"$1" 2>/dev/null
-			continue
-		fi
-		for c in ${ctrls//,/ }; do
-			ls -d "/sys/fs/cgroup/${c#name=}$path/corral-$1" 2>/dev/null
-		done
-	done </proc/self/cgroup | sort -u
-}
-
-# Every cgroup left by the pids in file $1.
-left_cgroups() {
-	local pid
-	while read -r pid; do
-		run_cgroups "$pid"
-	done <"$1"
-}
-
 mounts() {
 	cut -d' ' -f1,2,5 /proc/self/mountinfo | sort
 }
