@@ -26,7 +26,7 @@ SAN_OBJS  := $(SRCS:src/%.c=build/asan/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/unit/%)
 
-.PHONY: all check check-v2 unit bats demo install clean deps format bench examples
+.PHONY: all check check-v2 unit bats demo install clean deps format bench examples fuzz fuzz-build
 # Man pages and completion: generated from src/options.def by tools/gendoc.
 DOCS      := docs/corral.1 docs/corral.profile.5 docs/corral.bash
 
@@ -90,7 +90,48 @@ bench: deps
 	@$(MAKE) --no-print-directory all $(BENCH_BINS)
 	bench/run.sh
 
-unit: $(UNIT_BINS)
+# Fuzzing (tests/fuzz/README.md): libFuzzer targets built with clang, run for
+# FUZZ_SECONDS in all by `make fuzz`. `make check` replays their corpus with
+# gcc, ASan and UBSan (build/fuzz-replay/*), so a fixed crash stays fixed.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_SAN     := -Wno-unknown-warning-option -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_TARGETS := profile units
+FUZZ_OBJS    := $(SRCS:src/%.c=build/fuzz/%.o)
+
+build/fuzz/%.o: src/%.c $(HDRS)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+build/fuzz/libcorral.a: $(FUZZ_OBJS)
+	$(AR) rcs $@ $^
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/libcorral.a
+	$(FUZZ_CC) $(CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< build/fuzz/libcorral.a $(LDLIBS)
+
+# The profile keys as a libFuzzer dictionary, from the one option table.
+build/fuzz/profile.dict: src/options.def
+	@mkdir -p $(@D)
+	{ sed -n 's/^X([A-Z_]*, \("[^"]*"\).*/\1/p' $<; printf '"%s"\n' ' = ' include '@' ':' ; } >$@
+
+fuzz-build: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%) build/fuzz/profile.dict
+
+fuzz:
+	@command -v $(FUZZ_CC) >/dev/null || { echo "corral: installing clang for make fuzz" >&2; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang >/dev/null; }
+	@$(MAKE) --no-print-directory fuzz-build
+	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+FUZZ_REPLAY := $(FUZZ_TARGETS:%=build/fuzz-replay/%)
+build/fuzz-replay/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/asan/libcorral.a
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $(SAN) -o $@ $< tests/fuzz/replay.c build/asan/libcorral.a $(LDLIBS)
+
+# corral itself under ASan and UBSan, for the sanitizer run of the Bats suite.
+build/asan/corral: build/asan/main.o build/asan/libcorral.a
+	$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+unit: $(UNIT_BINS) $(FUZZ_REPLAY) build/asan/corral
 
 check: deps
 	@$(MAKE) --no-print-directory all unit examples

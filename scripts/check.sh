@@ -32,6 +32,46 @@ for t in "$@"; do
 	fi
 done
 
+# The fuzz targets' corpus (seeds and regressions), replayed under ASan/UBSan.
+for r in build/fuzz-replay/*; do
+	[ -x "$r" ] || continue
+	name=${r##*/}
+	echo "# fuzz replay: tests/fuzz/corpus/$name"
+	CORRAL_PROFILE_PATH=$PWD/profiles "$r" "$name" "tests/fuzz/corpus/$name" >"$log" 2>"$log.err"
+	rc=$?
+	count <"$log"
+	if [ $rc -ne 0 ] && ! grep -q '^not ok' "$log"; then
+		tail -n 30 "$log.err" | sed 's/^/# /'
+		echo "not ok - fuzz replay $name exited $rc"
+		fail=$((fail + 1))
+	fi
+	rm -f "$log.err"
+done
+
+# A subset of the Bats suite against corral built with ASan and UBSan, one
+# that exercises every module (ASAN_BATS to change it). A sanitizer report
+# fails the run even when the test's own assertions passed: see
+# scripts/asan-corral.sh for where the reports go and why.
+asan_bats=${ASAN_BATS-tests/foundation.bats tests/cli.bats tests/filesystem.bats tests/limits.bats tests/privilege.bats tests/report.bats}
+if [ -n "$asan_bats" ] && [ -x build/asan/corral ]; then
+	asan_dir=$(mktemp -d /tmp/corral-asan.XXXXXX)
+	scripts/asan-corral.sh "$asan_dir"
+	echo "# bats under ASan/UBSan ($asan_dir/corral): $asan_bats"
+	count < <(CORRAL=$asan_dir/corral bats --tap $asan_bats 2>&1 |
+		sed -E 's/^(ok|not ok) ([0-9]+) /\1 \2 [asan] /')
+	reports=$(ls "$asan_dir"/report.* 2>/dev/null)
+	if [ -n "$reports" ] || grep -qE "Sanitizer|runtime error:|Can't open file" "$asan_dir/stderr"; then
+		for f in $reports; do sed 's/^/# /' "$f"; done
+		grep -E -A20 "Sanitizer|runtime error:|Can't open file" "$asan_dir/stderr" | sed 's/^/# /' | head -n 100
+		echo "not ok - [asan] sanitizer reports (kept in $asan_dir)"
+		fail=$((fail + 1))
+	else
+		echo "ok - [asan] no sanitizer report in $asan_dir"
+		pass=$((pass + 1))
+		rm -rf "$asan_dir"
+	fi
+fi
+
 bats_files=${BATS_FILES:-$(ls tests/*.bats)}
 echo "# bats: $bats_files"
 count < <(bats --tap $bats_files 2>&1)

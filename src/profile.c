@@ -200,6 +200,11 @@ static int load_file(struct corral_spec *spec, const char *path, struct stack *s
 	char real[PATH_MAX];
 	struct stat sb;
 
+	/* Not a regular file: refuse before open(), which on a device node has
+	 * side effects of its own (opening /dev/watchdog arms it, a tape
+	 * rewinds). The fstat below checks again what was opened. */
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return corral_error_set(e, 0, "%s: not a regular file", path);
 	/* O_NONBLOCK: a FIFO named as a profile must not hang us. */
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)

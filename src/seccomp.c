@@ -770,7 +770,13 @@ int seccomp_filter_build(const struct corral_spec *spec, struct sock_fprog *prog
 	if (seccomp_arch_native() == SCMP_ARCH_X86_64)
 		TRY(seccomp_arch_add(ctx, SCMP_ARCH_X86));
 	what = "attributes";
-	TRY(seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS));
+	/* libseccomp offers KILL_PROCESS only once it has asked the kernel
+	 * (seccomp(2) SECCOMP_GET_ACTION_AVAIL); where an outer filter or
+	 * valgrind refuses seccomp(2) that fails with EINVAL: take the thread
+	 * kill of kernels before 4.14 rather than fail here, so that a refused
+	 * load is reported as such. */
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) != 0)
+		TRY(seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL));
 	/* We set no_new_privs ourselves, and load the exported program. */
 	TRY(seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0));
 #if SCMP_VER_MAJOR > 2 || (SCMP_VER_MAJOR == 2 && SCMP_VER_MINOR >= 5)

@@ -47,3 +47,25 @@ wait_for() {
 marker() {
 	echo "$((RANDOM * 32768 + RANDOM)).$$"
 }
+
+# The cgroup directories of a run of corral with pid $1, wherever they are.
+run_cgroups() {
+	local id ctrls path c
+	while IFS=: read -r id ctrls path; do
+		if [ -z "$ctrls" ]; then
+			ls -d /sys/fs/cgroup/unified"$path"/corral-"$1" /sys/fs/cgroup"$path"/corral-"$1" 2>/dev/null
+			continue
+		fi
+		for c in ${ctrls//,/ }; do
+			ls -d "/sys/fs/cgroup/${c#name=}$path/corral-$1" 2>/dev/null
+		done
+	done </proc/self/cgroup | sort -u
+}
+
+# Every cgroup left by the pids in file $1.
+left_cgroups() {
+	local pid
+	while read -r pid; do
+		run_cgroups "$pid"
+	done <"$1"
+}

@@ -1,0 +1,142 @@
+#!/usr/bin/env bats
+# Failure paths of the set-up: each reports one clear line, exits 125 (set-up),
+# 126 (not executable) or 127 (not found), and leaves nothing behind: no
+# process (a marker in the command line), no cgroup of that corral's pid.
+load helpers
+
+# corral "$@" in the background, so its pid is known: $status, $output (stdout
+# and stderr), $cpid.
+run_corral() {
+	"$CORRAL" "$@" >"$T/out" 2>&1 &
+	cpid=$!
+	status=0
+	wait "$cpid" || status=$?
+	output=$(cat "$T/out")
+	mapfile -t lines <"$T/out"
+}
+
+# Nothing left by the run just made.
+nothing_left() {
+	[ -z "$(run_cgroups "$cpid")" ]
+	[ -z "$(host_procs "$1")" ]
+}
+
+@test "clone refused (as nobody with --user-ns no): one line, 125, nothing left" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to switch to uid 65534"
+	local m
+	m=clone-$(marker)
+	run_corral_nobody() {
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$CORRAL" "$@" >"$T/out" 2>&1 &
+		cpid=$!
+		status=0
+		wait "$cpid" || status=$?
+		mapfile -t lines <"$T/out"
+	}
+	run_corral_nobody --user-ns no -- /bin/echo "$m"
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ ${lines[0]} == "corral: error: clone the sandbox (namespaces not permitted here"*"Operation not permitted" ]]
+	nothing_left "$m"
+}
+
+@test "clone refused (no user namespaces left: user.max_user_namespaces = 0 in a user namespace of the test's): 125" {
+	command -v unshare >/dev/null || skip "unshare(1) is not installed"
+	unshare -Ur true 2>/dev/null || skip "cannot create a user namespace here"
+	local m
+	m=userns-$(marker)
+	# The limit is per user namespace, writable by its owner: the host's
+	# sysctl is untouched.
+	run unshare -Ur sh -c 'echo 0 >/proc/sys/user/max_user_namespaces && exec "$0" "$@"' \
+		"$CORRAL" --user-ns yes -- /bin/echo "$m"
+	assert_failure 125
+	[ "${#lines[@]}" -eq 1 ]
+	assert_output --regexp '^corral: error: clone the sandbox .*: No space left on device$'
+	[ -z "$(host_procs "$m")" ]
+}
+
+@test "clone refused (no mount namespaces left) as root of a user namespace: 125" {
+	command -v unshare >/dev/null || skip "unshare(1) is not installed"
+	unshare -Ur true 2>/dev/null || skip "cannot create a user namespace here"
+	run unshare -Ur sh -c 'echo 0 >/proc/sys/user/max_mnt_namespaces && exec "$0" "$@"' \
+		"$CORRAL" -- /bin/true
+	assert_failure 125
+	[ "${#lines[@]}" -eq 1 ]
+	assert_output --regexp '^corral: error: clone the sandbox .*: No space left on device$'
+}
+
+@test "cgroup not writable (rootless with --memory): one line naming the option, 125" {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to switch to uid 65534"
+	local m
+	m=cg-$(marker)
+	setpriv --reuid=65534 --regid=65534 --clear-groups "$CORRAL" --memory 16M -- /bin/echo "$m" \
+		>"$T/out" 2>&1 &
+	cpid=$!
+	status=0
+	wait "$cpid" || status=$?
+	mapfile -t lines <"$T/out"
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ ${lines[0]} == "corral: error: option memory needs a writable cgroup: "*" is not writable by uid 65534 "* ]]
+	nothing_left "$m"
+}
+
+@test "bind source missing: one line naming the option and source, 125, no cgroup made" {
+	local m
+	m=bind-$(marker)
+	run_corral --memory 64M --ro-bind "$T/missing-$m" -- /bin/echo "$m"
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[ "${lines[0]}" = "corral: error: ro-bind: source '$T/missing-$m': No such file or directory" ]
+	nothing_left "$m"
+	run_corral --memory 64M --bind "$T/missing-$m:/data" -- /bin/echo "$m"
+	[ "$status" -eq 125 ]
+	[ "${lines[0]}" = "corral: error: bind: source '$T/missing-$m': No such file or directory" ]
+	nothing_left "$m"
+}
+
+@test "seccomp load refused (an outer filter denies seccomp(2)): one line, 125, nothing left" {
+	command -v bwrap >/dev/null || skip "bubblewrap is not installed (it gives corral an outer filter)"
+	[ "$(id -u)" -eq 0 ] || skip "needs root: corral runs inside bwrap with its capabilities"
+	local m
+	m=seccomp-$(marker)
+	# A classic BPF program, as bwrap --seccomp reads it (struct sock_filter,
+	# 8 bytes each): on x86_64, seccomp(2) (317) gets EPERM, all else is
+	# allowed. As a container runtime that forbids nested filters would.
+	[ "$(uname -m)" = x86_64 ] || skip "the outer filter is written for x86_64"
+	printf '%b' '\x20\x00\x00\x00\x04\x00\x00\x00' '\x15\x00\x00\x03\x3e\x00\x00\xc0' \
+		'\x20\x00\x00\x00\x00\x00\x00\x00' '\x15\x00\x00\x01\x3d\x01\x00\x00' \
+		'\x06\x00\x00\x00\x01\x00\x05\x00' '\x06\x00\x00\x00\x00\x00\xff\x7f' >"$T/filter.bpf"
+	run bwrap --dev-bind / / --cap-add ALL --seccomp 3 "$CORRAL" --memory 64M -- /bin/echo "$m" \
+		3<"$T/filter.bpf"
+	assert_failure 125
+	[ "${#lines[@]}" -eq 1 ]
+	assert_output "corral: error: load the seccomp filter: Operation not permitted"
+	[ -z "$(host_procs "$m")" ]
+	# With seccomp off the same run works: the filter was the only obstacle.
+	run bwrap --dev-bind / / --cap-add ALL --seccomp 3 "$CORRAL" --seccomp=no -- /bin/echo "$m" \
+		3<"$T/filter.bpf"
+	assert_success
+	assert_output "$m"
+}
+
+@test "command not executable: one line, 126; not found: 127; nothing left" {
+	local m
+	m=exec-$(marker)
+	printf 'not a program %s\n' "$m" >"$T/data"
+	chmod 644 "$T/data"
+	run_corral --memory 64M --ro-bind "$T/data" -- "$T/data" "$m"
+	[ "$status" -eq 126 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[ "${lines[0]}" = "corral: error: cannot execute $T/data: Permission denied" ]
+	nothing_left "$m"
+	run_corral --memory 64M --ro-bind "$T" -- "$T" "$m"
+	[ "$status" -eq 126 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ ${lines[0]} == "corral: error: cannot execute $T: "* ]]
+	nothing_left "$m"
+	run_corral --memory 64M -- "/nonexistent/$m"
+	[ "$status" -eq 127 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ ${lines[0]} == "corral: error: /nonexistent/$m: command not found"* ]]
+	nothing_left "$m"
+}
