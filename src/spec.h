@@ -49,9 +49,7 @@ struct corral_spec {
 	uint64_t pids;
 	char *cpuset;
 	struct strv rlimit;   /* "name=value", validated by units_parse_rlimit */
-	int cgroup;           /* enum corral_root { CORRAL_ROOT_TMPFS, CORRAL_ROOT_HOST };
-enum corral_bind_cwd { CORRAL_BIND_CWD_NO, CORRAL_BIND_CWD_YES, CORRAL_BIND_CWD_RO };
-enum corral_cgroup_mode */
+	int cgroup;           /* enum corral_cgroup_mode */
 	char *cgroup_parent;
 	uint64_t time_limit;  /* microseconds */
 	uint64_t kill_grace;  /* microseconds */
