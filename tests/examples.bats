@@ -4,11 +4,8 @@
 # examples/README.md. `make check` builds them first (`make examples`).
 load helpers
 
-# How an example reaches the sandbox: the ONE place to change when the
-# default profile stops showing the host's filesystem. Today the examples run
-# by their host path; with --ro-bind (filesystem branch) this becomes
-#   EX=/examples
-#   EX_MOUNT=(--ro-bind "$TOP/examples/bin:/examples")
+# How an example reaches the sandbox, in one place: the default profile's
+# root holds only what it binds, so examples/bin is bound at /examples.
 HOST_EX=$TOP/examples/bin
 EX=/examples
 EX_MOUNT=(--ro-bind "$TOP/examples/bin:/examples")
@@ -127,7 +124,7 @@ teardown() {
 	[ $((end - start)) -lt 15 ]
 }
 
-@test "deadlock: the report says timeout (needs --report from the report branch)" {
+@test "deadlock: the report says timeout" {
 	run in_corral --time-limit 2s --report "$T/r.json" -- deadlock
 	assert_failure 124
 	run jq -r '.status, .exit_code' "$T/r.json"
@@ -144,7 +141,7 @@ teardown() {
 	assert_line "20 tasks done, 0 wrong"
 }
 
-@test "process_pool: a pool bigger than --pids 8 fails to start its extra workers cleanly (needs --pids from the limits branch)" {
+@test "process_pool: a pool bigger than --pids 8 fails to start its extra workers cleanly" {
 	run in_corral --pids 8 -- process_pool 10 20
 	# The program's own verdict, not a crash or a hang: status 1.
 	assert_failure 1
@@ -234,7 +231,7 @@ teardown() {
 	assert_line "parent: 2097152 of 2097152 entries correct"
 }
 
-@test "shared_array: 1 GiB under --memory 16M fails with an OOM verdict (needs --memory from the limits branch)" {
+@test "shared_array: 1 GiB under --memory 16M fails with an OOM verdict" {
 	run in_corral -v --memory 16M -- shared_array 1G 4
 	assert_failure 137
 	assert_line --regexp '^corral: oom: '
@@ -297,7 +294,7 @@ teardown() {
 	# Until the filesystem branch gives the sandbox its own /dev/shm, the
 	# default profile shows the host's, and a named semaphore is a file in it.
 	if [ "$("$CORRAL" -- stat -c %d /dev/shm)" = "$(stat -c %d /dev/shm)" ]; then
-		skip "the sandbox shares the host's /dev/shm (a private one comes with the filesystem branch)"
+		skip "the sandbox shares the host's /dev/shm (it should have its own)"
 	fi
 	sem=/corral-sem-$(marker)
 	start_held -- process_semaphore --hold "$sem"

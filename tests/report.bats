@@ -1,9 +1,6 @@
 #!/usr/bin/env bats
 # The report: why the command ended and what it used, as JSON (parsed with
 # jq) and text; the -v summary line; the report on errors and on signals.
-#
-# The tests named "oom (limits branch)" and "seccomp (privilege branch)" need
-# --memory and --seccomp-action kill to bite, which land with those branches.
 load helpers
 
 R() { jq -r "$@" "$T/r.json"; }
@@ -82,7 +79,7 @@ R() { jq -r "$@" "$T/r.json"; }
 	jq -e '.cpu_user_ms == null and .memory_peak_bytes == null and .pids_peak == null' "$T/w/r.json" >/dev/null
 }
 
-@test "oom (limits branch): 137, SIGKILL, status oom, and the -v line" {
+@test "oom: 137, SIGKILL, status oom, and the -v line" {
 	[ -d /sys/fs/cgroup/memory ] || grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null ||
 		skip "no memory controller"
 	run --separate-stderr "$CORRAL" -v --memory 64M --report "$T/r.json" "${WITH_PROBE[@]}" -- "$PROBE" touch-mib 256
@@ -94,7 +91,7 @@ R() { jq -r "$@" "$T/r.json"; }
 	[[ "$stderr" =~ corral:\ oom:\ killed\ at\ memory\ limit\ 64\ MiB\ after\ [0-9.]+\ s\ \(peak\ [0-9.]+\ [KMG]iB,\ cpu\ [0-9.]+\ s\) ]]
 }
 
-@test "seccomp (privilege branch): 159, SIGSYS, status seccomp" {
+@test "seccomp: 159, SIGSYS, status seccomp" {
 	run "$CORRAL" --seccomp-deny mkdir,mkdirat --seccomp-action kill --report "$T/r.json" -- mkdir "$T/made"
 	assert_failure 159
 	[ "$(R .status)" = seccomp ]

@@ -265,7 +265,11 @@ cgroup_children() {
 
 @test "rootless: limits work in a delegated cgroup given as cgroup-parent" {
 	# Delegate, as root, a cgroup beneath our own memory cgroup to uid 65534,
-	# as systemd does for a user session; corral then runs the limit there.
+	# as systemd does for a user session (Delegate=yes): the user's process
+	# starts in a leaf of it, and corral puts the run's cgroup beside that
+	# leaf (cgroup-parent). On v2 the common ancestor of the two must be the
+	# user's for the move, and only a cgroup without processes can hand
+	# controllers to its children.
 	if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
 		own=$(sed -n 's/^0:://p' /proc/self/cgroup)
 		base=/sys/fs/cgroup
@@ -274,16 +278,20 @@ cgroup_children() {
 		base=/sys/fs/cgroup/memory
 	fi
 	[ -n "$own" ] && [ -d "$base$own" ] || skip "no memory cgroup of our own"
-	deleg="$base${own%/}/corral-deleg-$$"
+	rel="${own%/}/corral-deleg-$$"
+	deleg="$base$rel"
 	mkdir "$deleg" || skip "cannot create a cgroup beneath our own"
 	if [ -f "$deleg/cgroup.subtree_control" ]; then
-		echo +memory >"$deleg/cgroup.subtree_control" 2>/dev/null || { rmdir "$deleg"; skip "cannot delegate memory on v2 here"; }
+		echo +memory >"$deleg/cgroup.subtree_control" 2>/dev/null ||
+			{ rmdir "$deleg"; skip "cannot delegate memory on v2 here"; }
 	fi
+	mkdir "$deleg/session"
 	chown -R 65534:65534 "$deleg"
-	run as_nobody "$CORRAL" --cgroup-parent "${own%/}/corral-deleg-$$" --memory 32M \
-		"${WITH_PROBE[@]}" -- "$PROBE" alloc 256
+	run sh -c 'echo $$ >"$1/session/cgroup.procs" && shift &&
+		exec setpriv --reuid=65534 --regid=65534 --clear-groups "$@"' sh "$deleg" \
+		"$CORRAL" --cgroup-parent "$rel" --memory 32M "${WITH_PROBE[@]}" -- "$PROBE" alloc 256
 	leftover=$(find "$deleg" -mindepth 1 -maxdepth 1 -type d -name 'corral-*')
-	rmdir "$deleg"
+	rmdir "$deleg/session" "$deleg"
 	assert_failure 137
 	assert_output --partial "out of memory"
 	[ -z "$leftover" ]

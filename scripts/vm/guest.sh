@@ -79,4 +79,10 @@ echo "# check-v2: bats $CHECK_V2_BATS"
 # shellcheck disable=SC2086 # a list of files
 bats --tap $CHECK_V2_BATS
 echo "# check-v2: bats exit $?"
+if [ -n "${CHECK_V2_FILTERED:-}" ]; then
+	echo "# check-v2: bats --filter '$CHECK_V2_FILTER' $CHECK_V2_FILTERED"
+	# shellcheck disable=SC2086
+	bats --tap --filter "$CHECK_V2_FILTER" $CHECK_V2_FILTERED
+	echo "# check-v2: bats exit $?"
+fi
 poweroff_now
