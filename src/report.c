@@ -145,22 +145,6 @@ static bool signal_text(int sig, char *buf, size_t size)
 	return sig != 0;
 }
 
-/* "64.0 MiB": the peak, with one decimal, as the summary shows it. */
-static void peak_text(uint64_t bytes, char *buf, size_t size)
-{
-	static const char *unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
-	double v = (double)bytes;
-	int i = 0;
-	while (v >= 1024 && i < 4) {
-		v /= 1024;
-		i++;
-	}
-	if (i == 0)
-		snprintf(buf, size, "%llu B", (unsigned long long)bytes);
-	else
-		snprintf(buf, size, "%.1f %s", v, unit[i]);
-}
-
 /* Why it ended, in words: "killed at memory limit 64 MiB". */
 static void describe(const struct corral_spec *spec, const struct corral_result *r, char *what,
 		     size_t size)
@@ -212,7 +196,7 @@ void report_summary(FILE *out, const struct corral_spec *spec, const struct corr
 	double user, sys;
 	size_t n = 0;
 	if (report_memory_peak(r, &bytes)) {
-		peak_text(bytes, peak, sizeof(peak));
+		units_human_size_prec(bytes, peak, sizeof(peak), true);
 		n += (size_t)snprintf(usage + n, sizeof(usage) - n, "peak %s", peak);
 	}
 	if (report_cpu_ms(r, &user, &sys))
@@ -495,7 +479,7 @@ void report_text(FILE *out, const struct corral_spec *spec, const struct corral_
 		fputs("  cpu:          unknown\n", out);
 	uint64_t peak;
 	if (report_memory_peak(r, &peak)) {
-		peak_text(peak, buf, sizeof(buf));
+		units_human_size_prec(peak, buf, sizeof(buf), true);
 		fprintf(out, "  memory peak:  %s%s\n", buf,
 			r->have_memory_peak ? "" : " (largest process, wait4)");
 	} else {

@@ -275,6 +275,11 @@ void units_format_duration(uint64_t usec, char *buf, unsigned size)
 
 void units_human_size(uint64_t bytes, char *buf, unsigned size)
 {
+	units_human_size_prec(bytes, buf, size, false);
+}
+
+void units_human_size_prec(uint64_t bytes, char *buf, unsigned size, bool one_decimal)
+{
 	static const char *unit[] = {"B", "KiB", "MiB", "GiB", "TiB"};
 	double v = (double)bytes;
 	int i = 0;
@@ -284,7 +289,7 @@ void units_human_size(uint64_t bytes, char *buf, unsigned size)
 	}
 	if (i == 0)
 		snprintf(buf, size, "%llu B", (unsigned long long)bytes);
-	else if (v == floor(v))
+	else if (v == floor(v) && !one_decimal)
 		snprintf(buf, size, "%.0f %s", v, unit[i]);
 	else
 		snprintf(buf, size, "%.1f %s", v, unit[i]);

@@ -32,3 +32,5 @@ void units_format_size(uint64_t bytes, char *buf, unsigned size);
 void units_format_duration(uint64_t usec, char *buf, unsigned size);
 /* For people: "64 MiB", "1.5 GiB". */
 void units_human_size(uint64_t bytes, char *buf, unsigned size);
+/* The same, always with one decimal above bytes ("64.0 MiB"), for usage. */
+void units_human_size_prec(uint64_t bytes, char *buf, unsigned size, bool one_decimal);
