@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "seccomp.h"
+#include "syscall_groups.h"
 
 /* Groups never written: a deny list, and sets so broad that naming them
  * would hide what the program really used. */
@@ -29,7 +30,7 @@ static bool skip_group(const char *g)
 /* The native syscalls of @g (nested groups expanded) into out. */
 static void group_members(const char *g, struct strv *out, int depth)
 {
-	const char *const *m = seccomp_filter_group(g);
+	const char *const *m = syscall_groups_members(g);
 	for (; m && *m && depth < 8; m++) {
 		if ((*m)[0] == '@')
 			group_members(*m + 1, out, depth + 1);
@@ -120,8 +121,8 @@ void learn_print(FILE *out, const struct corral_spec *spec, const struct strv *n
 	_cleanup_strv_ struct strv covered = {0};
 	_cleanup_strv_ struct strv chosen = {0};
 	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; seccomp_filter_group_name(i); i++) {
-			const char *g = seccomp_filter_group_name(i);
+		for (size_t i = 0; syscall_groups_name(i); i++) {
+			const char *g = syscall_groups_name(i);
 			if (skip_group(g))
 				continue;
 			_cleanup_strv_ struct strv m = {0};
@@ -130,7 +131,7 @@ void learn_print(FILE *out, const struct corral_spec *spec, const struct strv *n
 				continue;
 			/* pass 0: groups with nested groups; pass 1: the rest */
 			bool nested = false;
-			for (const char *const *x = seccomp_filter_group(g); *x; x++)
+			for (const char *const *x = syscall_groups_members(g); *x; x++)
 				nested |= (*x)[0] == '@';
 			if (nested != (pass == 0) || all_in(&m, &covered))
 				continue;
@@ -141,9 +142,9 @@ void learn_print(FILE *out, const struct corral_spec *spec, const struct strv *n
 		}
 	}
 	/* Sorted: groups by name (the table is), then names (names is). */
-	for (size_t i = 0; seccomp_filter_group_name(i); i++)
-		if (strv_contains(&chosen, seccomp_filter_group_name(i)))
-			fprintf(out, "seccomp-allow = @%s\n", seccomp_filter_group_name(i));
+	for (size_t i = 0; syscall_groups_name(i); i++)
+		if (strv_contains(&chosen, syscall_groups_name(i)))
+			fprintf(out, "seccomp-allow = @%s\n", syscall_groups_name(i));
 	for (size_t i = 0; i < names->n; i++)
 		if (!strv_contains(&covered, names->v[i]))
 			fprintf(out, "seccomp-allow = %s\n", names->v[i]);

@@ -49,8 +49,3 @@ int seccomp_filter_install(const struct sock_fprog *prog);
 /* The same with SECCOMP_FILTER_FLAG_NEW_LISTENER: the listener fd, or -errno. */
 int seccomp_filter_install_listener(const struct sock_fprog *prog);
 
-/* The members of a group (without the '@'), NULL-terminated, or NULL if there
- * is no such group; for --help texts and the unit tests. */
-const char *const *seccomp_filter_group(const char *name);
-/* The i-th group's name, or NULL past the last. */
-const char *seccomp_filter_group_name(size_t i);
