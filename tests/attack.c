@@ -26,6 +26,7 @@
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -152,9 +153,13 @@ static int sys(const char *name)
 		return outcome(syscall(SYS_iopl, 3));
 	if (strcmp(name, "swapoff") == 0)
 		return outcome(syscall(SYS_swapoff, "/no/such/swap"));
-	if (strcmp(name, "process_vm_writev") == 0)
-		/* Zero bytes to init: only the access check happens. */
-		return outcome(syscall(SYS_process_vm_writev, 1, NULL, 0, NULL, 0, 0));
+	if (strcmp(name, "process_vm_writev") == 0) {
+		/* One byte to init's address 0: EFAULT once past the access check
+		 * (zero bytes would return before it). */
+		char b = 0;
+		struct iovec local = {&b, 1}, remote = {NULL, 1};
+		return outcome(syscall(SYS_process_vm_writev, 1, &local, 1, &remote, 1, 0));
+	}
 	if (strcmp(name, "pidfd_getfd") == 0) {
 		int p = (int)syscall(SYS_pidfd_open, 1, 0);
 		if (p < 0)
