@@ -30,7 +30,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/unit/%)
 # Man pages and completion: generated from src/options.def by tools/gendoc.
 DOCS      := docs/corral.1 docs/corral.profile.5 docs/corral.bash
 
-all: corral tests/probe $(DOCS)
+all: corral tests/probe tests/attack $(DOCS)
 
 build/%.o: src/%.c $(HDRS)
 	@mkdir -p $(@D)
@@ -62,6 +62,10 @@ docs/%: docs/%.in build/gendoc
 
 # A static probe run inside the sandbox, so tests need nothing from the host.
 tests/probe: tests/probe.c
+	$(CC) -std=gnu11 -O2 $(WARN) -static -o $@ $< || $(CC) -std=gnu11 -O2 $(WARN) -o $@ $<
+
+# The escape suite's attacks (tests/escape.bats), static like the probe.
+tests/attack: tests/attack.c
 	$(CC) -std=gnu11 -O2 $(WARN) -static -o $@ $< || $(CC) -std=gnu11 -O2 $(WARN) -o $@ $<
 
 # The multiprocessing examples, static so they run in any sandbox root.
@@ -156,7 +160,7 @@ install: all
 	install -m 0644 docs/corral.bash $(DESTDIR)$(BASHCOMPDIR)/corral
 
 format:
-	clang-format -i src/*.c src/*.h tests/unit/*.c tests/probe.c tools/*.c
+	clang-format -i src/*.c src/*.h tests/unit/*.c tests/probe.c tests/attack.c tools/*.c
 
 clean:
-	rm -rf build corral tests/probe examples/bin $(DOCS) $(BENCH_BINS)
+	rm -rf build corral tests/probe tests/attack examples/bin $(DOCS) $(BENCH_BINS)

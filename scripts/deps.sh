@@ -3,7 +3,7 @@
 # missing. As root it runs apt-get; otherwise it prints the line to run.
 set -eu
 PKGS="gcc make pkg-config libc6-dev libseccomp-dev libcap-dev libcgroup-dev libcmocka-dev
-bats bats-assert bats-support bats-file jq iproute2 util-linux procps
+bats bats-assert bats-support bats-file jq iproute2 util-linux procps libcap2-bin
 man-db groff-base bsdextrautils bash-completion"
 # man-db is usable while its index trigger is still pending.
 missing=""

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -83,6 +84,23 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 
 	if (mounts_setup(spec, l->cwd, sizeof(l->cwd), &e) < 0 || namespaces_setup_inside(spec, &e) < 0)
 		fail(l, &e);
+
+	/* Nothing of the caller's or the supervisor's stays in the sandbox
+	 * beyond 0, 1, 2 and the sync socket: the command's fds are closed at
+	 * its execve, but init lives on with whatever the caller had open. */
+	if (l->sync_fd > 3)
+		syscall(SYS_close_range, 3U, (unsigned)l->sync_fd - 1, 0U);
+	syscall(SYS_close_range, (unsigned)l->sync_fd + 1, ~0U, 0U);
+
+	/* Not dumpable: the command runs as init's uid, and the kernel would let
+	 * it open /proc/1/mem for writing, ptrace init (when the filter allows
+	 * it), read /proc/1/exe (the host's corral) and /proc/1/fd. Code written
+	 * into init would run without the command's seccomp filter. The command
+	 * is dumpable again after its execve (the kernel resets it). */
+	if (prctl(PR_SET_DUMPABLE, 0) < 0) {
+		corral_error_set(&e, errno, "make init not dumpable");
+		fail(l, &e);
+	}
 
 	pid_t cmd = fork();
 	if (cmd < 0) {

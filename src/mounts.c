@@ -309,6 +309,32 @@ static int do_tmpfs(struct ctx *c, const struct mount_entry *m, struct corral_er
 	return 0;
 }
 
+/* The parts of any proc, new or the host's, that are not the PID
+ * namespace's but the host kernel's: read-only, as bubblewrap and runc make
+ * them. Without a user namespace the command is uid 0 without capabilities,
+ * and a sysctl checks only the file's mode bits (owner root, 0644): it could
+ * write the host's kernel.core_pattern, which the kernel runs as root on the
+ * host at the next crash, or /proc/sysrq-trigger (no capability check). */
+static int proc_read_only(struct ctx *c, const char *dst, struct corral_error *e)
+{
+	static const char *const parts[] = {"sys", "sysrq-trigger", "irq", "bus", "fs"};
+	_cleanup_close_ int proc = resolve(c->root, dst, O_PATH | O_DIRECTORY);
+	if (proc < 0)
+		return corral_error_set(e, errno, "proc %s", dst);
+	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
+		_cleanup_close_ int p = openat(proc, parts[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (p < 0 && errno == ENOENT)
+			continue; /* this kernel lacks it */
+		if (p < 0)
+			return corral_error_set(e, errno, "proc %s/%s", dst, parts[i]);
+		char what[4200];
+		snprintf(what, sizeof(what), "proc %s/%s", dst, parts[i]);
+		if (bind_fd(p, p, true, true, what, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int do_proc(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
 {
 	_cleanup_close_ int tgt = target(c, m->dst, true, e);
@@ -320,12 +346,14 @@ static int do_proc(struct ctx *c, const struct mount_entry *m, struct corral_err
 		_cleanup_close_ int src = resolve(c->oldroot, "/proc", O_PATH);
 		if (src < 0)
 			return corral_error_set(e, errno, "proc: the host's /proc");
-		return bind_fd(src, tgt, false, true, "proc", e);
+		if (bind_fd(src, tgt, false, true, "proc", e) < 0)
+			return -1;
+		return proc_read_only(c, m->dst, e);
 	}
 	if (new_fs(c, "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, tgt,
 		   false, e) < 0)
 		return corral_error_prefix(e, "proc %s", m->dst);
-	return 0;
+	return proc_read_only(c, m->dst, e);
 }
 
 /* A tmpfs with the host's harmless device nodes bound in (a user namespace

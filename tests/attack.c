@@ -1,0 +1,378 @@
+/* attack: the escape suite's attacks (tests/escape.bats), one subcommand
+ * each, run inside the sandbox. Each prints the outcome, "ok" or the errno's
+ * name, and exits 0 when the attack's call succeeded, 1 when it failed.
+ * `attack CMD [ARG]...`. Static, like the probe, so it needs nothing from
+ * the sandbox's root.
+ *
+ * Every subcommand but listen-abstract (the host side of one test) refuses
+ * to run unless PID 1 is corral's init: run on the host, some would change
+ * it (mount, write to /proc/sys, signal processes). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
+#include <sys/reboot.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <sys/time.h>
+#include <sys/uio.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int outcome(long r)
+{
+	if (r < 0) {
+		const char *n = strerrorname_np(errno);
+		printf("%s\n", n ? n : "E?");
+		return 1;
+	}
+	printf("ok\n");
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	unsigned long flag;
+} ns_names[] = {
+	{"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS},      {"pid", CLONE_NEWPID},
+	{"net", CLONE_NEWNET},   {"ipc", CLONE_NEWIPC},     {"uts", CLONE_NEWUTS},
+	{"cgroup", CLONE_NEWCGROUP}, {"time", 0x80 /* CLONE_NEWTIME */},
+};
+
+static unsigned long ns_flag(const char *name)
+{
+	for (size_t i = 0; i < sizeof(ns_names) / sizeof(ns_names[0]); i++)
+		if (strcmp(ns_names[i].name, name) == 0)
+			return ns_names[i].flag;
+	fprintf(stderr, "attack: unknown namespace %s\n", name);
+	exit(2);
+}
+
+/* A child of a clone that worked: gone at once. */
+static int reap(long pid)
+{
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		waitpid((pid_t)pid, NULL, __WALL);
+	return outcome(pid);
+}
+
+/* open PATH r|w|rw|path: open only, never write (the file may be the
+ * host's /proc/sysrq-trigger). */
+static int do_open(const char *path, const char *mode)
+{
+	int fl = strcmp(mode, "r") == 0    ? O_RDONLY
+		 : strcmp(mode, "w") == 0  ? O_WRONLY
+		 : strcmp(mode, "rw") == 0 ? O_RDWR
+					   : O_PATH;
+	return outcome(open(path, fl | O_NOCTTY | O_NONBLOCK));
+}
+
+/* The runc CVE-2019-5736 pattern: the program's own file reopened for
+ * writing through a magic link, directly or from an O_PATH fd. */
+static int exe_write(const char *link)
+{
+	int fd = open(link, O_PATH);
+	if (fd < 0)
+		return outcome(fd);
+	char via[64];
+	snprintf(via, sizeof(via), "/proc/self/fd/%d", fd);
+	int w = open(via, O_WRONLY);
+	if (w < 0)
+		return outcome(w);
+	/* Opened: that alone is the escape; write nothing. */
+	return outcome(0);
+}
+
+/* Docker's 2014 "shocker": open_by_handle_at with a guessed ext4/xfs handle
+ * of the file system's root inode (2), from any fd on that file system. */
+static int shocker(const char *path)
+{
+	struct {
+		struct file_handle fh;
+		unsigned char bytes[8];
+	} h = {.fh = {.handle_bytes = 8, .handle_type = 1}};
+	uint32_t ino[2] = {2, 0};
+	memcpy(h.fh.f_handle, ino, sizeof(ino));
+	int dir = open(path, O_RDONLY | O_DIRECTORY);
+	if (dir < 0)
+		return outcome(dir);
+	return outcome(syscall(SYS_open_by_handle_at, dir, &h.fh, O_RDONLY));
+}
+
+/* The classic chroot escape: chroot into a subdirectory while keeping the
+ * cwd outside it, climb, chroot(".") there. */
+static int chroot_escape(void)
+{
+	mkdir("/tmp/jail", 0755);
+	if (syscall(SYS_chroot, "/tmp/jail") < 0)
+		return outcome(-1);
+	for (int i = 0; i < 64; i++)
+		if (chdir("..") < 0)
+			break;
+	return outcome(syscall(SYS_chroot, "."));
+}
+
+/* A syscall that is harmless even where it works: bad arguments, or a
+ * query. EPERM is a filter's or a missing capability's. */
+static int sys(const char *name)
+{
+	if (strcmp(name, "userfaultfd") == 0)
+		return outcome(syscall(SYS_userfaultfd, O_CLOEXEC));
+	if (strcmp(name, "io_uring_setup") == 0) {
+		char params[120] = {0};
+		return outcome(syscall(SYS_io_uring_setup, 1, params));
+	}
+	if (strcmp(name, "init_module") == 0)
+		/* An empty image: ENOEXEC or EINVAL past the capability check. */
+		return outcome(syscall(SYS_init_module, "", 0, ""));
+	if (strcmp(name, "finit_module") == 0)
+		return outcome(syscall(SYS_finit_module, 0, "", 0));
+	if (strcmp(name, "reboot") == 0)
+		/* Bad magic: EINVAL once past the CAP_SYS_BOOT check. */
+		return outcome(syscall(SYS_reboot, 0, 0, RB_AUTOBOOT, NULL));
+	if (strcmp(name, "settimeofday") == 0)
+		/* Both NULL: only the CAP_SYS_TIME check happens. */
+		return outcome(syscall(SYS_settimeofday, NULL, NULL));
+	if (strcmp(name, "ioperm") == 0)
+		return outcome(syscall(SYS_ioperm, 0x80, 1, 1));
+	if (strcmp(name, "iopl") == 0)
+		return outcome(syscall(SYS_iopl, 3));
+	if (strcmp(name, "swapoff") == 0)
+		return outcome(syscall(SYS_swapoff, "/no/such/swap"));
+	if (strcmp(name, "process_vm_writev") == 0) {
+		/* One byte to init's address 0: EFAULT once past the access check
+		 * (zero bytes would return before it). */
+		char b = 0;
+		struct iovec local = {&b, 1}, remote = {NULL, 1};
+		return outcome(syscall(SYS_process_vm_writev, 1, &local, 1, &remote, 1, 0));
+	}
+	if (strcmp(name, "pidfd_getfd") == 0) {
+		int p = (int)syscall(SYS_pidfd_open, 1, 0);
+		if (p < 0)
+			return outcome(p);
+		return outcome(syscall(SYS_pidfd_getfd, p, 0, 0));
+	}
+	if (strcmp(name, "fsopen") == 0)
+		return outcome(syscall(SYS_fsopen, "tmpfs", 0));
+	if (strcmp(name, "open_tree") == 0)
+		return outcome(syscall(SYS_open_tree, AT_FDCWD, "/", 1 /* OPEN_TREE_CLONE */));
+	fprintf(stderr, "attack: unknown syscall %s\n", name);
+	exit(2);
+}
+
+/* An i386 call by int $0x80 (i386 numbers), arguments harmless as in sys(). */
+static int int80(const char *name)
+{
+	long nr, a1 = 0, a2 = 0, a3 = 0;
+	static char tmpfs[] = "tmpfs", tmp[] = "/tmp";
+	if (strcmp(name, "mount") == 0)
+		nr = 21, a1 = (long)tmpfs, a2 = (long)tmp, a3 = (long)tmpfs;
+	else if (strcmp(name, "ptrace") == 0)
+		nr = 26, a1 = PTRACE_ATTACH, a2 = 1;
+	else if (strcmp(name, "unshare-mnt") == 0)
+		nr = 310, a1 = CLONE_NEWNS;
+	else if (strcmp(name, "setns") == 0)
+		nr = 346, a1 = 0;
+	else if (strcmp(name, "getpid") == 0)
+		nr = 20;
+	else {
+		fprintf(stderr, "attack: unknown i386 call %s\n", name);
+		return 2;
+	}
+#if defined(__x86_64__)
+	long r;
+	/* A pointer above 4 GiB cannot reach an i386 call: the strings are in
+	 * the static binary's low data. */
+	__asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(a1), "c"(a2), "d"(a3) : "memory");
+	if (r < 0 && r > -4096) {
+		errno = (int)-r;
+		return outcome(-1);
+	}
+	return outcome(0);
+#else
+	(void)nr, (void)a1, (void)a2, (void)a3;
+	fprintf(stderr, "attack: int80 needs x86_64\n");
+	return 2;
+#endif
+}
+
+/* The x32 ABI: x86_64 numbers with bit 30 set. */
+static int x32(const char *name)
+{
+	long nr;
+	if (strcmp(name, "getpid") == 0)
+		nr = SYS_getpid;
+	else if (strcmp(name, "unshare-user") == 0)
+		nr = SYS_unshare;
+	else {
+		fprintf(stderr, "attack: unknown x32 call %s\n", name);
+		return 2;
+	}
+	return outcome(syscall(nr | 0x40000000L, CLONE_NEWUSER));
+}
+
+/* The terminal: stdin when it is one. */
+static int tty_ioctl(const char *what)
+{
+	if (!isatty(0)) {
+		fprintf(stderr, "attack: stdin is not a terminal\n");
+		return 2;
+	}
+	char c = '\n';
+	if (strcmp(what, "tiocsti") == 0)
+		return outcome(ioctl(0, TIOCSTI, &c));
+	if (strcmp(what, "tiocsti-high") == 0)
+		/* CVE-2019-10063: the kernel truncates the request to 32 bits. */
+		return outcome(syscall(SYS_ioctl, 0, 0x100000000UL | TIOCSTI, &c));
+	if (strcmp(what, "tioclinux") == 0) {
+		/* TIOCL_PASTESEL: paste the console selection as input. */
+		char sub = 3;
+		return outcome(ioctl(0, TIOCLINUX, &sub));
+	}
+	fprintf(stderr, "attack: unknown tty ioctl %s\n", what);
+	return 2;
+}
+
+static socklen_t abstract_addr(struct sockaddr_un *a, const char *name)
+{
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	size_t n = strlen(name);
+	if (n > sizeof(a->sun_path) - 2)
+		n = sizeof(a->sun_path) - 2;
+	memcpy(a->sun_path + 1, name, n);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+}
+
+/* The host side: listen on an abstract name, print "listening", accept
+ * until killed and say so on stderr for each connection. */
+static int listen_abstract(const char *name)
+{
+	struct sockaddr_un a;
+	socklen_t len = abstract_addr(&a, name);
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (s < 0 || bind(s, (struct sockaddr *)&a, len) < 0 || listen(s, 8) < 0)
+		return perror("listen-abstract"), 1;
+	printf("listening\n");
+	fflush(stdout);
+	for (;;) {
+		int c = accept(s, NULL, NULL);
+		if (c >= 0) {
+			fprintf(stderr, "accepted\n");
+			close(c);
+		}
+	}
+}
+
+static int connect_abstract(const char *name)
+{
+	struct sockaddr_un a;
+	socklen_t len = abstract_addr(&a, name);
+	int s = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (s < 0)
+		return outcome(s);
+	return outcome(connect(s, (struct sockaddr *)&a, len));
+}
+
+static int inside(void)
+{
+	char comm[64] = "";
+	FILE *f = fopen("/proc/1/comm", "r");
+	if (f) {
+		if (!fgets(comm, sizeof(comm), f))
+			comm[0] = '\0';
+		fclose(f);
+	}
+	return strcmp(comm, "corral-init\n") == 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fprintf(stderr,
+			"usage: attack open PATH r|w|rw|path | exe-write LINK | ptrace PID | kill PID |\n"
+			"              pidfd PID | mount | umount PATH | pivot-root | chroot-escape |\n"
+			"              unshare NS | clone NS | clone3 NS | setns PATH | shocker DIR |\n"
+			"              sys NAME | int80 NAME | x32 NAME | tty tiocsti|tiocsti-high|tioclinux |\n"
+			"              mknod PATH c|b | oom-adj | connect-abstract NAME | listen-abstract NAME\n");
+		return 2;
+	}
+	const char *cmd = argv[1], *a2 = argc > 2 ? argv[2] : "", *a3 = argc > 3 ? argv[3] : "";
+	if (strcmp(cmd, "listen-abstract") == 0)
+		return listen_abstract(a2);
+	if (!inside()) {
+		fprintf(stderr, "attack: runs only inside a corral sandbox\n");
+		return 3;
+	}
+
+	if (strcmp(cmd, "open") == 0)
+		return do_open(a2, a3);
+	if (strcmp(cmd, "exe-write") == 0)
+		return exe_write(a2);
+	if (strcmp(cmd, "ptrace") == 0)
+		return outcome(ptrace(PTRACE_SEIZE, atoi(a2), 0, 0));
+	if (strcmp(cmd, "kill") == 0)
+		return outcome(kill(atoi(a2), SIGKILL));
+	if (strcmp(cmd, "pidfd") == 0)
+		return outcome(syscall(SYS_pidfd_open, atoi(a2), 0));
+	if (strcmp(cmd, "mount") == 0)
+		return outcome(mount("tmpfs", "/tmp", "tmpfs", 0, NULL));
+	if (strcmp(cmd, "umount") == 0)
+		return outcome(umount2(a2, MNT_DETACH));
+	if (strcmp(cmd, "pivot-root") == 0)
+		return outcome(syscall(SYS_pivot_root, "/tmp", "/tmp"));
+	if (strcmp(cmd, "chroot-escape") == 0)
+		return chroot_escape();
+	if (strcmp(cmd, "unshare") == 0)
+		return outcome(unshare((int)ns_flag(a2)));
+	if (strcmp(cmd, "clone") == 0)
+		return reap(syscall(SYS_clone, (ns_flag(a2) & ~0xffUL) | SIGCHLD, 0, 0, 0, 0));
+	if (strcmp(cmd, "clone3") == 0) {
+		struct clone_args ca = {.flags = ns_flag(a2), .exit_signal = SIGCHLD};
+		return reap(syscall(SYS_clone3, &ca, sizeof(ca)));
+	}
+	if (strcmp(cmd, "setns") == 0) {
+		int fd = open(a2, O_RDONLY);
+		if (fd < 0)
+			return outcome(fd);
+		return outcome(setns(fd, 0));
+	}
+	if (strcmp(cmd, "shocker") == 0)
+		return shocker(a2);
+	if (strcmp(cmd, "sys") == 0)
+		return sys(a2);
+	if (strcmp(cmd, "int80") == 0)
+		return int80(a2);
+	if (strcmp(cmd, "x32") == 0)
+		return x32(a2);
+	if (strcmp(cmd, "tty") == 0)
+		return tty_ioctl(a2);
+	if (strcmp(cmd, "mknod") == 0)
+		return outcome(mknod(a2, (strcmp(a3, "b") == 0 ? S_IFBLK : S_IFCHR) | 0600,
+				     strcmp(a3, "b") == 0 ? makedev(8, 0) : makedev(1, 1)));
+	if (strcmp(cmd, "oom-adj") == 0) {
+		/* -1000: never chosen by the OOM killer. Needs CAP_SYS_RESOURCE. */
+		int fd = open("/proc/self/oom_score_adj", O_WRONLY);
+		if (fd < 0)
+			return outcome(fd);
+		return outcome(write(fd, "-1000", 5));
+	}
+	if (strcmp(cmd, "connect-abstract") == 0)
+		return connect_abstract(a2);
+	fprintf(stderr, "attack: unknown command %s\n", cmd);
+	return 2;
+}

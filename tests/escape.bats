@@ -1,0 +1,627 @@
+#!/usr/bin/env bats
+# The escape suite (issue 11): attacks from inside the sandbox. Each runs in
+# the default profile (and in strict, when there is one), asserts that the
+# attack fails with the errno the stopping layer gives, and that the host is
+# unchanged. Where a second layer holds behind the first, the attack is run
+# again with that first layer off (--seccomp=no), so the table at the end of
+# this file says truthfully what stopped what.
+load helpers
+
+ATTACK=$TOP/tests/attack
+
+PROFILES=(default)
+if "$CORRAL" --profile strict --check >/dev/null 2>&1; then
+	PROFILES+=(strict)
+fi
+
+setup() {
+	T=$(mktemp -d "${BATS_TMPDIR:-/tmp}/corral-test.XXXXXX")
+	chmod 755 "$T"
+	echo "canary $$ $RANDOM" >"$T/canary"
+	BEFORE=$(host_state)
+	PIDS=()
+}
+
+teardown() {
+	local p
+	for p in "${PIDS[@]}"; do
+		kill "$p" 2>/dev/null || true
+		wait "$p" 2>/dev/null || true
+	done
+	rm -rf "$T"
+}
+
+# What an escape would change on the host: its mounts, a file the sandbox
+# does not bind, the global sysctls a root escape writes first, corral's own
+# binary (the runc CVE-2019-5736 target) and the attack binary.
+host_state() {
+	printf '%s\n' "mounts $(wc -l </proc/self/mountinfo)" "canary $(cat "$T/canary")" \
+		"core_pattern $(cat /proc/sys/kernel/core_pattern)" \
+		"printk_ratelimit $(cat /proc/sys/kernel/printk_ratelimit)" \
+		"hostname $(cat /proc/sys/kernel/hostname)" \
+		"corral $(sha256sum <"$CORRAL")" "attack $(sha256sum <"$ATTACK")"
+}
+
+assert_host_unchanged() {
+	assert_equal "$(host_state)" "$BEFORE"
+}
+
+# attack_in PROFILE [CORRAL OPTION]... -- ATTACK ARG...
+attack_in() {
+	local p=$1 opts=()
+	shift
+	while [ "$1" != "--" ]; do
+		opts+=("$1")
+		shift
+	done
+	shift
+	run "$CORRAL" --profile "$p" "${opts[@]}" --ro-bind "$ATTACK" -- "$ATTACK" "$@"
+}
+
+# expect_fail ERRNO PROFILE [CORRAL OPTION]... -- ATTACK ARG...: the attack's
+# call failed with ERRNO (a regex: EPERM|EACCES).
+expect_fail() {
+	local want=$1
+	shift
+	attack_in "$@"
+	assert_failure 1
+	assert_output --regexp "^($want)\$"
+}
+
+# A process on the host to attack: sleep, tagged, killed in teardown.
+host_victim() {
+	sleep 300 &
+	VICTIM=$!
+	PIDS+=("$VICTIM")
+}
+
+@test "strict profile variants" {
+	[ "${#PROFILES[@]}" -gt 1 ] ||
+		skip "no strict profile yet (corral --profile strict --check fails): every attack ran in default only"
+	"$CORRAL" --profile strict --check >/dev/null
+}
+
+@test "ptrace of init: EPERM from the filter, and EPERM without it (init is not dumpable)" {
+	for p in "${PROFILES[@]}"; do
+		expect_fail EPERM "$p" -- ptrace 1
+		expect_fail EPERM "$p" --seccomp=no -- ptrace 1
+		expect_fail EPERM "$p" -- int80 ptrace
+	done
+	assert_host_unchanged
+}
+
+@test "ptrace of a host process: EPERM from the filter, ESRCH without it (not in the PID namespace)" {
+	host_victim
+	for p in "${PROFILES[@]}"; do
+		expect_fail EPERM "$p" -- ptrace "$VICTIM"
+		expect_fail ESRCH "$p" --seccomp=no -- ptrace "$VICTIM"
+	done
+	run grep '^TracerPid:' "/proc/$VICTIM/status"
+	assert_output --regexp 'TracerPid:[[:space:]]+0$'
+	assert_host_unchanged
+}
+
+@test "kill and pidfd_open of a host pid: ESRCH, the pid is not even visible; kill -1 reaches nothing outside" {
+	host_victim
+	for p in "${PROFILES[@]}"; do
+		expect_fail ESRCH "$p" -- kill "$VICTIM"
+		expect_fail ESRCH "$p" -- pidfd "$VICTIM"
+		run "$CORRAL" --profile "$p" -- sh -c "test -e /proc/$VICTIM && echo visible; kill -9 -1 2>&1; echo survived"
+		assert_line "survived"
+		assert_output --partial "No such process"
+		refute_output --partial visible
+	done
+	kill -0 "$VICTIM"
+	assert_host_unchanged
+}
+
+@test "SIGKILL and SIGSTOP to init from inside are ignored by the kernel" {
+	for p in "${PROFILES[@]}"; do
+		run "$CORRAL" --profile "$p" -- sh -c 'kill -STOP 1; kill -KILL 1; sleep 0.2; grep "^State:" /proc/1/status'
+		assert_success
+		assert_output --regexp 'State:[[:space:]]+S'
+	done
+}
+
+@test "mount: EPERM from the filter even with CAP_SYS_ADMIN kept, and from the kernel without it" {
+	for p in "${PROFILES[@]}"; do
+		expect_fail EPERM "$p" -- mount
+		expect_fail EPERM "$p" --cap-keep SYS_ADMIN -- mount
+		expect_fail EPERM "$p" --seccomp=no -- mount
+		expect_fail EPERM "$p" -- int80 mount
+		expect_fail EPERM "$p" -- sys fsopen
+		expect_fail EPERM "$p" -- sys open_tree
+	done
+	assert_host_unchanged
+}
+
+@test "umount of /, /proc and the read-only /proc/sys over-mount: EPERM" {
+	for p in "${PROFILES[@]}"; do
+		for m in / /proc /proc/sys /usr; do
+			expect_fail EPERM "$p" -- umount "$m"
+			expect_fail EPERM "$p" --cap-keep SYS_ADMIN -- umount "$m"
+			expect_fail EPERM "$p" --seccomp=no -- umount "$m"
+		done
+	done
+	assert_host_unchanged
+}
+
+@test "pivot_root and the double-chroot escape: EPERM" {
+	for p in "${PROFILES[@]}"; do
+		expect_fail EPERM "$p" -- pivot-root
+		expect_fail EPERM "$p" --cap-keep SYS_ADMIN -- pivot-root
+		expect_fail EPERM "$p" -- chroot-escape
+		expect_fail EPERM "$p" --cap-keep SYS_CHROOT -- chroot-escape
+		expect_fail EPERM "$p" --seccomp=no -- chroot-escape
+	done
+	assert_host_unchanged
+}
+
+@test "unshare of every namespace: EPERM (a new user namespace would give back every capability)" {
+	for p in "${PROFILES[@]}"; do
+		for ns in user mnt pid net ipc uts cgroup time; do
+			expect_fail EPERM "$p" -- unshare "$ns"
+		done
+		# Without the filter a user namespace is the open door.
+		attack_in "$p" --seccomp=no -- unshare user
+		assert_output "ok"
+		expect_fail EPERM "$p" -- int80 unshare-mnt
+		run "$CORRAL" --profile "$p" -- unshare -Ur true
+		assert_failure
+	done
+	assert_host_unchanged
+}
+
+@test "clone with namespace flags: EPERM; clone3 with them: ENOSYS (libc falls back to clone)" {
+	for p in "${PROFILES[@]}"; do
+		for ns in user mnt pid net ipc uts cgroup; do
+			expect_fail EPERM "$p" -- clone "$ns"
+		done
+		for ns in user mnt pid net time; do
+			expect_fail ENOSYS "$p" -- clone3 "$ns"
+		done
+		attack_in "$p" --seccomp=no -- clone3 user
+		assert_output "ok"
+	done
+	assert_host_unchanged
+}
+
+@test "setns into init's or our own namespaces: EACCES or EPERM" {
+	for p in "${PROFILES[@]}"; do
+		for ns in mnt pid user net; do
+			# init's are not even openable: init is not dumpable.
+			expect_fail EACCES "$p" -- setns "/proc/1/ns/$ns"
+			expect_fail EPERM "$p" -- setns "/proc/self/ns/$ns"
+		done
+		expect_fail EPERM "$p" -- int80 setns
+	done
+	assert_host_unchanged
+}
+
+@test "/proc/1/root: not openable (init is not dumpable), and /proc/self/root leads only to the new root" {
+	for p in "${PROFILES[@]}"; do
+		expect_fail EACCES "$p" -- open /proc/1/root path
+		expect_fail EACCES "$p" --seccomp=no -- open /proc/1/root path
+		expect_fail EACCES "$p" -- open "/proc/1/root$T/canary" r
+		expect_fail ENOENT "$p" -- open "/proc/self/root$T/canary" r
+		expect_fail ENOENT "$p" -- open "/proc/self/root/../../../../..$T/canary" r
+		expect_fail ENOENT "$p" -- open "/proc/self/cwd/../../../../..$T/canary" r
+		run "$CORRAL" --profile "$p" -- sh -c 'cd /proc/self/root/../../..; ls'
+		assert_success
+		assert_output "$("$CORRAL" --profile "$p" -- ls /)"
+	done
+	assert_host_unchanged
+}
+
+@test "/proc/self/exe and /proc/1/exe opened for writing (runc CVE-2019-5736): ETXTBSY, EACCES" {
+	cp "$ATTACK" "$T/attack"
+	for p in "${PROFILES[@]}"; do
+		expect_fail ETXTBSY "$p" -- exe-write /proc/self/exe
+		# init is the host's corral binary: not even its link is readable.
+		expect_fail EACCES "$p" -- exe-write /proc/1/exe
+		expect_fail EACCES "$p" --seccomp=no -- exe-write /proc/1/exe
+		expect_fail EACCES "$p" -- open /proc/1/exe r
+		# A writable bind of the program itself: the kernel's ETXTBSY.
+		run "$CORRAL" --profile "$p" --bind "$T/attack" -- "$T/attack" exe-write /proc/self/exe
+		assert_failure 1
+		assert_output "ETXTBSY"
+	done
+	cmp "$ATTACK" "$T/attack"
+	assert_host_unchanged
+}
+
+@test "/proc/1/mem and process_vm_writev, pidfd_getfd into init: refused, so no code runs in init unfiltered" {
+	for p in "${PROFILES[@]}"; do
+		expect_fail EACCES "$p" -- open /proc/1/mem rw
+		expect_fail EACCES "$p" --seccomp=no -- open /proc/1/mem rw
+		expect_fail EPERM "$p" -- sys process_vm_writev
+		expect_fail EPERM "$p" --seccomp=no -- sys process_vm_writev
+		expect_fail EPERM "$p" -- sys pidfd_getfd
+		expect_fail EPERM "$p" --seccomp=no -- sys pidfd_getfd
+	done
+}
+
+@test "open_by_handle_at (the 2014 shocker exploit): EPERM" {
+	for p in "${PROFILES[@]}"; do
+		expect_fail EPERM "$p" -- shocker /
+		expect_fail EPERM "$p" -- shocker /etc
+		expect_fail EPERM "$p" --seccomp=no -- shocker /etc
+	done
+	assert_host_unchanged
+}
+
+@test "writing the host's /proc/sys (core_pattern, drop_caches): EROFS, also as root and with share pid" {
+	for p in "${PROFILES[@]}"; do
+		for f in kernel/core_pattern kernel/printk_ratelimit vm/drop_caches kernel/hostname; do
+			expect_fail EROFS "$p" -- open "/proc/sys/$f" w
+			expect_fail EROFS "$p" --seccomp=no -- open "/proc/sys/$f" w
+		done
+		for share in "" "--share=pid"; do
+			run "$CORRAL" --profile "$p" $share -- sh -c 'v=$(cat /proc/sys/kernel/printk_ratelimit); echo "$v" >/proc/sys/kernel/printk_ratelimit'
+			assert_failure
+			assert_output --partial "Read-only file system"
+		done
+	done
+	run as_nobody "$CORRAL" --ro-bind "$ATTACK" -- "$ATTACK" open /proc/sys/kernel/core_pattern w
+	assert_output --regexp '^(EROFS|EACCES)$'
+	assert_host_unchanged
+}
+
+@test "/proc/sysrq-trigger, /proc/irq, /proc/bus: read-only or absent" {
+	for p in "${PROFILES[@]}"; do
+		expect_fail 'EROFS|ENOENT' "$p" -- open /proc/sysrq-trigger w
+		run "$CORRAL" --profile "$p" -- sh -c 'for m in /proc/sys /proc/irq /proc/bus; do grep " $m " /proc/self/mountinfo | cut -d" " -f6 | cut -d, -f1; done'
+		assert_success
+		assert_output "$(printf 'ro\nro\nro')"
+	done
+	assert_host_unchanged
+}
+
+@test "/sys is not there: no cgroup release_agent, no uevent_helper to write" {
+	for p in "${PROFILES[@]}"; do
+		expect_fail ENOENT "$p" -- open /sys/kernel/uevent_helper w
+		expect_fail ENOENT "$p" -- open /sys/fs/cgroup/memory/release_agent w
+		expect_fail ENOENT "$p" -- open /sys path
+	done
+	assert_host_unchanged
+}
+
+@test "/proc/kcore, /dev/mem, /dev/kmsg, /dev/port: absent or refused" {
+	for p in "${PROFILES[@]}"; do
+		expect_fail 'ENOENT|EPERM|EACCES' "$p" -- open /proc/kcore r
+		for d in mem kmem kmsg port; do
+			expect_fail ENOENT "$p" -- open "/dev/$d" r
+		done
+	done
+}
+
+@test "device nodes: only the harmless set, no block device, mknod EPERM, /dev/shm nodev" {
+	for p in "${PROFILES[@]}"; do
+		# Not find -type: it trusts the tmpfs's d_type of the bind's mount point.
+		run "$CORRAL" --profile "$p" -- sh -c 'for f in /dev/* /dev/*/*; do
+			if [ -b "$f" ]; then echo "block $f"; elif [ -c "$f" ] && [ ! -L "$f" ]; then echo "$f"; fi
+		done'
+		assert_success
+		assert_output "$(printf '/dev/full\n/dev/null\n/dev/random\n/dev/tty\n/dev/urandom\n/dev/zero\n/dev/pts/ptmx')"
+		expect_fail EPERM "$p" -- mknod /tmp/mem c
+		expect_fail EPERM "$p" -- mknod /dev/shm/sda b
+		expect_fail EPERM "$p" --seccomp=no -- mknod /tmp/sda b
+	done
+}
+
+@test "keyctl, bpf, perf_event_open: EPERM from the filter" {
+	for p in "${PROFILES[@]}"; do
+		for call in keyctl bpf perf_event_open; do
+			run "$CORRAL" --profile "$p" "${WITH_PROBE[@]}" -- "$PROBE" syscall "$call"
+			assert_failure 1
+			assert_output "EPERM"
+		done
+		run "$CORRAL" --profile "$p" "${WITH_PROBE[@]}" -- "$PROBE" int80 keyctl
+		assert_output --regexp '^(EPERM|ENOSYS)$'
+	done
+}
+
+@test "userfaultfd and io_uring_setup: EPERM from the filter (io_uring works without it)" {
+	for p in "${PROFILES[@]}"; do
+		expect_fail EPERM "$p" -- sys userfaultfd
+		expect_fail EPERM "$p" -- sys io_uring_setup
+	done
+	# Without the filter io_uring works (unless the host disables it), so
+	# the EPERM above is the filter's.
+	if [ "$(cat /proc/sys/kernel/io_uring_disabled 2>/dev/null || echo 0)" = 0 ]; then
+		attack_in default --seccomp=no -- sys io_uring_setup
+		assert_success
+		assert_output "ok"
+	fi
+}
+
+@test "modules, reboot, settimeofday, iopl, ioperm, swapoff: EPERM" {
+	for p in "${PROFILES[@]}"; do
+		for call in init_module finit_module reboot settimeofday iopl ioperm swapoff; do
+			expect_fail EPERM "$p" -- sys "$call"
+		done
+		# Behind the filter: no capability (or no such call in this kernel).
+		for call in reboot settimeofday swapoff; do
+			expect_fail EPERM "$p" --seccomp=no -- sys "$call"
+		done
+	done
+	assert_host_unchanged
+}
+
+@test "oom_score_adj -1000 (never chosen by the OOM killer): EACCES" {
+	for p in "${PROFILES[@]}"; do
+		expect_fail EACCES "$p" -- oom-adj
+		expect_fail EACCES "$p" --seccomp=no -- oom-adj
+	done
+}
+
+@test "TIOCSTI into the terminal: EPERM, also with the request's high bits set (CVE-2019-10063)" {
+	command -v script >/dev/null || skip "script(1) from util-linux is not installed"
+	for p in "${PROFILES[@]}"; do
+		for req in tiocsti tiocsti-high; do
+			run script -qec "$CORRAL --profile $p --ro-bind $ATTACK -- $ATTACK tty $req" /dev/null
+			assert_output --partial "EPERM"
+		done
+	done
+	run script -qec "$CORRAL --seccomp=no --ro-bind $ATTACK -- $ATTACK tty tiocsti" /dev/null
+	refute_output --partial "EPERM"
+}
+
+@test "TIOCLINUX into the terminal: EPERM" {
+	command -v script >/dev/null || skip "script(1) from util-linux is not installed"
+	for p in "${PROFILES[@]}"; do
+		run script -qec "$CORRAL --profile $p --ro-bind $ATTACK -- $ATTACK tty tioclinux" /dev/null
+		assert_output --partial "EPERM"
+	done
+	# Without the filter a pty is no console: the kernel's own error.
+	run script -qec "$CORRAL --seccomp=no --ro-bind $ATTACK -- $ATTACK tty tioclinux" /dev/null
+	refute_output --partial "EPERM"
+}
+
+@test "the host's other terminals are not in /dev/pts (a new devpts instance)" {
+	command -v script >/dev/null || skip "script(1) from util-linux is not installed"
+	run script -qec "sh -c 'ls /dev/pts; echo ---; $CORRAL -- ls /dev/pts'" /dev/null
+	assert_success
+	# The host has at least script's pty; inside only ptmx.
+	assert_output --regexp '[0-9]'
+	assert_equal "$(printf '%s\n' "${lines[@]}" | sed -n '/---/,$p' | tr -d '\r' | tail -n +2)" "ptmx"
+}
+
+@test "the i386 ABI (int 0x80): denied calls stay denied" {
+	run "$CORRAL" --seccomp=no --ro-bind "$ATTACK" -- "$ATTACK" int80 getpid
+	[ "$output" = "ok" ] || skip "no i386 emulation in this kernel ($output)"
+	for p in "${PROFILES[@]}"; do
+		attack_in "$p" -- int80 getpid
+		assert_success
+		for call in mount ptrace unshare-mnt setns; do
+			expect_fail EPERM "$p" -- int80 "$call"
+		done
+	done
+	assert_host_unchanged
+}
+
+@test "the x32 ABI (nr | 0x40000000): the filter kills the process, 159" {
+	for p in "${PROFILES[@]}"; do
+		for call in getpid unshare-user; do
+			attack_in "$p" -v -- x32 "$call"
+			assert_failure 159
+			assert_output --partial "killed by SIGSYS"
+		done
+	done
+	# Without the filter this kernel answers by itself (Debian: no x32).
+	attack_in default --seccomp=no -- x32 getpid
+	refute [ "$status" -eq 159 ]
+}
+
+@test "leaked file descriptors: only 0, 1, 2 in the command, nothing of the caller's in init" {
+	exec 7>"$T/leak" 8<"$T"
+	for p in "${PROFILES[@]}"; do
+		run "$CORRAL" --profile "$p" "${WITH_PROBE[@]}" -- "$PROBE" fds
+		assert_success
+		assert_output "$(printf '0\n1\n2')"
+		# init keeps only 0, 1, 2 and its socket to the supervisor.
+		run "$CORRAL" --profile "$p" -- ls /proc/1/fd
+		assert_success
+		[ "${#lines[@]}" -eq 4 ]
+		refute_line 7
+		refute_line 8
+		# A walk out through a directory fd the caller left open.
+		expect_fail ENOENT "$p" -- open /proc/self/fd/8 path
+		expect_fail 'ENOENT|EACCES' "$p" -- open /proc/1/fd/8 path
+	done
+	exec 7>&- 8<&-
+	assert_host_unchanged
+}
+
+@test "an abstract Unix socket of the host is unreachable with net = none (ECONNREFUSED)" {
+	name="corral-escape-$$-$RANDOM"
+	"$ATTACK" listen-abstract "$name" >"$T/listener.out" 2>"$T/listener.err" &
+	PIDS+=($!)
+	wait_for '[ -s "$T/listener.out" ]'
+	for p in "${PROFILES[@]}"; do
+		expect_fail ECONNREFUSED "$p" -- connect-abstract "$name"
+	done
+	[ ! -s "$T/listener.err" ]
+	# The same connect with the host's network namespace does reach it.
+	attack_in default --net host -- connect-abstract "$name"
+	assert_success
+	wait_for 'grep -q accepted "$T/listener.err"'
+}
+
+@test "setuid binaries and file capabilities gain nothing (no_new_privs)" {
+	cp "$PROBE" "$T/suid-probe"
+	chown 0:0 "$T/suid-probe"
+	chmod 4755 "$T/suid-probe"
+	out=$(setpriv --reuid=1000 --regid=1000 --clear-groups "$T/suid-probe" ids)
+	[ "$out" = "uid 1000 euid 0" ] || skip "setuid does not work in $T ($out)"
+	for p in "${PROFILES[@]}"; do
+		run "$CORRAL" --profile "$p" --uid 1000 --gid 1000 --ro-bind "$T" -- "$T/suid-probe" ids
+		assert_success
+		assert_output "uid 1000 euid 1000"
+	done
+	if command -v setcap >/dev/null; then
+		cp "$(command -v grep)" "$T/capgrep"
+		cp "$(command -v grep)" "$T/capgrep-p"
+		setcap cap_dac_override,cap_sys_admin+ep "$T/capgrep"
+		setcap cap_dac_override,cap_sys_admin+p "$T/capgrep-p"
+		for p in "${PROFILES[@]}"; do
+			# With the effective bit the kernel refuses to run a program that
+			# would not get its capabilities (the bounding set is empty).
+			run "$CORRAL" --profile "$p" --uid 1000 --gid 1000 --ro-bind "$T" -- "$T/capgrep" '^CapEff' /proc/self/status
+			assert_failure 126
+			assert_output --partial "Operation not permitted"
+			run "$CORRAL" --profile "$p" --uid 1000 --gid 1000 --ro-bind "$T" -- "$T/capgrep-p" '^CapPrm' /proc/self/status
+			assert_success
+			assert_output --regexp 'CapPrm:[[:space:]]+0000000000000000'
+		done
+	fi
+}
+
+@test "fork bomb within pids = 32: stopped at 32, nothing left on the host" {
+	m=$(marker)
+	for p in "${PROFILES[@]}"; do
+		run "$CORRAL" --profile "$p" --pids 32 --setenv "M=$m" "${WITH_PROBE[@]}" -- "$PROBE" forkbomb 1000
+		assert_success
+		assert_output --regexp '^forked ([0-9]+), then: Resource temporarily unavailable$'
+		n=$(echo "$output" | awk '{print $2}' | tr -d ,)
+		[ "$n" -le 32 ]
+	done
+	[ -z "$(pgrep -f -- "M=$m" || true)" ]
+	[ -z "$(pgrep -f -- "$PROBE forkbomb" || true)" ]
+}
+
+@test "memory bomb within memory = 64M: 137, the host keeps its memory" {
+	for p in "${PROFILES[@]}"; do
+		run "$CORRAL" --profile "$p" --memory 64M "${WITH_PROBE[@]}" -- "$PROBE" alloc 1024
+		assert_failure 137
+		refute_output --partial "allocated 1024"
+	done
+	[ -z "$(pgrep -f -- "$PROBE alloc" || true)" ]
+}
+
+@test "disk-fill bombs: a sized /tmp gives ENOSPC at its size; a memory limit bounds the unsized one" {
+	for p in "${PROFILES[@]}"; do
+		run "$CORRAL" --profile "$p" --tmpfs /tmp:8M -- sh -c 'dd if=/dev/zero of=/tmp/fill bs=1M count=100 2>&1 | grep -o "No space left"; stat -c %s /tmp/fill'
+		assert_success
+		assert_output "$(printf 'No space left\n8388608')"
+		# The default /tmp and /dev/shm have no size: their pages are the
+		# run's memory, and the memory limit bites.
+		for d in /tmp /dev/shm; do
+			run "$CORRAL" --profile "$p" --memory 32M -- sh -c "dd if=/dev/zero of=$d/fill bs=1M count=200 2>/dev/null; stat -c %s $d/fill"
+			[ "${lines[-1]}" -le $((32 << 20)) ]
+		done
+	done
+	assert_host_unchanged
+}
+
+@test "a symlink race on a bind target cannot place a mount outside the new root" {
+	mkdir -p "$T/src/sub" "$T/outside"
+	before=$(wc -l </proc/self/mountinfo)
+	# Flip src/sub between a directory and a symlink to a host directory
+	# while corral mounts a tmpfs on /data/sub.
+	(
+		while :; do
+			rmdir "$T/src/sub" 2>/dev/null && ln -s "$T/outside" "$T/src/sub"
+			rm -f "$T/src/sub" 2>/dev/null && mkdir "$T/src/sub"
+		done
+	) &
+	PIDS+=($!)
+	ok=0 refused=0
+	for i in $(seq 40); do
+		run "$CORRAL" --bind "$T/src:/data" --tmpfs /data/sub -- sh -c 'echo x >/data/sub/f && grep -c " /data/sub " /proc/self/mountinfo'
+		case $status in
+		0) ok=$((ok + 1)) ;;
+		125) [ "${#lines[@]}" -eq 1 ] && refused=$((refused + 1)) ;;
+		1 | 2) ;; # the tmpfs went onto a directory the racer then replaced
+		*) false ;;
+		esac
+	done
+	kill "${PIDS[0]}"
+	echo "# race: $ok runs mounted, $refused refused" >&3
+	[ -z "$(ls -A "$T/outside")" ]
+	assert_equal "$(wc -l </proc/self/mountinfo)" "$before"
+}
+
+@test "hostile profile paths: a FIFO, /dev/zero, a directory, a huge file: one line, 125, nothing run" {
+	mkfifo "$T/fifo.profile"
+	mkdir "$T/dir.profile"
+	truncate -s 2G "$T/huge.profile"
+	for prof in "$T/fifo.profile" /dev/zero "$T/dir.profile" "$T/huge.profile" /proc/self/fd/0; do
+		run timeout 10 "$CORRAL" --profile "$prof" -- touch "$T/ran"
+		assert_failure 125
+		[ "${#lines[@]}" -eq 1 ]
+		assert_output --regexp "^corral: error: "
+	done
+	assert_file_not_exists "$T/ran"
+	assert_host_unchanged
+}
+
+@test "hostile includes: ../../etc/shadow-like paths, a FIFO, a cycle: one line, 125, no content leaked" {
+	mkdir -p "$T/a/b" "$T/etc"
+	printf 'root:SECRETHASH=x:19000:0:99999:7:::\n' >"$T/etc/shadow"
+	mkfifo "$T/a/fifo"
+	for inc in ../../etc/shadow fifo /dev/zero "$T/a" /etc/shadow self.profile; do
+		printf 'include %s\n' "$inc" >"$T/a/b/../self.profile"
+		run timeout 10 "$CORRAL" --profile "$T/a/self.profile" -- touch "$T/ran"
+		assert_failure 125
+		[ "${#lines[@]}" -eq 1 ]
+		assert_output --regexp "^corral: error: "
+		refute_output --partial SECRETHASH
+	done
+	assert_file_not_exists "$T/ran"
+}
+
+# What stopped each attack (default profile, root; rootless adds the user
+# namespace in front of all of it):
+#
+#   ptrace init                 seccomp @debug (EPERM); behind it init is not dumpable (EPERM)
+#   ptrace host process         seccomp @debug; behind it the PID namespace (ESRCH)
+#   kill/pidfd_open host pid    PID namespace (ESRCH); kill -1 reaches only the sandbox
+#   SIGKILL/SIGSTOP to init     the kernel ignores them from inside a PID namespace
+#   mount, fsopen, open_tree    seccomp @mount, even with CAP_SYS_ADMIN kept; behind it no CAP_SYS_ADMIN
+#   umount / /proc /proc/sys    seccomp @mount; behind it no CAP_SYS_ADMIN
+#   pivot_root, chroot escape   seccomp @mount; behind it no CAP_SYS_ADMIN/CAP_SYS_CHROOT
+#   unshare (all 8 kinds)       seccomp clone/unshare flag rules (EPERM); without them user ns is open
+#   clone with CLONE_NEW*       seccomp clone flag rules (EPERM)
+#   clone3 with CLONE_NEW*      seccomp: clone3 is ENOSYS (flags in memory are unfilterable)
+#   setns                       /proc/1/ns: init not dumpable (EACCES); own ns: seccomp setns (EPERM)
+#   /proc/1/root, walk-outs     init not dumpable (EACCES); /proc/self/root is the new root (mount layout)
+#   /proc/self/exe write        kernel ETXTBSY (running image); /proc/1/exe: init not dumpable (EACCES)
+#   /proc/1/mem, process_vm_writev, pidfd_getfd
+#                               init not dumpable (EACCES/EPERM); the syscalls also seccomp
+#   open_by_handle_at           seccomp; behind it no CAP_DAC_READ_SEARCH
+#   /proc/sys writes            read-only over-mount of /proc/sys (EROFS) [fixed here: was writable as root]
+#   /proc/sysrq-trigger, irq, bus, fs
+#                               read-only over-mounts [fixed here]; sysrq-trigger is absent in
+#                               this kernel (no CONFIG_MAGIC_SYSRQ), so ENOENT here
+#   /sys (release_agent, uevent_helper)
+#                               not mounted in the new root (ENOENT)
+#   /proc/kcore, /dev/mem, kmsg, port
+#                               not in the minimal /dev (ENOENT); kcore absent in this kernel
+#                               (elsewhere it needs CAP_SYS_RAWIO)
+#   device nodes, mknod         minimal /dev; mknod: no CAP_MKNOD (EPERM), /tmp and /dev/shm nodev
+#   keyctl, bpf, perf_event_open
+#                               seccomp @keyring, bpf, @debug
+#   userfaultfd, io_uring_setup seccomp @default-deny (behind it: userfaultfd needs
+#                               CAP_SYS_PTRACE with vm.unprivileged_userfaultfd = 0; io_uring open)
+#   modules, reboot, settimeofday, iopl, ioperm, swapoff
+#                               seccomp @module @reboot @clock @raw-io @swap; behind it no
+#                               capabilities (reboot, settimeofday, swapoff; this kernel has no
+#                               modules, iopl or ioperm: ENOSYS)
+#   oom_score_adj -1000         no CAP_SYS_RESOURCE (EACCES)
+#   TIOCSTI (also high bits)    seccomp ioctl rule, masked to 32 bits
+#   TIOCLINUX                   seccomp ioctl rule
+#   host ptys in /dev/pts       a new devpts instance
+#   i386 int 0x80               seccomp filter covers the x86 ABI too
+#   x32                         seccomp kills x32 numbers (SIGSYS, 159; the verdict says
+#                               "killed by SIGSYS", not "seccomp", as the action is errno)
+#   leaked fds                  close_range at the command's exec; init closes all but its socket
+#                               [fixed here: init kept the caller's fds] and is not dumpable
+#   abstract Unix socket        network namespace (ECONNREFUSED)
+#   setuid / file capabilities  no_new_privs (and the capability bounding set is empty)
+#   fork bomb                   pids cgroup (EAGAIN at 32)
+#   memory bomb                 memory cgroup (OOM kill, 137)
+#   disk fill                   tmpfs size (ENOSPC); unsized tmpfs: memory cgroup
+#   symlink race on bind target openat2(RESOLVE_IN_ROOT) resolution of the target; the fd is mounted on
+#   hostile profile paths       profile.c: O_NONBLOCK, regular files only, 1 MiB at most, NUL bytes,
+#                               include cycle detection
