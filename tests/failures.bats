@@ -35,7 +35,7 @@ nothing_left() {
 	run_corral_nobody --user-ns no -- /bin/echo "$m"
 	[ "$status" -eq 125 ]
 	[ "${#lines[@]}" -eq 1 ]
-	[[ ${lines[0]} == "corral: error: clone the sandbox (namespaces not permitted here"*"Operation not permitted" ]]
+	[ "${lines[0]}" = "corral: error: clone the sandbox: Operation not permitted (as non-root, namespaces need a user namespace: drop user-ns = no)" ]
 	nothing_left "$m"
 }
 
@@ -50,7 +50,7 @@ nothing_left() {
 		"$CORRAL" --user-ns yes -- /bin/echo "$m"
 	assert_failure 125
 	[ "${#lines[@]}" -eq 1 ]
-	assert_output --regexp '^corral: error: clone the sandbox .*: No space left on device$'
+	assert_output --regexp '^corral: error: clone the sandbox: No space left on device [(]the limit on user namespaces is reached: .*user[.]max_user_namespaces'
 	[ -z "$(host_procs "$m")" ]
 }
 
@@ -61,7 +61,7 @@ nothing_left() {
 		"$CORRAL" -- /bin/true
 	assert_failure 125
 	[ "${#lines[@]}" -eq 1 ]
-	assert_output --regexp '^corral: error: clone the sandbox .*: No space left on device$'
+	assert_output "corral: error: clone the sandbox: No space left on device (a namespace limit is reached: see the sysctls in /proc/sys/user)"
 }
 
 @test "cgroup not writable (rootless with --memory): one line naming the option, 125" {
