@@ -10,6 +10,17 @@ CC        ?= cc
 PKGS      := libseccomp libcap libcgroup
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS  := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# The corral binary is linked statically (Debian ships the .a files of the
+# three libraries and of glibc): no dynamic loader, fewer mappings to copy at
+# the clone of init, half the peak RSS. Measured here: about 1 ms less per
+# launch and 1 MB of RSS instead of 2.2 MB (see bench/). STATIC=0 links it
+# dynamically. glibc warns that libcgroup's getpwnam & co. would need its
+# NSS modules at run time; corral never calls them (it sets no owners), so
+# those warnings are filtered, nothing else.
+STATIC    ?= 1
+ifeq ($(STATIC),1)
+CORRAL_LDFLAGS := -static
+endif
 WARN      := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation
 CFLAGS    ?= -O2 -g
 CFLAGS    += -std=gnu11 $(WARN) -D_GNU_SOURCE -iquote src $(PKG_CFLAGS) \
@@ -40,7 +51,10 @@ build/libcorral.a: $(OBJS)
 	$(AR) rcs $@ $^
 
 corral: build/main.o build/libcorral.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	@echo "$(CC) ... $(CORRAL_LDFLAGS) -o $@ $^ $(LDLIBS) -lpthread"
+	@$(CC) $(CFLAGS) $(LDFLAGS) $(CORRAL_LDFLAGS) -o $@ $^ $(LDLIBS) -lpthread 2>build/link.log; \
+		r=$$?; grep -v -e 'in statically linked applications requires at runtime' \
+			-e ': in function' build/link.log >&2; exit $$r
 
 build/asan/%.o: src/%.c $(HDRS)
 	@mkdir -p $(@D)
@@ -135,7 +149,11 @@ build/fuzz-replay/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/asan/libcorra
 build/asan/corral: build/asan/main.o build/asan/libcorral.a
 	$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-unit: $(UNIT_BINS) $(FUZZ_REPLAY) build/asan/corral
+unit: $(UNIT_BINS) $(FUZZ_REPLAY) build/asan/corral build/corral-dynamic
+
+# valgrind follows only a dynamically linked malloc: tests/valgrind.bats runs this.
+build/corral-dynamic: build/main.o build/libcorral.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 check: deps
 	@$(MAKE) --no-print-directory all unit examples

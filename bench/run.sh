@@ -279,14 +279,15 @@ sysloop() {
 
 section_seccomp() {
 	sysloop host "no sandbox, no filter" "" env
-	sysloop none "corral --seccomp=no" host "$CORRAL" --seccomp=no --
+	# The default root holds only what a profile binds: bind bench/ in.
+	sysloop none "corral --seccomp=no" host "$CORRAL" --seccomp=no --ro-bind "$B" --
 	if [ -n "$SECCOMP_WHY" ]; then
 		failed seccomp default_getppid "getppid, corral, default denylist" ns none_getppid \
 			"$CORRAL -- $B/sysloop $SYSCALLS" "$SECCOMP_WHY"
 		failed seccomp default_ioctl "ioctl FIONREAD, corral, default denylist" ns none_ioctl \
 			"$CORRAL -- $B/sysloop $SYSCALLS" "$SECCOMP_WHY"
 	else
-		sysloop default "corral, default denylist" none "$CORRAL" --
+		sysloop default "corral, default denylist" none "$CORRAL" --ro-bind "$B" --
 	fi
 	if [ -n "$STRICT_WHY" ]; then
 		failed seccomp strict_getppid "getppid, corral --profile strict, allowlist" ns none_getppid \
@@ -294,7 +295,7 @@ section_seccomp() {
 		failed seccomp strict_ioctl "ioctl FIONREAD, corral --profile strict, allowlist" ns none_ioctl \
 			"$CORRAL --profile strict -- $B/sysloop $SYSCALLS" "$STRICT_WHY"
 	else
-		sysloop strict "corral --profile strict, allowlist" none "$CORRAL" --profile strict --
+		sysloop strict "corral --profile strict, allowlist" none "$CORRAL" --profile strict --ro-bind "$B" --
 	fi
 	placeholder seccomp build_default "build + load of the default filter" ms \
 		"corral does not report it yet: needs a timing line for the filter (e.g. 'seccomp: built in X ms, loaded in Y ms' under -v); the launch delta corral - corral_noseccomp in the targets stands in for it"
@@ -333,7 +334,7 @@ orphans() {
 section_pid1() {
 	orphans tini "tini" "" unshare --fork --pid --mount-proc tini --
 	orphans dumb_init "dumb-init" tini unshare --fork --pid --mount-proc dumb-init
-	orphans corral "corral's init" tini "$CORRAL" --
+	orphans corral "corral's init" tini "$CORRAL" --ro-bind "$B" --
 }
 
 # ---------------------------------------------------------------- throughput
