@@ -67,13 +67,6 @@ failed() {
 		  status: "failed", values: [], note: $note}' >>"$ROWS"
 }
 
-# placeholder SECTION ID NAME UNIT WHY: a row corral cannot feed yet.
-placeholder() {
-	jq -nc --arg section "$1" --arg id "$2" --arg name "$3" --arg unit "$4" --arg note "$5" \
-		'{section: $section, id: $id, name: $name, unit: $unit, ref: null, cmd: "",
-		  status: "placeholder", values: [], note: $note}' >>"$ROWS"
-}
-
 # try CMD...: run once; on failure print the reason (the last line of
 # stderr and the exit status) and return 1.
 try() {
@@ -277,6 +270,32 @@ sysloop() {
 		"$(jq -sc 'map(.ioctl_ns)' "$out")"
 }
 
+# filter_time ID NAME cold|"" [CORRAL OPTION]...: what corral -vv says the
+# filter took: "filter ready in X ms" (the supervisor: built, or read from
+# the cache) plus "filter loaded in Y ms" (the command, just before execve).
+# cold: a fresh, empty cache for every run, so the filter is built.
+filter_time() {
+	local id=$1 name=$2 cold=$3 vals=() i a b
+	shift 3
+	say "seccomp: $id"
+	for ((i = 0; i < SECCOMP_RUNS * 3; i++)); do
+		local cache=$TMP/cache-$id
+		[ "$cold" = cold ] && cache=$TMP/cache-$id-$i
+		mkdir -p "$cache"
+		XDG_CACHE_HOME=$cache "$CORRAL" -vv "$@" -- /bin/true 2>"$TMP/ft.err" >/dev/null
+		a=$(sed -n 's/.*seccomp: filter ready in \([0-9.]*\) ms.*/\1/p' "$TMP/ft.err")
+		b=$(sed -n 's/.*seccomp: filter loaded in \([0-9.]*\) ms.*/\1/p' "$TMP/ft.err")
+		if [ -z "$a" ] || [ -z "$b" ]; then
+			failed seccomp "$id" "$name" ms "" "corral -vv $* -- /bin/true" \
+				"no filter timing in corral -vv: $(tail -n 1 "$TMP/ft.err")"
+			return
+		fi
+		vals+=("$(awk -v a="$a" -v b="$b" 'BEGIN { print a + b }')")
+	done
+	emit seccomp "$id" "$name" ms "" "XDG_CACHE_HOME=${cold:+fresh-}dir corral -vv $* -- /bin/true" \
+		"$(printf '%s\n' "${vals[@]}" | jq -sc .)"
+}
+
 section_seccomp() {
 	sysloop host "no sandbox, no filter" "" env
 	# The default root holds only what a profile binds: bind bench/ in.
@@ -297,10 +316,10 @@ section_seccomp() {
 	else
 		sysloop strict "corral --profile strict, allowlist" none "$CORRAL" --profile strict --ro-bind "$B" --
 	fi
-	placeholder seccomp build_default "build + load of the default filter" ms \
-		"corral does not report it yet: needs a timing line for the filter (e.g. 'seccomp: built in X ms, loaded in Y ms' under -v); the launch delta corral - corral_noseccomp in the targets stands in for it"
-	placeholder seccomp build_strict "build + load of the strict allowlist" ms \
-		"same: needs the filter timing from corral; see the delta corral_strict - corral_strict_noseccomp in the targets"
+	filter_time build_default "build (from the cache) + load of the default filter" ""
+	filter_time build_default_cold "build (no cache) + load of the default filter" cold
+	filter_time build_strict "build (from the cache) + load of the strict allowlist" "" --profile strict
+	filter_time build_strict_cold "build (no cache) + load of the strict allowlist" cold --profile strict
 }
 
 # ---------------------------------------------------------------- PID 1

@@ -73,6 +73,14 @@ int seccomp_filter_check_name(const char *value, struct corral_error *e)
 	}
 	if (!name_known(value))
 		return corral_error_set(e, 0, "unknown syscall '%s'", value);
+	/* Said here, where every name a user writes passes, rather than when
+	 * the filter is built: a cached filter is not built again. */
+	int nr = seccomp_syscall_resolve_name(value);
+	if (nr == __NR_SCMP_ERROR)
+		log_info("seccomp: syscall '%s' is unknown on this architecture; skipped", value);
+	else if (nr < 0)
+		log_info("seccomp: syscall '%s' does not exist on this architecture; "
+			 "skipped (but for another ABI that has it)", value);
 	return 0;
 }
 
@@ -216,7 +224,7 @@ static bool nrset_has(const struct nrset *s, int nr)
 	return s->n && bsearch(&nr, s->v, s->n, sizeof(*s->v), cmp_int);
 }
 
-static int expand(struct nrset *s, const char *name, bool from_user, int depth,
+static int expand(struct nrset *s, const char *name, int depth,
 		  struct corral_error *e)
 {
 	if (name[0] == '@') {
@@ -224,7 +232,7 @@ static int expand(struct nrset *s, const char *name, bool from_user, int depth,
 		if (!m || depth > 8)
 			return corral_error_set(e, 0, "unknown syscall group '%s'", name);
 		for (; *m; m++)
-			if (expand(s, *m, false, depth + 1, e) < 0)
+			if (expand(s, *m, depth + 1, e) < 0)
 				return -1;
 		return 0;
 	}
@@ -235,14 +243,10 @@ static int expand(struct nrset *s, const char *name, bool from_user, int depth,
 	int nr = seccomp_syscall_resolve_name(name);
 	if (nr == __NR_SCMP_ERROR) {
 		/* Validated as known to some architecture, but not to libseccomp's
-		 * native table: nothing to filter here. */
-		if (from_user)
-			log_info("seccomp: syscall '%s' is unknown on this architecture; skipped", name);
+		 * native table: nothing to filter here (seccomp_filter_check_name
+		 * said so under -v). */
 		return 0;
 	}
-	if (nr < 0 && from_user)
-		log_info("seccomp: syscall '%s' does not exist on this architecture; "
-			 "skipped (but for another ABI that has it)", name);
 	int r = nrset_add(s, nr);
 	return r < 0 ? corral_error_set(e, -r, "seccomp") : 0;
 }
@@ -250,7 +254,7 @@ static int expand(struct nrset *s, const char *name, bool from_user, int depth,
 static int expand_list(struct nrset *s, const struct strv *l, struct corral_error *e)
 {
 	for (size_t i = 0; i < l->n; i++)
-		if (expand(s, l->v[i], true, 0, e) < 0)
+		if (expand(s, l->v[i], 0, e) < 0)
 			return -1;
 	nrset_sort(s);
 	return 0;
@@ -473,21 +477,38 @@ static void fnv(struct cache_key *k, const void *p, size_t n)
 	}
 }
 
-static void cache_key(struct cache_key *k, bool learn, bool allow_mode, uint32_t act,
-		      const struct nrset *allow, const struct nrset *deny)
+static void fnv_strv(struct cache_key *k, const struct strv *l)
+{
+	uint32_t n = (uint32_t)l->n;
+	fnv(k, &n, sizeof(n));
+	for (size_t i = 0; i < l->n; i++)
+		fnv(k, l->v[i], strlen(l->v[i]) + 1);
+}
+
+/* The key is made of what the filter is built from, as written: the lists,
+ * the action, the mode; libseccomp's version, its API level and the arch
+ * (which turn names into numbers); and the group table compiled into this
+ * corral (so a corral whose groups changed never takes an old filter). A
+ * hit then costs no name resolution at all. act is SCMP_ACT_NOTIFY under
+ * seccomp-log, so that filter has a key of its own; the learning filter
+ * (every call notified) has learn set. */
+static void cache_key(struct cache_key *k, const struct corral_spec *spec, bool learn,
+		      bool allow_mode, uint32_t act)
 {
 	const struct scmp_version *v = seccomp_version();
-	/* act is SCMP_ACT_NOTIFY under seccomp-log, so that filter has a key of
-	 * its own; the learning filter (every call notified) has learn set. */
 	uint32_t head[] = {v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0,
-			   seccomp_api_get(), seccomp_arch_native(), learn, allow_mode, act,
-			   allow->personality_unsafe, deny->personality_unsafe,
-			   (uint32_t)allow->n, (uint32_t)deny->n};
+			   seccomp_api_get(), seccomp_arch_native(), learn, allow_mode, act};
 	*k = (struct cache_key){{0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL}};
 	fnv(k, CACHE_MAGIC, 8);
 	fnv(k, head, sizeof(head));
-	fnv(k, allow->v, allow->n * sizeof(*allow->v));
-	fnv(k, deny->v, deny->n * sizeof(*deny->v));
+	fnv_strv(k, &spec->seccomp_allow);
+	fnv_strv(k, &spec->seccomp_deny);
+	for (size_t i = 0; syscall_groups_name(i); i++) {
+		const char *g = syscall_groups_name(i);
+		fnv(k, g, strlen(g) + 1);
+		for (const char *const *m = syscall_groups_members(g); *m; m++)
+			fnv(k, *m, strlen(*m) + 1);
+	}
 }
 
 /* Ours and writable only by us. */
@@ -581,6 +602,17 @@ int seccomp_filter_build(const struct corral_spec *spec, struct sock_fprog *prog
 		return corral_error_set(e, 0, "seccomp-action: invalid action '%s'", spec->seccomp_action);
 	bool learn = spec->learn != NULL;
 	bool allow_mode = !learn && spec->seccomp_allow.n > 0;
+	if (!learn && spec->seccomp_log)
+		act = SCMP_ACT_NOTIFY;
+
+	struct cache_key key;
+	cache_key(&key, spec, learn, allow_mode, learn ? SCMP_ACT_ERRNO(EPERM) : act);
+	_cleanup_close_ int dir = cache_dir();
+	if (dir >= 0 && cache_read(dir, &key, prog)) {
+		log_debug("seccomp: filter of %u instructions from the cache", (unsigned)prog->len);
+		return 0;
+	}
+
 	if (learn) {
 		/* Learning: every call goes to the supervisor, which lets it
 		 * continue and records it (a loaded filter cannot change, so
@@ -594,18 +626,9 @@ int seccomp_filter_build(const struct corral_spec *spec, struct sock_fprog *prog
 		if (expand_list(&deny, &spec->seccomp_deny, e) < 0 ||
 		    expand_list(&allow, &spec->seccomp_allow, e) < 0)
 			return -1;
-		/* seccomp-log: the same filter, but denied calls wait for the
-		 * supervisor's answer (notify.c). */
-		if (spec->seccomp_log)
-			act = SCMP_ACT_NOTIFY;
-	}
-
-	struct cache_key key;
-	cache_key(&key, learn, allow_mode, act, &allow, &deny);
-	_cleanup_close_ int dir = cache_dir();
-	if (dir >= 0 && cache_read(dir, &key, prog)) {
-		log_debug("seccomp: filter of %u instructions from the cache", (unsigned)prog->len);
-		return 0;
+		/* seccomp-log (act is SCMP_ACT_NOTIFY, set above): the same
+		 * filter, but denied calls wait for the supervisor's answer
+		 * (notify.c). */
 	}
 
 	_cleanup_seccomp_ scmp_filter_ctx ctx =
