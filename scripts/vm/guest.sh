@@ -18,8 +18,23 @@ die() {
 	poweroff_now
 }
 
+# A tree under /tmp or /run (CI may clone there) would vanish under the
+# tmpfs: hold it on a bind in /dev (devtmpfs, writable) and move it back to
+# the same path once the tmpfs is there.
+held=""
+case $CHECK_V2_TOP in
+/tmp/* | /run/*)
+	mkdir -p /dev/.corral-tree && mount --bind "$CHECK_V2_TOP" /dev/.corral-tree ||
+		die "hold $CHECK_V2_TOP"
+	held=1
+	;;
+esac
 mount -t tmpfs -o mode=1777 tmpfs /tmp || die "tmpfs /tmp"
 mount -t tmpfs -o mode=755 tmpfs /run || die "tmpfs /run"
+if [ -n "$held" ]; then
+	mkdir -p "$CHECK_V2_TOP" && mount --move /dev/.corral-tree "$CHECK_V2_TOP" ||
+		die "move $CHECK_V2_TOP back"
+fi
 mkdir -p /dev/pts /dev/shm
 mount -t devpts -o newinstance,ptmxmode=0666 devpts /dev/pts
 mount -t tmpfs -o mode=1777 tmpfs /dev/shm
