@@ -22,7 +22,7 @@ nothing_left() {
 }
 
 @test "clone refused (as nobody with --user-ns no): one line, 125, nothing left" {
-	[ "$(id -u)" -eq 0 ] || skip "needs root to switch to uid 65534"
+	need_nobody
 	local m
 	m=clone-$(marker)
 	run_corral_nobody() {
@@ -65,7 +65,7 @@ nothing_left() {
 }
 
 @test "cgroup not writable (rootless with --memory): one line naming the option, 125" {
-	[ "$(id -u)" -eq 0 ] || skip "needs root to switch to uid 65534"
+	need_nobody
 	local m
 	m=cg-$(marker)
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$CORRAL" --memory 16M -- /bin/echo "$m" \

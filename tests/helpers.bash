@@ -22,9 +22,19 @@ teardown() {
 	rm -rf "$T"
 }
 
+# Skip unless we can switch to uid 65534 and it can run corral from this
+# tree (a checkout below a directory closed to others, e.g. /root, is not).
+need_nobody() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root to switch to uid 65534"
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		sh -c 'test -x "$1" && test -r "$2/profiles/default.profile" && test -x "$2/tests/probe"' \
+		sh "$CORRAL" "$TOP" ||
+		skip "uid 65534 cannot reach $TOP (check the permissions of its parents)"
+}
+
 # Run a command as an unprivileged user (65534), or skip.
 as_nobody() {
-	[ "$(id -u)" -eq 0 ] || skip "needs root to switch to uid 65534"
+	need_nobody
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
 }
 

@@ -278,6 +278,7 @@ cgroup_children() {
 		base=/sys/fs/cgroup/memory
 	fi
 	[ -n "$own" ] && [ -d "$base$own" ] || skip "no memory cgroup of our own"
+	need_nobody
 	rel="${own%/}/corral-deleg-$$"
 	deleg="$base$rel"
 	mkdir "$deleg" || skip "cannot create a cgroup beneath our own"
