@@ -50,6 +50,14 @@ if ! mount -t overlay overlay -o "lowerdir=$CHECK_V2_TOP,upperdir=/run/tree/uppe
 	"$CHECK_V2_TOP"; then
 	echo "# check-v2: warning: no overlay, $CHECK_V2_TOP is read-only in the guest"
 fi
+# The rootless tests run corral as uid 65534: a tree below a directory
+# closed to others (such as /root) is run from a bind of it in /run.
+if ! setpriv --reuid=65534 --regid=65534 --clear-groups test -r "$CHECK_V2_TOP/profiles/default.profile" 2>/dev/null; then
+	mkdir -p /run/corral-tree && mount --bind "$CHECK_V2_TOP" /run/corral-tree ||
+		die "bind $CHECK_V2_TOP for uid 65534"
+	echo "# check-v2: uid 65534 cannot reach $CHECK_V2_TOP; running from /run/corral-tree"
+	CHECK_V2_TOP=/run/corral-tree
+fi
 ip link set lo up 2>/dev/null
 hostname corral-v2
 
