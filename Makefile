@@ -75,11 +75,11 @@ docs/%: docs/%.in build/gendoc
 	build/gendoc $< >$@.tmp && mv $@.tmp $@
 
 # A static probe run inside the sandbox, so tests need nothing from the host.
-tests/probe: tests/probe.c
+tests/probe: tests/probe.c tests/sandbox_probe.h
 	$(CC) -std=gnu11 -O2 $(WARN) -static -o $@ $< || $(CC) -std=gnu11 -O2 $(WARN) -o $@ $<
 
 # The escape suite's attacks (tests/escape.bats), static like the probe.
-tests/attack: tests/attack.c
+tests/attack: tests/attack.c tests/sandbox_probe.h
 	$(CC) -std=gnu11 -O2 $(WARN) -static -o $@ $< || $(CC) -std=gnu11 -O2 $(WARN) -o $@ $<
 
 # The multiprocessing examples, static so they run in any sandbox root.

@@ -31,16 +31,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int outcome(long r)
-{
-	if (r < 0) {
-		const char *n = strerrorname_np(errno);
-		printf("%s\n", n ? n : "E?");
-		return 1;
-	}
-	printf("ok\n");
-	return 0;
-}
+#include "sandbox_probe.h"
+
 
 static const struct {
 	const char *name;
@@ -67,7 +59,7 @@ static int reap(long pid)
 		_exit(0);
 	if (pid > 0)
 		waitpid((pid_t)pid, NULL, __WALL);
-	return outcome(pid);
+	return sandbox_outcome(pid);
 }
 
 /* open PATH r|w|rw|path: open only, never write (the file may be the
@@ -78,7 +70,7 @@ static int do_open(const char *path, const char *mode)
 		 : strcmp(mode, "w") == 0  ? O_WRONLY
 		 : strcmp(mode, "rw") == 0 ? O_RDWR
 					   : O_PATH;
-	return outcome(open(path, fl | O_NOCTTY | O_NONBLOCK));
+	return sandbox_outcome(open(path, fl | O_NOCTTY | O_NONBLOCK));
 }
 
 /* The runc CVE-2019-5736 pattern: the program's own file reopened for
@@ -87,14 +79,14 @@ static int exe_write(const char *link)
 {
 	int fd = open(link, O_PATH);
 	if (fd < 0)
-		return outcome(fd);
+		return sandbox_outcome(fd);
 	char via[64];
 	snprintf(via, sizeof(via), "/proc/self/fd/%d", fd);
 	int w = open(via, O_WRONLY);
 	if (w < 0)
-		return outcome(w);
+		return sandbox_outcome(w);
 	/* Opened: that alone is the escape; write nothing. */
-	return outcome(0);
+	return sandbox_outcome(0);
 }
 
 /* Docker's 2014 "shocker": open_by_handle_at with a guessed ext4/xfs handle
@@ -109,8 +101,8 @@ static int shocker(const char *path)
 	memcpy(h.fh.f_handle, ino, sizeof(ino));
 	int dir = open(path, O_RDONLY | O_DIRECTORY);
 	if (dir < 0)
-		return outcome(dir);
-	return outcome(syscall(SYS_open_by_handle_at, dir, &h.fh, O_RDONLY));
+		return sandbox_outcome(dir);
+	return sandbox_outcome(syscall(SYS_open_by_handle_at, dir, &h.fh, O_RDONLY));
 }
 
 /* The classic chroot escape: chroot into a subdirectory while keeping the
@@ -119,11 +111,11 @@ static int chroot_escape(void)
 {
 	mkdir("/tmp/jail", 0755);
 	if (syscall(SYS_chroot, "/tmp/jail") < 0)
-		return outcome(-1);
+		return sandbox_outcome(-1);
 	for (int i = 0; i < 64; i++)
 		if (chdir("..") < 0)
 			break;
-	return outcome(syscall(SYS_chroot, "."));
+	return sandbox_outcome(syscall(SYS_chroot, "."));
 }
 
 /* A syscall that is harmless even where it works: bad arguments, or a
@@ -131,45 +123,45 @@ static int chroot_escape(void)
 static int sys(const char *name)
 {
 	if (strcmp(name, "userfaultfd") == 0)
-		return outcome(syscall(SYS_userfaultfd, O_CLOEXEC));
+		return sandbox_outcome(syscall(SYS_userfaultfd, O_CLOEXEC));
 	if (strcmp(name, "io_uring_setup") == 0) {
 		char params[120] = {0};
-		return outcome(syscall(SYS_io_uring_setup, 1, params));
+		return sandbox_outcome(syscall(SYS_io_uring_setup, 1, params));
 	}
 	if (strcmp(name, "init_module") == 0)
 		/* An empty image: ENOEXEC or EINVAL past the capability check. */
-		return outcome(syscall(SYS_init_module, "", 0, ""));
+		return sandbox_outcome(syscall(SYS_init_module, "", 0, ""));
 	if (strcmp(name, "finit_module") == 0)
-		return outcome(syscall(SYS_finit_module, 0, "", 0));
+		return sandbox_outcome(syscall(SYS_finit_module, 0, "", 0));
 	if (strcmp(name, "reboot") == 0)
 		/* Bad magic: EINVAL once past the CAP_SYS_BOOT check. */
-		return outcome(syscall(SYS_reboot, 0, 0, RB_AUTOBOOT, NULL));
+		return sandbox_outcome(syscall(SYS_reboot, 0, 0, RB_AUTOBOOT, NULL));
 	if (strcmp(name, "settimeofday") == 0)
 		/* Both NULL: only the CAP_SYS_TIME check happens. */
-		return outcome(syscall(SYS_settimeofday, NULL, NULL));
+		return sandbox_outcome(syscall(SYS_settimeofday, NULL, NULL));
 	if (strcmp(name, "ioperm") == 0)
-		return outcome(syscall(SYS_ioperm, 0x80, 1, 1));
+		return sandbox_outcome(syscall(SYS_ioperm, 0x80, 1, 1));
 	if (strcmp(name, "iopl") == 0)
-		return outcome(syscall(SYS_iopl, 3));
+		return sandbox_outcome(syscall(SYS_iopl, 3));
 	if (strcmp(name, "swapoff") == 0)
-		return outcome(syscall(SYS_swapoff, "/no/such/swap"));
+		return sandbox_outcome(syscall(SYS_swapoff, "/no/such/swap"));
 	if (strcmp(name, "process_vm_writev") == 0) {
 		/* One byte to init's address 0: EFAULT once past the access check
 		 * (zero bytes would return before it). */
 		char b = 0;
 		struct iovec local = {&b, 1}, remote = {NULL, 1};
-		return outcome(syscall(SYS_process_vm_writev, 1, &local, 1, &remote, 1, 0));
+		return sandbox_outcome(syscall(SYS_process_vm_writev, 1, &local, 1, &remote, 1, 0));
 	}
 	if (strcmp(name, "pidfd_getfd") == 0) {
 		int p = (int)syscall(SYS_pidfd_open, 1, 0);
 		if (p < 0)
-			return outcome(p);
-		return outcome(syscall(SYS_pidfd_getfd, p, 0, 0));
+			return sandbox_outcome(p);
+		return sandbox_outcome(syscall(SYS_pidfd_getfd, p, 0, 0));
 	}
 	if (strcmp(name, "fsopen") == 0)
-		return outcome(syscall(SYS_fsopen, "tmpfs", 0));
+		return sandbox_outcome(syscall(SYS_fsopen, "tmpfs", 0));
 	if (strcmp(name, "open_tree") == 0)
-		return outcome(syscall(SYS_open_tree, AT_FDCWD, "/", 1 /* OPEN_TREE_CLONE */));
+		return sandbox_outcome(syscall(SYS_open_tree, AT_FDCWD, "/", 1 /* OPEN_TREE_CLONE */));
 	fprintf(stderr, "attack: unknown syscall %s\n", name);
 	exit(2);
 }
@@ -200,9 +192,9 @@ static int int80(const char *name)
 	__asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(a1), "c"(a2), "d"(a3) : "memory");
 	if (r < 0 && r > -4096) {
 		errno = (int)-r;
-		return outcome(-1);
+		return sandbox_outcome(-1);
 	}
-	return outcome(0);
+	return sandbox_outcome(0);
 #else
 	(void)nr, (void)a1, (void)a2, (void)a3;
 	fprintf(stderr, "attack: int80 needs x86_64\n");
@@ -222,7 +214,7 @@ static int x32(const char *name)
 		fprintf(stderr, "attack: unknown x32 call %s\n", name);
 		return 2;
 	}
-	return outcome(syscall(nr | 0x40000000L, CLONE_NEWUSER));
+	return sandbox_outcome(syscall(nr | 0x40000000L, CLONE_NEWUSER));
 }
 
 /* The terminal: stdin when it is one. */
@@ -234,14 +226,14 @@ static int tty_ioctl(const char *what)
 	}
 	char c = '\n';
 	if (strcmp(what, "tiocsti") == 0)
-		return outcome(ioctl(0, TIOCSTI, &c));
+		return sandbox_outcome(ioctl(0, TIOCSTI, &c));
 	if (strcmp(what, "tiocsti-high") == 0)
 		/* CVE-2019-10063: the kernel truncates the request to 32 bits. */
-		return outcome(syscall(SYS_ioctl, 0, 0x100000000UL | TIOCSTI, &c));
+		return sandbox_outcome(syscall(SYS_ioctl, 0, 0x100000000UL | TIOCSTI, &c));
 	if (strcmp(what, "tioclinux") == 0) {
 		/* TIOCL_PASTESEL: paste the console selection as input. */
 		char sub = 3;
-		return outcome(ioctl(0, TIOCLINUX, &sub));
+		return sandbox_outcome(ioctl(0, TIOCLINUX, &sub));
 	}
 	fprintf(stderr, "attack: unknown tty ioctl %s\n", what);
 	return 2;
@@ -284,20 +276,8 @@ static int connect_abstract(const char *name)
 	socklen_t len = abstract_addr(&a, name);
 	int s = socket(AF_UNIX, SOCK_STREAM, 0);
 	if (s < 0)
-		return outcome(s);
-	return outcome(connect(s, (struct sockaddr *)&a, len));
-}
-
-static int inside(void)
-{
-	char comm[64] = "";
-	FILE *f = fopen("/proc/1/comm", "r");
-	if (f) {
-		if (!fgets(comm, sizeof(comm), f))
-			comm[0] = '\0';
-		fclose(f);
-	}
-	return strcmp(comm, "corral-init\n") == 0;
+		return sandbox_outcome(s);
+	return sandbox_outcome(connect(s, (struct sockaddr *)&a, len));
 }
 
 int main(int argc, char **argv)
@@ -314,7 +294,7 @@ int main(int argc, char **argv)
 	const char *cmd = argv[1], *a2 = argc > 2 ? argv[2] : "", *a3 = argc > 3 ? argv[3] : "";
 	if (strcmp(cmd, "listen-abstract") == 0)
 		return listen_abstract(a2);
-	if (!inside()) {
+	if (!sandbox_inside()) {
 		fprintf(stderr, "attack: runs only inside a corral sandbox\n");
 		return 3;
 	}
@@ -324,21 +304,21 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "exe-write") == 0)
 		return exe_write(a2);
 	if (strcmp(cmd, "ptrace") == 0)
-		return outcome(ptrace(PTRACE_SEIZE, atoi(a2), 0, 0));
+		return sandbox_outcome(ptrace(PTRACE_SEIZE, atoi(a2), 0, 0));
 	if (strcmp(cmd, "kill") == 0)
-		return outcome(kill(atoi(a2), SIGKILL));
+		return sandbox_outcome(kill(atoi(a2), SIGKILL));
 	if (strcmp(cmd, "pidfd") == 0)
-		return outcome(syscall(SYS_pidfd_open, atoi(a2), 0));
+		return sandbox_outcome(syscall(SYS_pidfd_open, atoi(a2), 0));
 	if (strcmp(cmd, "mount") == 0)
-		return outcome(mount("tmpfs", "/tmp", "tmpfs", 0, NULL));
+		return sandbox_outcome(mount("tmpfs", "/tmp", "tmpfs", 0, NULL));
 	if (strcmp(cmd, "umount") == 0)
-		return outcome(umount2(a2, MNT_DETACH));
+		return sandbox_outcome(umount2(a2, MNT_DETACH));
 	if (strcmp(cmd, "pivot-root") == 0)
-		return outcome(syscall(SYS_pivot_root, "/tmp", "/tmp"));
+		return sandbox_outcome(syscall(SYS_pivot_root, "/tmp", "/tmp"));
 	if (strcmp(cmd, "chroot-escape") == 0)
 		return chroot_escape();
 	if (strcmp(cmd, "unshare") == 0)
-		return outcome(unshare((int)ns_flag(a2)));
+		return sandbox_outcome(unshare((int)ns_flag(a2)));
 	if (strcmp(cmd, "clone") == 0)
 		return reap(syscall(SYS_clone, (ns_flag(a2) & ~0xffUL) | SIGCHLD, 0, 0, 0, 0));
 	if (strcmp(cmd, "clone3") == 0) {
@@ -348,8 +328,8 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "setns") == 0) {
 		int fd = open(a2, O_RDONLY);
 		if (fd < 0)
-			return outcome(fd);
-		return outcome(setns(fd, 0));
+			return sandbox_outcome(fd);
+		return sandbox_outcome(setns(fd, 0));
 	}
 	if (strcmp(cmd, "shocker") == 0)
 		return shocker(a2);
@@ -362,14 +342,14 @@ int main(int argc, char **argv)
 	if (strcmp(cmd, "tty") == 0)
 		return tty_ioctl(a2);
 	if (strcmp(cmd, "mknod") == 0)
-		return outcome(mknod(a2, (strcmp(a3, "b") == 0 ? S_IFBLK : S_IFCHR) | 0600,
+		return sandbox_outcome(mknod(a2, (strcmp(a3, "b") == 0 ? S_IFBLK : S_IFCHR) | 0600,
 				     strcmp(a3, "b") == 0 ? makedev(8, 0) : makedev(1, 1)));
 	if (strcmp(cmd, "oom-adj") == 0) {
 		/* -1000: never chosen by the OOM killer. Needs CAP_SYS_RESOURCE. */
 		int fd = open("/proc/self/oom_score_adj", O_WRONLY);
 		if (fd < 0)
-			return outcome(fd);
-		return outcome(write(fd, "-1000", 5));
+			return sandbox_outcome(fd);
+		return sandbox_outcome(write(fd, "-1000", 5));
 	}
 	if (strcmp(cmd, "connect-abstract") == 0)
 		return connect_abstract(a2);

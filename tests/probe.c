@@ -23,6 +23,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sandbox_probe.h"
+
 /* Count zombies visible in /proc. */
 static int zombies(void)
 {
@@ -58,36 +60,25 @@ static void msleep(long ms)
 		;
 }
 
-/* The outcome of a call as the tests compare it: "ok" or the errno's name. */
-static int outcome(long r)
-{
-	if (r < 0) {
-		const char *n = strerrorname_np(errno);
-		printf("%s\n", n ? n : "E?");
-		return 1;
-	}
-	printf("ok\n");
-	return 0;
-}
 
 /* Try one call that succeeds (or fails for a reason of its own) without a
  * filter, so an EPERM is the filter's. */
 static int try_syscall(const char *name)
 {
 	if (strcmp(name, "getpid") == 0)
-		return outcome(syscall(SYS_getpid));
+		return sandbox_outcome(syscall(SYS_getpid));
 	if (strcmp(name, "mount") == 0)
 		/* Succeeds with CAP_SYS_ADMIN (cap-keep) inside the mount namespace. */
-		return outcome(mount("none", "/tmp", "tmpfs", 0, NULL) < 0 ? -1 : 0);
+		return sandbox_outcome(mount("none", "/tmp", "tmpfs", 0, NULL) < 0 ? -1 : 0);
 	if (strcmp(name, "unshare-user") == 0)
-		return outcome(unshare(CLONE_NEWUSER));
+		return sandbox_outcome(unshare(CLONE_NEWUSER));
 	if (strcmp(name, "clone-newuser") == 0) {
 		long pid = syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, 0, 0, 0, 0);
 		if (pid == 0)
 			_exit(0);
 		if (pid > 0)
 			waitpid((pid_t)pid, NULL, 0);
-		return outcome(pid);
+		return sandbox_outcome(pid);
 	}
 	if (strcmp(name, "ptrace") == 0) {
 		/* Attach to a child of ours: allowed by the kernel to the same uid. */
@@ -101,32 +92,32 @@ static int try_syscall(const char *name)
 		kill(c, SIGKILL);
 		waitpid(c, NULL, 0);
 		errno = err;
-		return outcome(r);
+		return sandbox_outcome(r);
 	}
 	if (strcmp(name, "keyctl") == 0)
 		/* KEYCTL_GET_KEYRING_ID of the session keyring, creating it. */
-		return outcome(syscall(SYS_keyctl, 0, -3, 1));
+		return sandbox_outcome(syscall(SYS_keyctl, 0, -3, 1));
 	if (strcmp(name, "bpf") == 0) {
 		/* An unknown command: EINVAL from the kernel, EPERM from a filter. */
 		char attr[128] = {0};
-		return outcome(syscall(SYS_bpf, 9999, attr, sizeof(attr)));
+		return sandbox_outcome(syscall(SYS_bpf, 9999, attr, sizeof(attr)));
 	}
 	if (strcmp(name, "perf_event_open") == 0) {
 		struct perf_event_attr a = {.type = PERF_TYPE_SOFTWARE, .size = sizeof(a),
 					    .config = PERF_COUNT_SW_TASK_CLOCK, .disabled = 1,
 					    .exclude_kernel = 1, .exclude_hv = 1};
-		return outcome(syscall(SYS_perf_event_open, &a, 0, -1, -1, 0));
+		return sandbox_outcome(syscall(SYS_perf_event_open, &a, 0, -1, -1, 0));
 	}
 	if (strcmp(name, "personality-noaslr") == 0)
-		return outcome(syscall(SYS_personality, 0x0040000));
+		return sandbox_outcome(syscall(SYS_personality, 0x0040000));
 	if (strcmp(name, "personality-query") == 0)
-		return outcome(syscall(SYS_personality, 0xffffffffUL));
+		return sandbox_outcome(syscall(SYS_personality, 0xffffffffUL));
 	if (strcmp(name, "clone3") == 0) {
 		char args[88] = {0};
 		long r = syscall(SYS_clone3, args, sizeof(args));
 		if (r == 0)
 			_exit(0);
-		return outcome(r);
+		return sandbox_outcome(r);
 	}
 	fprintf(stderr, "probe: unknown syscall %s\n", name);
 	return 2;
@@ -154,9 +145,9 @@ static int try_int80(const char *name)
 	__asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(a1), "c"(a2), "d"(a3) : "memory");
 	if (r < 0 && r > -4096) {
 		errno = (int)-r;
-		return outcome(-1);
+		return sandbox_outcome(-1);
 	}
-	return outcome(0);
+	return sandbox_outcome(0);
 #else
 	fprintf(stderr, "probe: int80 needs x86_64\n");
 	return 2;
@@ -179,7 +170,7 @@ static int try_tiocsti(void)
 		ioctl(fd, TIOCSCTTY, 0);
 	}
 	char c = '\n';
-	return outcome(ioctl(fd, TIOCSTI, &c));
+	return sandbox_outcome(ioctl(fd, TIOCSTI, &c));
 }
 
 static void *thread_main(void *arg)
@@ -259,14 +250,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(inside_only) / sizeof(inside_only[0]); i++) {
 		if (strcmp(cmd, inside_only[i]) != 0)
 			continue;
-		char comm[64] = "";
-		FILE *f = fopen("/proc/1/comm", "r");
-		if (f) {
-			if (!fgets(comm, sizeof(comm), f))
-				comm[0] = '\0';
-			fclose(f);
-		}
-		if (strcmp(comm, "corral-init\n") != 0) {
+		if (!sandbox_inside()) {
 			fprintf(stderr, "probe: '%s' runs only inside a corral sandbox\n", cmd);
 			return 3;
 		}
