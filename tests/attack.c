@@ -185,21 +185,7 @@ static int int80(const char *name)
 		fprintf(stderr, "attack: unknown i386 call %s\n", name);
 		return 2;
 	}
-#if defined(__x86_64__)
-	long r;
-	/* A pointer above 4 GiB cannot reach an i386 call: the strings are in
-	 * the static binary's low data. */
-	__asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(a1), "c"(a2), "d"(a3) : "memory");
-	if (r < 0 && r > -4096) {
-		errno = (int)-r;
-		return sandbox_outcome(-1);
-	}
-	return sandbox_outcome(0);
-#else
-	(void)nr, (void)a1, (void)a2, (void)a3;
-	fprintf(stderr, "attack: int80 needs x86_64\n");
-	return 2;
-#endif
+	return sandbox_int80(nr, a1, a2, a3);
 }
 
 /* The x32 ABI: x86_64 numbers with bit 30 set. */

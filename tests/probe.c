@@ -137,21 +137,8 @@ static int try_int80(const char *name)
 		fprintf(stderr, "probe: unknown i386 call %s\n", name);
 		return 2;
 	}
-#if defined(__x86_64__)
-	long r;
-	long a2 = -3, a3 = 1;
-	if (nr != 288)
-		a2 = a3 = 0;
-	__asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(a1), "c"(a2), "d"(a3) : "memory");
-	if (r < 0 && r > -4096) {
-		errno = (int)-r;
-		return sandbox_outcome(-1);
-	}
-	return sandbox_outcome(0);
-#else
-	fprintf(stderr, "probe: int80 needs x86_64\n");
-	return 2;
-#endif
+	/* keyctl(KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 1) */
+	return nr == 288 ? sandbox_int80(nr, a1, -3, 1) : sandbox_int80(nr, a1, 0, 0);
 }
 
 /* TIOCSTI on the terminal: stdin when it is one, else a new pty that

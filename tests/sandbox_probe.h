@@ -21,6 +21,26 @@ static inline int sandbox_outcome(long r)
 	return 0;
 }
 
+/* An i386 call from a 64-bit program: int $0x80 with i386 numbers and up to
+ * three arguments (pointers must lie below 4 GiB: a static binary's data
+ * does). Printed and returned as sandbox_outcome does; 2 off x86_64. */
+static inline int sandbox_int80(long nr, long a1, long a2, long a3)
+{
+#if defined(__x86_64__)
+	long r;
+	__asm__ volatile("int $0x80" : "=a"(r) : "a"(nr), "b"(a1), "c"(a2), "d"(a3) : "memory");
+	if (r < 0 && r > -4096) {
+		errno = (int)-r;
+		return sandbox_outcome(-1);
+	}
+	return sandbox_outcome(0);
+#else
+	(void)nr, (void)a1, (void)a2, (void)a3;
+	fprintf(stderr, "int80 needs x86_64\n");
+	return 2;
+#endif
+}
+
 /* Whether PID 1 is corral's init, that is, whether we are in a sandbox. */
 static inline bool sandbox_inside(void)
 {
