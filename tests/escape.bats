@@ -14,6 +14,18 @@ if "$CORRAL" --profile strict --check >/dev/null 2>&1; then
 	PROFILES+=(strict)
 fi
 
+# Probed once: whether this kernel runs int 0x80 from a 64-bit process
+# (some do not, and kill it with SIGSEGV). Empty when it does, else why not.
+setup_file() {
+	local out rc=0
+	out=$("$CORRAL" --seccomp=no --ro-bind "$ATTACK" -- "$ATTACK" int80 getpid 2>&1) || rc=$?
+	if [ "$out" = ok ]; then
+		export NO_INT80=""
+	else
+		export NO_INT80="no i386 emulation in this kernel: int 0x80 getpid gave status $rc, '$out'"
+	fi
+}
+
 setup() {
 	T=$(mktemp -d "${BATS_TMPDIR:-/tmp}/corral-test.XXXXXX")
 	chmod 755 "$T"
@@ -85,7 +97,6 @@ host_victim() {
 	for p in "${PROFILES[@]}"; do
 		expect_fail EPERM "$p" -- ptrace 1
 		expect_fail EPERM "$p" --seccomp=no -- ptrace 1
-		expect_fail EPERM "$p" -- int80 ptrace
 	done
 	assert_host_unchanged
 }
@@ -128,7 +139,6 @@ host_victim() {
 		expect_fail EPERM "$p" -- mount
 		expect_fail EPERM "$p" --cap-keep SYS_ADMIN -- mount
 		expect_fail EPERM "$p" --seccomp=no -- mount
-		expect_fail EPERM "$p" -- int80 mount
 		expect_fail EPERM "$p" -- sys fsopen
 		expect_fail EPERM "$p" -- sys open_tree
 	done
@@ -165,7 +175,6 @@ host_victim() {
 		# Without the filter a user namespace is the open door.
 		attack_in "$p" --seccomp=no -- unshare user
 		assert_output "ok"
-		expect_fail EPERM "$p" -- int80 unshare-mnt
 		run "$CORRAL" --profile "$p" -- unshare -Ur true
 		assert_failure
 	done
@@ -193,7 +202,6 @@ host_victim() {
 			expect_fail EACCES "$p" -- setns "/proc/1/ns/$ns"
 			expect_fail EPERM "$p" -- setns "/proc/self/ns/$ns"
 		done
-		expect_fail EPERM "$p" -- int80 setns
 	done
 	assert_host_unchanged
 }
@@ -316,8 +324,6 @@ host_victim() {
 			assert_failure 1
 			assert_output "EPERM"
 		done
-		run "$CORRAL" --profile "$p" "${WITH_PROBE[@]}" -- "$PROBE" int80 keyctl
-		assert_output --regexp '^(EPERM|ENOSYS)$'
 	done
 }
 
@@ -387,15 +393,19 @@ host_victim() {
 	assert_equal "$(printf '%s\n' "${lines[@]}" | sed -n '/---/,$p' | tr -d '\r' | tail -n +2)" "ptmx"
 }
 
+# Every i386 step of the suite is here, so that a kernel without the ABI
+# (int 0x80 from a 64-bit process dies of SIGSEGV even without a filter)
+# skips them with the reason, once, and keeps every other assertion.
 @test "the i386 ABI (int 0x80): denied calls stay denied" {
-	run "$CORRAL" --seccomp=no --ro-bind "$ATTACK" -- "$ATTACK" int80 getpid
-	[ "$output" = "ok" ] || skip "no i386 emulation in this kernel ($output)"
+	[ -z "$NO_INT80" ] || skip "$NO_INT80"
 	for p in "${PROFILES[@]}"; do
 		attack_in "$p" -- int80 getpid
 		assert_success
 		for call in mount ptrace unshare-mnt setns; do
 			expect_fail EPERM "$p" -- int80 "$call"
 		done
+		run "$CORRAL" --profile "$p" "${WITH_PROBE[@]}" -- "$PROBE" int80 keyctl
+		assert_output --regexp '^(EPERM|ENOSYS)$'
 	done
 	assert_host_unchanged
 }

@@ -44,7 +44,7 @@ start_held() {
 	example_cmd --time-limit 60s "$@"
 	"${CMD[@]}" >"$T/out" 2>&1 &
 	BG=$!
-	wait_for "grep -q -i 'until SIGUSR1' '$T/out'" 20 || {
+	wait_for "grep -q -i 'until SIGUSR1' '$T/out'" || {
 		cat "$T/out"
 		return 1
 	}

@@ -35,7 +35,7 @@ mounts() {
 		wait "$pid" 2>/dev/null || true
 	done
 	# PR_SET_PDEATHSIG and the PID namespace's end are asynchronous.
-	wait_for '[ -z "$(host_procs "$m")" ]' 20 || {
+	wait_for '[ -z "$(host_procs "$m")" ]' || {
 		ps -o pid,ppid,args -p "$(host_procs "$m" | tr '\n' ',')0" >&2
 		false
 	}

@@ -43,9 +43,11 @@ host_procs() {
 	pgrep -f -- "$1" || true
 }
 
-# Wait up to $2 (default 5) seconds for a condition command to succeed.
+# Wait for a condition command to succeed, up to $2 seconds (default 30:
+# generous, since it returns as soon as the condition holds, and a loaded
+# machine can take seconds to start a sandbox).
 wait_for() {
-	local cond=$1 limit=${2:-5} i
+	local cond=$1 limit=${2:-30} i
 	for ((i = 0; i < limit * 20; i++)); do
 		eval "$cond" && return 0
 		sleep 0.05

@@ -179,7 +179,7 @@ elapsed_since() {
 	need_cgroup
 	"$CORRAL" --memory 64M --pids 32 -- sleep 30 3>&- &
 	pid=$!
-	wait_for "[ -n \"\$(corral_cgroups $pid)\" ]" 10
+	wait_for "[ -n \"\$(corral_cgroups $pid)\" ]"
 	run corral_cgroups "$pid"
 	assert_output --partial "corral-$pid"
 	kill -TERM "$pid"
@@ -192,11 +192,11 @@ elapsed_since() {
 	need_cgroup
 	"$CORRAL" --memory 64M --pids 32 -- sleep 30 3>&- &
 	pid=$!
-	wait_for "[ -n \"\$(corral_cgroups $pid)\" ]" 10
+	wait_for "[ -n \"\$(corral_cgroups $pid)\" ]"
 	kill -KILL "$pid"
 	wait "$pid" || true
 	# init dies with its parent (PDEATHSIG), the cgroup empties, but stays
-	wait_for "! cat \$(corral_cgroups $pid | head -1)/cgroup.procs | grep -q ." 10
+	wait_for "! cat \$(corral_cgroups $pid | head -1)/cgroup.procs | grep -q ."
 	run corral_cgroups "$pid"
 	assert_output --partial "corral-$pid"
 	run "$CORRAL" --memory 64M --pids 32 -- true

@@ -189,10 +189,12 @@ R() { jq -r "$@" "$T/r.json"; }
 }
 
 @test "SIGTERM to corral: the command ends and the report is written" {
-	m=$(marker)
-	"$CORRAL" --report "$T/r.json" -- sleep "$m" &
+	# Ready when the command has printed: corral's own command line also
+	# says "sleep", and a signal before corral blocks it kills corral
+	# itself, with no report (the race this test once lost under load).
+	"$CORRAL" --report "$T/r.json" -- sh -c 'echo ready; exec sleep 300' >"$T/out" &
 	pid=$!
-	wait_for "[ -n \"\$(host_procs 'sleep $m')\" ]"
+	wait_for "grep -q ready '$T/out'"
 	kill -TERM "$pid"
 	rc=0
 	wait "$pid" || rc=$?
