@@ -65,13 +65,6 @@ struct corral_cgroup {
 	double t_init, t_create, t_attach, t_delete;
 };
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* libcgroup returns positive ECG* codes; ECGOTHER means "see errno". */
 __attribute__((format(printf, 3, 4))) static int cg_error(struct corral_error *e, int ret,
 							  const char *fmt, ...)

@@ -57,13 +57,6 @@ static void cleanup_pid(pid_t *pid)
 }
 #define _cleanup_pid_ __attribute__((cleanup(cleanup_pid)))
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
 /* clone3 with a pidfd; clone as the fallback on kernels before 5.3. Both
  * return 0 in the child, which then runs on a copy of this stack, as after
  * fork. With cgroup_fd >= 0 the child is born in that cgroup v2

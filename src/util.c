@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <time.h>
 
 int strv_push(struct strv *s, const char *value)
 {
@@ -43,6 +44,13 @@ int strv_copy(struct strv *dst, const struct strv *src)
 			return r;
 	}
 	return 0;
+}
+
+double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 int write_all(int fd, const void *buf, size_t len)

@@ -53,6 +53,9 @@ int strv_copy(struct strv *dst, const struct strv *src);
 static inline void strv_clearp(struct strv *s) { strv_clear(s); }
 #define _cleanup_strv_ __attribute__((cleanup(strv_clearp)))
 
+/* Milliseconds on CLOCK_MONOTONIC: for durations (wall time, phases). */
+double now_ms(void);
+
 /* Write all of buf, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);
 /* Read a small file into a NUL-terminated buffer; returns bytes or -errno. */
