@@ -6,7 +6,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -207,17 +206,13 @@ int main(int argc, char **argv)
 		goto fail;
 
 	struct corral_result res = {0};
-	struct timespec t0, t1;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	double t0 = now_ms();
 	if (supervisor_run(&spec, &res, &e) < 0) {
 		res.error_code = EXIT_CORRAL;
 		snprintf(res.error, sizeof(res.error), "%s", e.msg);
 	}
-	if (res.wall_ms == 0) { /* set-up failed before the supervisor timed it */
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		res.wall_ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-			      (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
-	}
+	if (res.wall_ms == 0) /* set-up failed before the supervisor timed it */
+		res.wall_ms = now_ms() - t0;
 	report_evidence(&spec, &res);
 	report_verdict(&res);
 	if (res.status == CORRAL_ERROR) {
