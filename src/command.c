@@ -36,16 +36,9 @@ __attribute__((noreturn)) static void fail(struct launch *l, int code, int err,
 
 static void fail(struct launch *l, int code, int err, const char *fmt, ...)
 {
-	struct sync_msg m = {.type = SYNC_ERROR, .code = code, .err = err};
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(m.text, sizeof(m.text), fmt, ap);
-	va_end(ap);
-	if (err && n >= 0 && (size_t)n < sizeof(m.text))
-		snprintf(m.text + n, sizeof(m.text) - (size_t)n, ": %s", strerror(err));
-	while (send(l->sync_fd, &m, sizeof(m), MSG_NOSIGNAL) < 0 && errno == EINTR)
-		;
-	_exit(code);
+	sync_failv(l->sync_fd, code, err, fmt, ap);
 }
 
 static void setup_session(const struct corral_spec *spec, struct launch *l)
@@ -169,11 +162,7 @@ static void *handoff_main(void *p)
 		/* The filtered thread cannot report this (its calls may wait on
 		 * a listener nobody reads): this thread does, and its exit_group
 		 * ends both. */
-		struct sync_msg f = {.type = SYNC_ERROR, .code = 125, .err = errno};
-		snprintf(f.text, sizeof(f.text), "hand the seccomp listener to the supervisor: %s",
-			 strerror(errno));
-		send(h->sync_fd, &f, sizeof(f), MSG_NOSIGNAL);
-		_exit(125);
+		sync_fail(h->sync_fd, 125, errno, "hand the seccomp listener to the supervisor");
 	}
 	__atomic_store_n(&h->done, 1, __ATOMIC_RELEASE);
 	return NULL;

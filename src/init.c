@@ -30,18 +30,10 @@ const int init_relayed_signals[] = {SIGTERM, SIGINT,  SIGHUP,   SIGQUIT,
 				    SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
 const unsigned init_relayed_count = ARRAY_SIZE(init_relayed_signals);
 
-static void send_msg(int fd, const struct sync_msg *m)
-{
-	while (send(fd, m, sizeof(*m), MSG_NOSIGNAL) < 0 && errno == EINTR)
-		;
-}
-
+/* e's message already ends with its errno's text. */
 __attribute__((noreturn)) static void fail(struct launch *l, const struct corral_error *e)
 {
-	struct sync_msg m = {.type = SYNC_ERROR, .code = 125, .err = e->err};
-	snprintf(m.text, sizeof(m.text), "%s", e->msg);
-	send_msg(l->sync_fd, &m);
-	_exit(125);
+	sync_fail(l->sync_fd, 125, 0, "%s", e->msg);
 }
 
 static int exit_code(int wstatus)
@@ -143,7 +135,7 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 			}
 			m = (struct sync_msg){.type = SYNC_STATUS, .wstatus = st, .reaped = reaped};
 			/* Sync point 3: the command's status, then exit. */
-			send_msg(l->sync_fd, &m);
+			sync_send(l->sync_fd, &m);
 			_exit(exit_code(st));
 		}
 	}

@@ -3,6 +3,7 @@
  * message is never torn, whoever writes it. */
 #pragma once
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -18,11 +19,20 @@ enum sync_type {
 struct sync_msg {
 	int type;
 	int code;            /* SYNC_ERROR: 125, 126 or 127 */
-	int err;             /* SYNC_ERROR: errno, 0 if none */
 	int wstatus;         /* SYNC_STATUS: as from waitpid */
 	unsigned reaped;     /* SYNC_STATUS: processes other than the command init reaped */
-	char text[1024];     /* SYNC_ERROR: the message */
+	char text[1024];     /* SYNC_ERROR: the message, as corral prints it */
 };
+
+/* Send one message, retrying on EINTR; 0 or -errno. */
+int sync_send(int fd, const struct sync_msg *m);
+/* Set-up failed in init or the command: send SYNC_ERROR with the exit status
+ * code (125, 126 or 127) and the message fmt, followed by ": strerror(err)"
+ * when err > 0 (as corral_error_set words it), then _exit(code). */
+__attribute__((noreturn, format(printf, 4, 5))) void sync_fail(int fd, int code, int err,
+							       const char *fmt, ...);
+__attribute__((noreturn, format(printf, 4, 0))) void sync_failv(int fd, int code, int err,
+								const char *fmt, va_list ap);
 
 /* What init needs to know that is not in the spec. */
 struct launch {
