@@ -7,9 +7,7 @@
 #include "command.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
-#include <linux/close_range.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -18,7 +16,6 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -54,19 +51,6 @@ static void setup_session(const struct corral_spec *spec, struct launch *l)
 	 * still blocked here, so this cannot stop us. */
 	if (l->foreground)
 		tcsetpgrp(STDIN_FILENO, getpgrp());
-}
-
-static void close_inherited_fds(struct launch *l)
-{
-	/* Mark rather than close: the sync socket must stay open until execve. */
-	if (syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
-		return;
-	long max = sysconf(_SC_OPEN_MAX);
-	if (max < 0 || max > 65536)
-		max = 65536;
-	for (int fd = 3; fd < max; fd++)
-		if (fd != l->sync_fd)
-			fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
 static void setup_cwd(const struct corral_spec *spec, struct launch *l)
@@ -196,7 +180,9 @@ void command_exec(const struct corral_spec *spec, struct launch *l)
 {
 	setup_rlimits(spec, l);
 	setup_session(spec, l);
-	close_inherited_fds(l);
+	/* Mark rather than close: the sync socket (already close-on-exec)
+	 * must stay open until execve. */
+	close_inherited_fds(-1, true);
 	setup_cwd(spec, l);
 	setup_environment(spec, l);
 

@@ -16,7 +16,6 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -80,9 +79,7 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 	/* Nothing of the caller's or the supervisor's stays in the sandbox
 	 * beyond 0, 1, 2 and the sync socket: the command's fds are closed at
 	 * its execve, but init lives on with whatever the caller had open. */
-	if (l->sync_fd > 3)
-		syscall(SYS_close_range, 3U, (unsigned)l->sync_fd - 1, 0U);
-	syscall(SYS_close_range, (unsigned)l->sync_fd + 1, ~0U, 0U);
+	close_inherited_fds(l->sync_fd, false);
 
 	/* Not dumpable: the command runs as init's uid, and the kernel would let
 	 * it open /proc/1/mem for writing, ptrace init (when the filter allows

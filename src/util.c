@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <time.h>
 
 int strv_push(struct strv *s, const char *value)
@@ -51,6 +53,31 @@ double now_ms(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+static bool close_range_ok(unsigned first, unsigned last, unsigned flags)
+{
+	return first > last || syscall(SYS_close_range, first, last, flags) == 0;
+}
+
+void close_inherited_fds(int keep, bool cloexec)
+{
+	unsigned flags = cloexec ? CLOSE_RANGE_CLOEXEC : 0;
+	if (keep < 3 ? close_range_ok(3, ~0U, flags)
+		     : close_range_ok(3, (unsigned)keep - 1, flags) &&
+			       close_range_ok((unsigned)keep + 1, ~0U, flags))
+		return;
+	long max = sysconf(_SC_OPEN_MAX);
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (int fd = 3; fd < max; fd++) {
+		if (fd == keep)
+			continue;
+		if (cloexec)
+			fcntl(fd, F_SETFD, FD_CLOEXEC);
+		else
+			close(fd);
+	}
 }
 
 int write_all(int fd, const void *buf, size_t len)

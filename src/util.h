@@ -56,6 +56,12 @@ static inline void strv_clearp(struct strv *s) { strv_clear(s); }
 /* Milliseconds on CLOCK_MONOTONIC: for durations (wall time, phases). */
 double now_ms(void);
 
+/* Close every fd from 3 up except keep (-1: none); with cloexec, mark them
+ * close-on-exec instead. close_range(2) where the kernel has it (5.9;
+ * CLOSE_RANGE_CLOEXEC 5.11), else one call per fd below the fd limit
+ * (at most 65536). */
+void close_inherited_fds(int keep, bool cloexec);
+
 /* Write all of buf, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);
 /* Read a small file into a NUL-terminated buffer; returns bytes or -errno. */
