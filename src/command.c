@@ -45,7 +45,10 @@ static void setup_session(const struct corral_spec *spec, struct launch *l)
 			fail(l, 125, errno, "setsid");
 		return;
 	}
-	setpgid(0, 0);
+	/* init relays signals to this group (kill(-pid)): without it they
+	 * would reach nobody. */
+	if (setpgid(0, 0) < 0)
+		fail(l, 125, errno, "put the command in a process group of its own");
 	/* Give the terminal to the command's group, as a shell gives it to a
 	 * job, or reading it would stop the command with SIGTTIN. SIGTTOU is
 	 * still blocked here, so this cannot stop us. */
@@ -65,12 +68,14 @@ static void setup_environment(const struct corral_spec *spec, struct launch *l)
 	if (spec->clearenv && clearenv() != 0)
 		fail(l, 125, errno, "clear the environment");
 	for (size_t i = 0; i < spec->unsetenv.n; i++)
-		unsetenv(spec->unsetenv.v[i]);
+		if (unsetenv(spec->unsetenv.v[i]) != 0)
+			fail(l, 125, errno, "unsetenv %s", spec->unsetenv.v[i]);
 	for (size_t i = 0; i < spec->setenv.n; i++)
 		if (putenv(spec->setenv.v[i]) != 0)
 			fail(l, 125, errno, "setenv %s", spec->setenv.v[i]);
-	if (spec->clearenv && !getenv("PATH"))
-		setenv("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin", 1);
+	if (spec->clearenv && !getenv("PATH") &&
+	    setenv("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin", 1) != 0)
+		fail(l, 125, errno, "setenv PATH");
 }
 
 static void setup_ids(const struct corral_spec *spec, struct launch *l)
@@ -203,7 +208,8 @@ void command_exec(const struct corral_spec *spec, struct launch *l)
 	sigemptyset(&none);
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
+		fail(l, 125, errno, "unblock the command's signals");
 
 	/* The filter was built by the supervisor; loading it is the last step
 	 * before execve, so it need not allow any of the set-up above. */

@@ -51,8 +51,10 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 
 	/* If the supervisor dies, so does the sandbox. The race with a
 	 * supervisor that died before this line is closed by the sync socket:
-	 * its end is gone and the read below sees EOF. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	 * its end is gone and the read below sees EOF. A failure is reported
+	 * after the go, as every error of init is: before it the supervisor
+	 * is not reading, and the sandbox must not start without this. */
+	int pdeathsig_err = prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ? errno : 0;
 
 	/* Sync point 1: wait for the supervisor's go (maps written, cgroup attached). */
 	ssize_t n;
@@ -61,17 +63,24 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 	while (n < 0 && errno == EINTR);
 	if (n != sizeof(m) || m.type != SYNC_GO)
 		_exit(125);
+	if (pdeathsig_err) {
+		corral_error_set(&e, pdeathsig_err, "make init die with corral (PR_SET_PDEATHSIG)");
+		fail(l, &e);
+	}
 	/* Now in the run's cgroup: root the sandbox's cgroup namespace there. */
 	if (l->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0) {
 		corral_error_set(&e, errno, "unshare the cgroup namespace");
 		fail(l, &e);
 	}
 
-	if (namespaces_clone_flags(spec) & CLONE_NEWPID)
-		prctl(PR_SET_NAME, "corral-init");
-	else
-		/* Sharing the host's PID namespace: still reap our orphans. */
-		prctl(PR_SET_CHILD_SUBREAPER, 1);
+	if (namespaces_clone_flags(spec) & CLONE_NEWPID) {
+		prctl(PR_SET_NAME, "corral-init"); /* cosmetic: ps shows it */
+	} else if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+		/* Sharing the host's PID namespace: still reap our orphans,
+		 * which would otherwise escape to the host's reaper. */
+		corral_error_set(&e, errno, "make init reap the command's orphans (PR_SET_CHILD_SUBREAPER)");
+		fail(l, &e);
+	}
 
 	if (mounts_setup(spec, l->cwd, sizeof(l->cwd), &e) < 0 || namespaces_setup_inside(spec, &e) < 0)
 		fail(l, &e);
