@@ -78,11 +78,15 @@ static pid_t clone_init(unsigned long flags, int *pidfd, int cgroup_fd)
 	return (pid_t)pid;
 }
 
-static void set_timer(int fd, uint64_t usec)
+/* Arm the timer usec from now. A failure must not go unnoticed: the time
+ * limit would silently never fire. */
+static int set_timer(int fd, uint64_t usec, struct corral_error *e)
 {
 	struct itimerspec its = {.it_value = {.tv_sec = (time_t)(usec / 1000000),
 					      .tv_nsec = (long)(usec % 1000000) * 1000}};
-	timerfd_settime(fd, 0, &its, NULL);
+	if (timerfd_settime(fd, 0, &its, NULL) < 0)
+		return corral_error_set(e, errno, "arm the timer of the time limit");
+	return 0;
 }
 
 static void take_message(const struct sync_msg *m, struct corral_result *res)
@@ -162,7 +166,8 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
 		res->seccomp_kill = seccomp_filter_kills(spec);
 	}
 
-	sigprocmask(SIG_BLOCK, &mask, &old);
+	if (sigprocmask(SIG_BLOCK, &mask, &old) < 0)
+		return corral_error_set(e, errno, "block the signals corral relays");
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return corral_error_set(e, errno, "socketpair");
@@ -234,8 +239,8 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
 	struct sync_msg go = {.type = SYNC_GO};
 	if (send(sync_fd, &go, sizeof(go), MSG_NOSIGNAL) < 0)
 		return corral_error_set(e, errno, "release the sandbox");
-	if (timer_fd >= 0)
-		set_timer(timer_fd, spec->time_limit);
+	if (timer_fd >= 0 && set_timer(timer_fd, spec->time_limit, e) < 0)
+		return -1;
 
 	/* The event loop: until init is gone. */
 	bool sync_open = true, killed = false;
@@ -282,7 +287,8 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
 				/* init relays SIGTERM to the command's group. */
 				res->timed_out = true;
 				kill(pid, SIGTERM);
-				set_timer(timer_fd, spec->kill_grace);
+				if (set_timer(timer_fd, spec->kill_grace, e) < 0)
+					return -1;
 			} else if (!killed) {
 				/* Killing PID 1 kills the whole PID namespace;
 				 * the cgroup holds whatever left it (share pid). */
@@ -337,6 +343,7 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
 	/* Hand the terminal back from the command's process group. */
 	if (l.foreground)
 		tcsetpgrp(STDIN_FILENO, getpgrp());
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (sigprocmask(SIG_SETMASK, &old, NULL) < 0)
+		return corral_error_set(e, errno, "restore the signal mask");
 	return 0;
 }
