@@ -167,16 +167,23 @@ int main(int argc, char **argv)
 			goto fail;
 		goto out;
 	}
-	if (strv_copy(&profiles, &spec.profiles) < 0)
+	int r = strv_copy(&profiles, &spec.profiles);
+	if (r == 0 && profiles.n == 0)
+		r = strv_push(&profiles, "default");
+	if (r < 0) {
+		corral_error_set(&e, -r, "profile");
 		goto fail;
-	if (profiles.n == 0 && strv_push(&profiles, "default") < 0)
-		goto fail;
+	}
 	for (size_t i = 0; i < profiles.n; i++)
 		if (profile_load(&spec, profiles.v[i], &e) < 0)
 			goto fail;
 	/* A profile cannot name profiles; keep what the command line said. */
 	strv_clear(&spec.profiles);
-	strv_copy(&spec.profiles, &profiles);
+	r = strv_copy(&spec.profiles, &profiles);
+	if (r < 0) {
+		corral_error_set(&e, -r, "profile");
+		goto fail;
+	}
 	if (parse(argc, argv, &spec, &cli, true, &e) < 0 || validate(&spec, &cli, &e) < 0)
 		goto fail;
 
@@ -200,7 +207,10 @@ int main(int argc, char **argv)
 	sigaddset(&stop, SIGINT);
 	sigaddset(&stop, SIGHUP);
 	sigaddset(&stop, SIGPIPE);
-	sigprocmask(SIG_BLOCK, &stop, NULL);
+	if (sigprocmask(SIG_BLOCK, &stop, NULL) < 0) {
+		corral_error_set(&e, errno, "block SIGTERM, SIGINT, SIGHUP and SIGPIPE");
+		goto fail;
+	}
 	struct report_sink report = {0};
 	if (report_open(&spec, &report, &e) < 0)
 		goto fail;
