@@ -1,21 +1,26 @@
 /* supervisor.c: the process outside the sandbox.
  *
- * Theory of operation.
+ * Theory of operation (docs/ARCHITECTURE.md tells the whole story).
  *
  *   corral (supervisor)              init (PID 1 inside)          command (PID 2)
- *   block signals, socketpair(sync)
+ *   prepare: seccomp filter
+ *   block_signals: mask, signalfd
+ *   launch_init: socketpair(sync),
+ *   timerfd, cgroup,
  *   clone(CLONE_NEW*) -------------> recv(sync) ...
- *   write setgroups, uid/gid maps
+ *   write setgroups, uid/gid maps,
+ *   attach to the cgroup (v1)
  *   [sync 1] send GO --------------> PDEATHSIG, mounts, host name, lo
- *                                    fork ----------------------> session, fds, env, ids,
+ *   arm the time limit               fork ----------------------> session, fds, env, ids,
  *                                    sigwaitinfo loop: reap,      no_new_privs, execve
  *                                    relay                        [sync 2] on failure:
  *   <------------------------------------------------------------ SYNC_ERROR, exit 125..127
  *   <---------------- [sync 3] SYNC_STATUS (command's wait status), exit
  *                                          [sync 2a] seccomp-log, --learn: SYNC_LISTENER
  *   <------------------------------------------------------------ with the listener fd (notify.c)
- *   poll: pidfd of init, signalfd, timerfd, sync socket, seccomp listener
- *   wait4(init): status, rusage -> report_verdict
+ *   event_loop: poll the sources (pidfd of init, sync socket, signalfd,
+ *   timerfd, seccomp listener) until init has exited
+ *   collect: wait4(init): status, rusage, cgroup usage -> report_verdict
  *
  * The fds: the sync socket (SOCK_SEQPACKET, close-on-exec, so the command's
  * copy is gone once execve succeeds), the pidfd of init from clone, a
@@ -29,6 +34,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <string.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -46,16 +52,56 @@
 #include "seccomp.h"
 #include "sync.h"
 
-/* Kill and reap a child whose set-up was abandoned. */
-static void cleanup_pid(pid_t *pid)
+/* The state of one run, shared by its steps (supervisor_run). */
+struct run {
+	const struct corral_spec *spec;
+	struct corral_result *res;
+
+	/* prepare */
+	struct sock_fprog filter; /* the command's seccomp filter; empty: none */
+	bool notify_on;           /* the command hands over a seccomp listener */
+	struct notify nt;         /* nt.fd: that listener, -1 until it comes */
+	/* block_signals */
+	sigset_t old_mask;
+	int sig_fd;
+	/* launch_init */
+	int sync_fd;              /* our end of the sync socket */
+	int child_end;            /* init's end, until clone */
+	int timer_fd;             /* the time limit; -1 without one */
+	struct corral_cgroup *cg; /* NULL: no cgroup */
+	struct launch l;          /* what init needs that is not in the spec */
+	pid_t pid;                /* init; 0 when there is none to kill */
+	int pidfd;
+
+	/* the event loop */
+	int sync_poll;            /* sync_fd until it hangs up, then -1 */
+	bool init_gone;           /* init has exited: the loop's last turn */
+	bool killed;              /* the kill grace ran out: SIGKILL sent */
+	unsigned stops;           /* SIGTERM and SIGINT taken so far */
+
+	/* timing, for -vv */
+	double start, t_clone, t_status;
+};
+
+/* Whatever the run still holds, on every way out: init is killed and
+ * reaped before its cgroup is removed. */
+static void run_end(struct run *r)
 {
-	if (*pid > 0) {
-		kill(*pid, SIGKILL);
-		while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+	if (r->pid > 0) {
+		kill(r->pid, SIGKILL);
+		while (waitpid(r->pid, NULL, 0) < 0 && errno == EINTR)
 			;
+		r->pid = 0;
 	}
+	closep(&r->pidfd);
+	cgroup_destroy(&r->cg);
+	closep(&r->timer_fd);
+	closep(&r->child_end);
+	closep(&r->sync_fd);
+	closep(&r->sig_fd);
+	notify_free(&r->nt);
+	seccomp_filter_free(&r->filter);
 }
-#define _cleanup_pid_ __attribute__((cleanup(cleanup_pid)))
 
 /* clone3 with a pidfd; clone as the fallback on kernels before 5.3. Both
  * return 0 in the child, which then runs on a copy of this stack, as after
@@ -135,16 +181,31 @@ static int read_message(int fd, int flags, struct corral_result *res, struct not
 	return 1;
 }
 
-int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
-		   struct corral_error *e)
-{
-	double start = now_ms();
-	int sv[2];
-	sigset_t mask, old;
 
-	/* Block what we relay, before clone: init inherits the mask and takes
-	 * its signals with sigwaitinfo; we take ours from a signalfd. SIGTTOU
-	 * lets us hand the terminal back at the end. */
+/* Everything that can fail on the spec alone, before anything exists: the
+ * seccomp filter, and the listener's buffers. */
+static int prepare(struct run *r, struct corral_error *e)
+{
+	const struct corral_spec *spec = r->spec;
+	r->notify_on = (spec->seccomp && spec->seccomp_log) || spec->learn;
+	if (r->notify_on && notify_init(&r->nt, spec, e) < 0)
+		return -1;
+	if (spec->seccomp || spec->learn) {
+		double t0 = now_ms();
+		if (seccomp_filter_build(spec, &r->filter, e) < 0)
+			return -1;
+		log_debug("seccomp: filter ready in %.3f ms", now_ms() - t0);
+		r->res->seccomp_kill = seccomp_filter_kills(spec);
+	}
+	return 0;
+}
+
+/* Block what we relay, before clone: init inherits the mask and takes its
+ * signals with sigwaitinfo; we take ours from a signalfd. SIGTTOU lets us
+ * hand the terminal back at the end. */
+static int block_signals(struct run *r, struct corral_error *e)
+{
+	sigset_t mask;
 	sigemptyset(&mask);
 	for (unsigned i = 0; i < init_relayed_count; i++)
 		sigaddset(&mask, init_relayed_signals[i]);
@@ -152,198 +213,289 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
 	sigaddset(&mask, SIGTTOU);
 	sigaddset(&mask, SIGTTIN);
 	sigaddset(&mask, SIGPIPE);
-	/* The seccomp filter, first: its errors come before anything exists. */
-	__attribute__((cleanup(seccomp_filter_free))) struct sock_fprog filter = {0};
-	bool notify_on = (spec->seccomp && spec->seccomp_log) || spec->learn;
-	__attribute__((cleanup(notify_free))) struct notify nt = {.fd = -1};
-	if (notify_on && notify_init(&nt, spec, e) < 0)
-		return -1;
-	if (spec->seccomp || spec->learn) {
-		double t0 = now_ms();
-		if (seccomp_filter_build(spec, &filter, e) < 0)
-			return -1;
-		log_debug("seccomp: filter ready in %.3f ms", now_ms() - t0);
-		res->seccomp_kill = seccomp_filter_kills(spec);
-	}
-
-	if (sigprocmask(SIG_BLOCK, &mask, &old) < 0)
+	if (sigprocmask(SIG_BLOCK, &mask, &r->old_mask) < 0)
 		return corral_error_set(e, errno, "block the signals corral relays");
-
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		return corral_error_set(e, errno, "socketpair");
-	_cleanup_close_ int sync_fd = sv[0];
-	_cleanup_close_ int child_end = sv[1];
-	_cleanup_close_ int sig_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	_cleanup_close_ int timer_fd = -1;
-	if (sig_fd < 0)
+	r->sig_fd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (r->sig_fd < 0)
 		return corral_error_set(e, errno, "signalfd");
-	if (spec->time_limit != CORRAL_UNSET) {
-		timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-		if (timer_fd < 0)
-			return corral_error_set(e, errno, "timerfd");
-	}
+	return 0;
+}
 
-	/* Before clone, so the command is never outside it; declared before
-	 * pid, so that on error init is killed before the cgroup is removed. */
-	_cleanup_cgroup_ struct corral_cgroup *cg = NULL;
-	if (cgroup_create(spec, &cg, e) < 0)
-		return -1;
-	/* cgroup = auto without a writable cgroup: the report must not claim them. */
-	res->limits_skipped = !cg && cgroup_wanted(spec);
-
-	struct launch l = {
-		.sync_fd = child_end,
-		.foreground = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp(),
-		.seccomp = spec->seccomp || spec->learn ? &filter : NULL,
-		.seccomp_notify = notify_on,
-	};
-	unsigned long flags = namespaces_clone_flags(spec);
-	int cgroup_fd = cgroup_clone_fd(cg);
-	/* A cgroup namespace made by clone is rooted at the caller's cgroup,
-	 * even with CLONE_INTO_CGROUP (copy_cgroup_ns takes current's css_set
-	 * before the child moves): init unshares its own once in the run's
-	 * cgroup (after GO), so the sandbox sees the run's cgroup as its root. */
-	if (cg && (flags & CLONE_NEWCGROUP)) {
-		flags &= ~(unsigned long)CLONE_NEWCGROUP;
-		l.unshare_cgroupns = true;
-	}
-	_cleanup_close_ int pidfd = -1;
-	_cleanup_pid_ pid_t pid = clone_init(flags, &pidfd, cgroup_fd);
-	if (pid < 0 && cgroup_fd >= 0) {
+/* clone, into the run's cgroup v2 where the kernel can (*cgroup_fd is
+ * then still >= 0), else outside it (-1: attach after clone); the error
+ * names what the namespaces need. Returns 0 in both parent and child. */
+static int clone_sandbox(struct run *r, unsigned long flags, int *cgroup_fd,
+			 struct corral_error *e)
+{
+	r->pid = clone_init(flags, &r->pidfd, *cgroup_fd);
+	if (r->pid < 0 && *cgroup_fd >= 0) {
 		log_debug("clone3 into the cgroup: %s; attaching after clone", strerror(errno));
-		cgroup_fd = -1;
-		pid = clone_init(flags, &pidfd, -1);
+		*cgroup_fd = -1;
+		r->pid = clone_init(flags, &r->pidfd, -1);
 	}
-	if (pid < 0) {
+	if (r->pid < 0) {
 		int err = errno;
-		pid = 0;
+		r->pid = 0;
 		corral_error_set(e, 0, "clone the sandbox: %s%s", strerror(err),
 				 namespaces_clone_hint(flags, geteuid() == 0, err));
 		e->err = err;
 		return -err;
 	}
-	if (pid == 0) {
-		close(sync_fd);
-		close(sig_fd);
-		init_main(spec, &l);
-	}
-	close(take_fd(&child_end));
-	double t_clone = now_ms(), t_status = 0;
+	return 0;
+}
 
-	if ((flags & CLONE_NEWUSER) && namespaces_write_maps(pid, spec, e) < 0)
+/* The sync socket, the timer and the cgroup; clone init into them; write
+ * its maps, attach it, release it (sync point 1) and start the clock of
+ * the time limit. In the child, this never returns: init_main runs. */
+static int launch_init(struct run *r, struct corral_error *e)
+{
+	const struct corral_spec *spec = r->spec;
+	int sv[2];
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return corral_error_set(e, errno, "socketpair");
+	r->sync_fd = r->sync_poll = sv[0];
+	r->child_end = sv[1];
+	if (spec->time_limit != CORRAL_UNSET) {
+		r->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (r->timer_fd < 0)
+			return corral_error_set(e, errno, "timerfd");
+	}
+
+	/* Before clone, so the command is never outside it; run_end kills
+	 * init before it removes the cgroup. */
+	if (cgroup_create(spec, &r->cg, e) < 0)
 		return -1;
-	if (cg && cgroup_fd < 0 && cgroup_attach(cg, pid, e) < 0)
+	/* cgroup = auto without a writable cgroup: the report must not claim them. */
+	r->res->limits_skipped = !r->cg && cgroup_wanted(spec);
+
+	r->l = (struct launch){
+		.sync_fd = r->child_end,
+		.foreground = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp(),
+		.seccomp = spec->seccomp || spec->learn ? &r->filter : NULL,
+		.seccomp_notify = r->notify_on,
+	};
+	unsigned long flags = namespaces_clone_flags(spec);
+	int cgroup_fd = cgroup_clone_fd(r->cg);
+	/* A cgroup namespace made by clone is rooted at the caller's cgroup,
+	 * even with CLONE_INTO_CGROUP (copy_cgroup_ns takes current's css_set
+	 * before the child moves): init unshares its own once in the run's
+	 * cgroup (after GO), so the sandbox sees the run's cgroup as its root. */
+	if (r->cg && (flags & CLONE_NEWCGROUP)) {
+		flags &= ~(unsigned long)CLONE_NEWCGROUP;
+		r->l.unshare_cgroupns = true;
+	}
+	if (clone_sandbox(r, flags, &cgroup_fd, e) < 0)
+		return -1;
+	if (r->pid == 0) {
+		close(r->sync_fd);
+		close(r->sig_fd);
+		init_main(spec, &r->l);
+	}
+	close(take_fd(&r->child_end));
+	r->t_clone = now_ms();
+
+	if ((flags & CLONE_NEWUSER) && namespaces_write_maps(r->pid, spec, e) < 0)
+		return -1;
+	if (r->cg && cgroup_fd < 0 && cgroup_attach(r->cg, r->pid, e) < 0)
 		return -1;
 
 	/* Sync point 1: release init. */
 	struct sync_msg go = {.type = SYNC_GO};
-	if (send(sync_fd, &go, sizeof(go), MSG_NOSIGNAL) < 0)
-		return corral_error_set(e, errno, "release the sandbox");
-	if (timer_fd >= 0 && set_timer(timer_fd, spec->time_limit, e) < 0)
+	int err = sync_send(r->sync_fd, &go);
+	if (err < 0)
+		return corral_error_set(e, -err, "release the sandbox");
+	if (r->timer_fd >= 0 && set_timer(r->timer_fd, spec->time_limit, e) < 0)
 		return -1;
+	return 0;
+}
 
-	/* The event loop: until init is gone. */
-	bool sync_open = true, killed = false;
-	unsigned stops = 0; /* SIGTERM and SIGINT taken so far */
-	for (;;) {
-		struct pollfd p[5] = {
-			{.fd = pidfd, .events = POLLIN},
-			{.fd = sig_fd, .events = POLLIN},
-			{.fd = sync_open ? sync_fd : -1, .events = POLLIN},
-			{.fd = timer_fd, .events = POLLIN},
-			{.fd = nt.fd, .events = POLLIN},
-		};
-		if (poll(p, 5, -1) < 0) {
+/* The event loop's sources: each turn polls the fd of every row (a
+ * negative fd is skipped: absent, or done with), then calls the handler of
+ * each that is ready, in this order, with its revents. A handler returns 0,
+ * or -1 with e set to end the run with an error. The loop ends after the
+ * turn in which init exited, so every handler still sees that turn.
+ *
+ * A new source is a field of struct run for its fd (-1 when there is none),
+ * a handler, and a row here. */
+struct source {
+	size_t fd;    /* offsetof(struct run, the fd) */
+	short events; /* for poll */
+	int (*ready)(struct run *r, short revents, struct corral_error *e);
+};
+
+static int init_ready(struct run *r, short revents, struct corral_error *e)
+{
+	if (revents & POLLIN)
+		r->init_gone = true;
+	return 0;
+}
+
+/* Messages from init and the command: errors, the command's status, the
+ * seccomp listener. */
+static int sync_ready(struct run *r, short revents, struct corral_error *e)
+{
+	if (revents & POLLIN) {
+		read_message(r->sync_fd, MSG_DONTWAIT, r->res, &r->nt);
+		if (r->res->have_wstatus && !r->t_status)
+			r->t_status = now_ms();
+	} else if (revents & (POLLHUP | POLLERR)) {
+		r->sync_poll = -1;
+	}
+	return 0;
+}
+
+/* Signals to corral go to init, which relays them to the command's group. */
+static int signals_ready(struct run *r, short revents, struct corral_error *e)
+{
+	struct signalfd_siginfo si;
+	while (read(r->sig_fd, &si, sizeof(si)) == sizeof(si)) {
+		int sig = (int)si.ssi_signo;
+		/* A second SIGTERM or SIGINT means "now": the command ignored
+		 * the first, so kill the sandbox (and still write the report),
+		 * as a second Ctrl-C does elsewhere. */
+		if ((sig == SIGTERM || sig == SIGINT) && r->stops++ > 0)
+			sig = SIGKILL;
+		if (sig != SIGCHLD && sig != SIGTTOU && sig != SIGTTIN && sig != SIGPIPE)
+			kill(r->pid, sig);
+	}
+	return 0;
+}
+
+/* The time limit: SIGTERM, then after the kill grace SIGKILL. */
+static int timer_ready(struct run *r, short revents, struct corral_error *e)
+{
+	/* Once init is gone the limit cannot have ended the command. */
+	if (!(revents & POLLIN) || r->init_gone)
+		return 0;
+	uint64_t ticks;
+	if (read(r->timer_fd, &ticks, sizeof(ticks)) < 0)
+		ticks = 0;
+	if (!r->res->timed_out) {
+		/* init relays SIGTERM to the command's group. */
+		r->res->timed_out = true;
+		kill(r->pid, SIGTERM);
+		return set_timer(r->timer_fd, r->spec->kill_grace, e);
+	}
+	if (!r->killed) {
+		/* Killing PID 1 kills the whole PID namespace; the cgroup
+		 * holds whatever left it (share pid). */
+		r->killed = true;
+		kill(r->pid, SIGKILL);
+		cgroup_kill(r->cg);
+	}
+	return 0;
+}
+
+/* seccomp-log and --learn: the calls the filter hands to us. */
+static int listener_ready(struct run *r, short revents, struct corral_error *e)
+{
+	/* One notification per turn: a flood of them still leaves signals,
+	 * the time limit and init's exit their turn. */
+	if ((revents & POLLIN) && !notify_handle(&r->nt, r->res))
+		revents |= POLLHUP;
+	if (revents & (POLLHUP | POLLERR | POLLNVAL)) {
+		/* Every filtered process is gone. */
+		close(take_fd(&r->nt.fd));
+	}
+	return 0;
+}
+
+static const struct source sources[] = {
+	{offsetof(struct run, pidfd), POLLIN, init_ready},
+	{offsetof(struct run, sync_poll), POLLIN, sync_ready},
+	{offsetof(struct run, sig_fd), POLLIN, signals_ready},
+	{offsetof(struct run, timer_fd), POLLIN, timer_ready},
+	{offsetof(struct run, nt.fd), POLLIN, listener_ready},
+};
+#define N_SOURCES ARRAY_SIZE(sources)
+
+static int *source_fd(struct run *r, const struct source *src)
+{
+	return (int *)((char *)r + src->fd);
+}
+
+/* Until init is gone. */
+static int event_loop(struct run *r, struct corral_error *e)
+{
+	struct pollfd p[N_SOURCES];
+	while (!r->init_gone) {
+		for (size_t i = 0; i < N_SOURCES; i++)
+			p[i] = (struct pollfd){.fd = *source_fd(r, &sources[i]),
+					       .events = sources[i].events};
+		if (poll(p, N_SOURCES, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return corral_error_set(e, errno, "poll");
 		}
-		if (p[2].revents & POLLIN) {
-			read_message(sync_fd, MSG_DONTWAIT, res, &nt);
-			if (res->have_wstatus && !t_status)
-				t_status = now_ms();
-		}
-		else if (p[2].revents & (POLLHUP | POLLERR))
-			sync_open = false;
-		if (p[1].revents & POLLIN) {
-			struct signalfd_siginfo si;
-			while (read(sig_fd, &si, sizeof(si)) == sizeof(si)) {
-				int sig = (int)si.ssi_signo;
-				/* A second SIGTERM or SIGINT means "now": the command
-				 * ignored the first, so kill the sandbox (and still
-				 * write the report), as a second Ctrl-C does elsewhere. */
-				if ((sig == SIGTERM || sig == SIGINT) && stops++ > 0)
-					sig = SIGKILL;
-				if (sig != SIGCHLD && sig != SIGTTOU && sig != SIGTTIN && sig != SIGPIPE)
-					kill(pid, sig);
-			}
-		}
-		/* Once init is gone the limit cannot have ended the command. */
-		if ((p[3].revents & POLLIN) && !(p[0].revents & POLLIN)) {
-			uint64_t ticks;
-			if (read(timer_fd, &ticks, sizeof(ticks)) < 0)
-				ticks = 0;
-			if (!res->timed_out) {
-				/* init relays SIGTERM to the command's group. */
-				res->timed_out = true;
-				kill(pid, SIGTERM);
-				if (set_timer(timer_fd, spec->kill_grace, e) < 0)
-					return -1;
-			} else if (!killed) {
-				/* Killing PID 1 kills the whole PID namespace;
-				 * the cgroup holds whatever left it (share pid). */
-				killed = true;
-				kill(pid, SIGKILL);
-				cgroup_kill(cg);
-			}
-		}
-		/* One notification per turn: a flood of them still leaves
-		 * signals, the time limit and init's exit their turn. */
-		if (p[4].revents & POLLIN) {
-			if (!notify_handle(&nt, res))
-				p[4].revents |= POLLHUP;
-		}
-		if (p[4].revents & (POLLHUP | POLLERR | POLLNVAL)) {
-			/* Every filtered process is gone. */
-			close(nt.fd);
-			nt.fd = -1;
-		}
-		if (p[0].revents & POLLIN)
-			break;
+		for (size_t i = 0; i < N_SOURCES; i++)
+			if (p[i].revents && sources[i].ready(r, p[i].revents, e) < 0)
+				return -1;
 	}
+	return 0;
+}
 
+/* Reap init, and gather the evidence: its status and rusage, the cgroup's
+ * usage, the messages it sent before it exited, what --learn saw. */
+static int collect(struct run *r, struct corral_error *e)
+{
+	struct corral_result *res = r->res;
 	int st;
 	pid_t w;
-	while ((w = wait4(pid, &st, 0, &res->rusage)) < 0 && errno == EINTR)
+	while ((w = wait4(r->pid, &st, 0, &res->rusage)) < 0 && errno == EINTR)
 		;
-	pid = 0; /* reaped: nothing for the cleanup to do */
-	res->wall_ms = now_ms() - start;
+	r->pid = 0; /* reaped: nothing for run_end to kill */
+	res->wall_ms = now_ms() - r->start;
 	if (log_verbosity() >= CORRAL_DEBUG) {
-		double end = start + res->wall_ms;
+		double end = r->start + res->wall_ms;
 		log_debug("phases: to clone %.3f ms, sandbox up to command's end %.3f ms, "
 			  "init's exit and reap %.3f ms",
-			  t_clone - start, (t_status ? t_status : end) - t_clone,
-			  t_status ? end - t_status : 0.0);
+			  r->t_clone - r->start, (r->t_status ? r->t_status : end) - r->t_clone,
+			  r->t_status ? end - r->t_status : 0.0);
 	}
-	cgroup_collect(cg, res);
+	cgroup_collect(r->cg, res);
 	if (w > 0) {
 		res->have_rusage = true;
 		/* Messages init sent before it exited. */
-		while (read_message(sync_fd, MSG_DONTWAIT, res, &nt))
+		while (read_message(r->sync_fd, MSG_DONTWAIT, res, &r->nt))
 			;
 		if (!res->have_wstatus) {
 			res->have_wstatus = true;
 			res->wstatus = st;
 		}
 	}
-
-	if (spec->learn && notify_learned(&nt, res, e) < 0)
+	if (r->spec->learn && notify_learned(&r->nt, res, e) < 0)
 		return -1;
+	return 0;
+}
 
-	/* Hand the terminal back from the command's process group. */
-	if (l.foreground)
+/* Hand the terminal back from the command's process group, and unblock
+ * what block_signals blocked. */
+static int restore(struct run *r, struct corral_error *e)
+{
+	if (r->l.foreground)
 		tcsetpgrp(STDIN_FILENO, getpgrp());
-	if (sigprocmask(SIG_SETMASK, &old, NULL) < 0)
+	if (sigprocmask(SIG_SETMASK, &r->old_mask, NULL) < 0)
 		return corral_error_set(e, errno, "restore the signal mask");
 	return 0;
+}
+
+int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
+		   struct corral_error *e)
+{
+	__attribute__((cleanup(run_end))) struct run r = {
+		.spec = spec,
+		.res = res,
+		.nt = {.fd = -1},
+		.sig_fd = -1,
+		.sync_fd = -1,
+		.child_end = -1,
+		.timer_fd = -1,
+		.pidfd = -1,
+		.sync_poll = -1,
+		.start = now_ms(),
+	};
+	if (prepare(&r, e) < 0 || block_signals(&r, e) < 0 || launch_init(&r, e) < 0 ||
+	    event_loop(&r, e) < 0 || collect(&r, e) < 0)
+		return -1;
+	return restore(&r, e);
 }
