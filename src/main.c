@@ -1,7 +1,6 @@
 /* main.c: parse, resolve profiles, validate, run, exit status. Only main
  * exits; everything else returns errors to here. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -27,90 +26,9 @@
 
 #define EXIT_CORRAL 125
 
-struct cli {
-	bool help, version, check, list_profiles;
-	int verbosity;
-};
-
-static int parse(int argc, char **argv, struct corral_spec *spec, struct cli *cli, bool apply,
-		 struct corral_error *e)
-{
-	struct option longopts[OPT__COUNT + 1];
-	char shortopts[3 * OPT__COUNT + 2];
-	option_getopt_table(longopts, shortopts);
-
-	optind = 0; /* a full reset: this runs twice */
-	opterr = 0;
-	int c, idx;
-	while ((c = getopt_long(argc, argv, shortopts, longopts, &idx)) != -1) {
-		const struct option_row *row = NULL;
-		if (c >= 256 && c < 256 + OPT__COUNT) {
-			row = &option_table[c - 256];
-		} else if (c == '?' || c == ':') {
-			const char *arg = argv[optind - 1];
-			if (optopt && optopt < 256)
-				return corral_error_set(e, 0, "option -%c %s", optopt,
-							c == ':' ? "needs a value" : "is unknown");
-			if (optopt >= 256)
-				return corral_error_set(e, 0, "option %s needs a value", arg);
-			const char *name = arg + (strncmp(arg, "--", 2) == 0 ? 2 : 0);
-			char bare[128];
-			snprintf(bare, sizeof(bare), "%.*s", (int)strcspn(name, "="), name);
-			const char *hint = option_suggest(bare);
-			if (hint)
-				return corral_error_set(e, 0, "unknown option '%s' (did you mean '--%s'?)",
-							arg, hint);
-			return corral_error_set(e, 0, "unknown option '%s' (see corral --help)", arg);
-		} else {
-			for (size_t i = 0; i < OPT__COUNT; i++)
-				if (option_table[i].short_name == c)
-					row = &option_table[i];
-		}
-		if (!row)
-			return corral_error_set(e, 0, "unknown option");
-
-		const char *value = optarg;
-		if (row->kind == ARG_BOOL && !value)
-			value = "yes";
-		switch (row->id) {
-		case OPT_HELP:
-			cli->help = true;
-			continue;
-		case OPT_VERSION:
-			cli->version = true;
-			continue;
-		case OPT_CHECK:
-			cli->check = true;
-			continue;
-		case OPT_LIST_PROFILES:
-			cli->list_profiles = true;
-			continue;
-		case OPT_VERBOSE:
-			if (!apply)
-				cli->verbosity = cli->verbosity < 0 ? 1 : cli->verbosity + 1;
-			continue;
-		case OPT_QUIET:
-			if (!apply)
-				cli->verbosity = CORRAL_QUIET;
-			continue;
-		case OPT_PROFILE:
-			if (apply)
-				continue;
-			break;
-		default:
-			if (!apply)
-				continue;
-		}
-		if (option_apply(spec, row, value, e) < 0)
-			return -1;
-	}
-	spec->argv = argv + optind;
-	spec->argc = argc - optind;
-	return 0;
-}
-
 /* Cross-option checks, once everything is applied. */
-static int validate(const struct corral_spec *spec, const struct cli *cli, struct corral_error *e)
+static int validate(const struct corral_spec *spec, const struct option_cli *cli,
+		    struct corral_error *e)
 {
 	if (!cli->check && spec->argc == 0)
 		return corral_error_set(e, 0, "no command given (usage: corral [OPTION]... -- COMMAND)");
@@ -134,7 +52,7 @@ int main(int argc, char **argv)
 {
 	struct corral_error e = {0};
 	struct corral_spec spec;
-	struct cli cli = {0};
+	struct option_cli cli = {0};
 	_cleanup_strv_ struct strv profiles = {0};
 	int code = EXIT_CORRAL;
 
@@ -148,7 +66,7 @@ int main(int argc, char **argv)
 		goto fail;
 	/* Pass 1: profiles and actions. Then profiles. Then pass 2: every
 	 * other option, left to right, so the command line wins. */
-	if (parse(argc, argv, &spec, &cli, false, &e) < 0)
+	if (option_parse(argc, argv, OPTION_PASS_FIRST, &spec, &cli, &e) < 0)
 		goto fail;
 	log_set_verbosity(cli.verbosity);
 	if (cli.help) {
@@ -184,7 +102,7 @@ int main(int argc, char **argv)
 		corral_error_set(&e, -r, "profile");
 		goto fail;
 	}
-	if (parse(argc, argv, &spec, &cli, true, &e) < 0 || validate(&spec, &cli, &e) < 0)
+	if (option_parse(argc, argv, OPTION_PASS_APPLY, &spec, &cli, &e) < 0 || validate(&spec, &cli, &e) < 0)
 		goto fail;
 
 	if (cli.check) {

@@ -1,5 +1,6 @@
 /* options.c: the option table from options.def, and everything derived from
- * it: lookup, did-you-mean, defaults, option_apply, --help, --check, getopt. */
+ * it: lookup, did-you-mean, defaults, option_apply, --help, --check, and the
+ * command line (getopt_long). */
 #include "options.h"
 
 #include <ctype.h>
@@ -351,7 +352,9 @@ void option_print_help(FILE *out, const char *prog)
 		     "executable; 127 not found. See corral(1) and corral.profile(5).\n");
 }
 
-void option_getopt_table(struct option *longopts, char *shortopts)
+/* getopt_long's arrays: longopts holds OPT__COUNT + 1 entries, shortopts
+ * at least 3 * OPT__COUNT + 2 bytes. */
+static void getopt_table(struct option *longopts, char *shortopts)
 {
 	char *s = shortopts;
 	*s++ = '+'; /* stop at the command */
@@ -371,6 +374,84 @@ void option_getopt_table(struct option *longopts, char *shortopts)
 	}
 	longopts[OPT__COUNT] = (struct option){0, 0, 0, 0};
 	*s = '\0';
+}
+
+int option_parse(int argc, char **argv, enum option_pass pass, struct corral_spec *spec,
+		 struct option_cli *cli, struct corral_error *e)
+{
+	bool apply = pass == OPTION_PASS_APPLY;
+	struct option longopts[OPT__COUNT + 1];
+	char shortopts[3 * OPT__COUNT + 2];
+	getopt_table(longopts, shortopts);
+
+	optind = 0; /* a full reset: this runs twice */
+	opterr = 0;
+	int c, idx;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, &idx)) != -1) {
+		const struct option_row *row = NULL;
+		if (c >= 256 && c < 256 + OPT__COUNT) {
+			row = &option_table[c - 256];
+		} else if (c == '?' || c == ':') {
+			const char *arg = argv[optind - 1];
+			if (optopt && optopt < 256)
+				return corral_error_set(e, 0, "option -%c %s", optopt,
+							c == ':' ? "needs a value" : "is unknown");
+			if (optopt >= 256)
+				return corral_error_set(e, 0, "option %s needs a value", arg);
+			const char *name = arg + (strncmp(arg, "--", 2) == 0 ? 2 : 0);
+			char bare[128];
+			snprintf(bare, sizeof(bare), "%.*s", (int)strcspn(name, "="), name);
+			const char *hint = option_suggest(bare);
+			if (hint)
+				return corral_error_set(e, 0, "unknown option '%s' (did you mean '--%s'?)",
+							arg, hint);
+			return corral_error_set(e, 0, "unknown option '%s' (see corral --help)", arg);
+		} else {
+			for (size_t i = 0; i < OPT__COUNT; i++)
+				if (option_table[i].short_name == c)
+					row = &option_table[i];
+		}
+		if (!row)
+			return corral_error_set(e, 0, "unknown option");
+
+		const char *value = optarg;
+		if (row->kind == ARG_BOOL && !value)
+			value = "yes";
+		switch (row->id) {
+		case OPT_HELP:
+			cli->help = true;
+			continue;
+		case OPT_VERSION:
+			cli->version = true;
+			continue;
+		case OPT_CHECK:
+			cli->check = true;
+			continue;
+		case OPT_LIST_PROFILES:
+			cli->list_profiles = true;
+			continue;
+		case OPT_VERBOSE:
+			if (!apply)
+				cli->verbosity = cli->verbosity < 0 ? 1 : cli->verbosity + 1;
+			continue;
+		case OPT_QUIET:
+			if (!apply)
+				cli->verbosity = CORRAL_QUIET;
+			continue;
+		case OPT_PROFILE:
+			if (apply)
+				continue;
+			break;
+		default:
+			if (!apply)
+				continue;
+		}
+		if (option_apply(spec, row, value, e) < 0)
+			return -1;
+	}
+	spec->argv = argv + optind;
+	spec->argc = argc - optind;
+	return 0;
 }
 
 /* Validators. */

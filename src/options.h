@@ -63,10 +63,25 @@ void option_spec_free(struct corral_spec *spec);
 void option_print_spec(FILE *out, const struct corral_spec *spec);
 /* Print --help. */
 void option_print_help(FILE *out, const char *prog);
-/* Fill getopt_long's arrays; longopts must hold OPT__COUNT + 1 entries and
- * shortopts at least 3 * OPT__COUNT + 2 bytes. */
-struct option;
-void option_getopt_table(struct option *longopts, char *shortopts);
+/* What the command line asks for besides the spec: the OPT_CLI actions. */
+struct option_cli {
+	bool help, version, check, list_profiles;
+	int verbosity; /* enum corral_verbosity: -v counts up, -q is quiet */
+};
+
+/* The command line is read twice, so that it wins over the profiles it
+ * names: first the actions, the verbosity and --profile (nothing else is
+ * applied), then, once main has read those profiles, every other option,
+ * left to right. Parsing stops at the first word that is not an option, or
+ * after "--": spec->argv and spec->argc are the command. */
+enum option_pass {
+	OPTION_PASS_FIRST,
+	OPTION_PASS_APPLY,
+};
+/* One pass over argv (argv[0] is the program). An unknown option, a
+ * missing value or a bad one: -1 with e set, naming the option. */
+int option_parse(int argc, char **argv, enum option_pass pass, struct corral_spec *spec,
+		 struct option_cli *cli, struct corral_error *e);
 
 /* Levenshtein distance, exposed for the unit tests. */
 unsigned option_distance(const char *a, const char *b);
