@@ -353,11 +353,12 @@ void option_print_help(FILE *out, const char *prog)
 }
 
 /* getopt_long's arrays: longopts holds OPT__COUNT + 1 entries, shortopts
- * at least 3 * OPT__COUNT + 2 bytes. */
+ * at least 3 * OPT__COUNT + 3 bytes. */
 static void getopt_table(struct option *longopts, char *shortopts)
 {
 	char *s = shortopts;
 	*s++ = '+'; /* stop at the command */
+	*s++ = ':'; /* a missing value is ':', not '?' */
 	for (size_t i = 0; i < OPT__COUNT; i++) {
 		const struct option_row *row = &option_table[i];
 		int has = row->kind == ARG_NONE ? no_argument
@@ -376,12 +377,46 @@ static void getopt_table(struct option *longopts, char *shortopts)
 	*s = '\0';
 }
 
+/* What getopt_long refused (it returned '?', or ':' when a value is
+ * missing), as one line naming the option; arg is the word it stopped at. */
+static int bad_option(const char *arg, bool missing, struct corral_error *e)
+{
+	if (optopt > 0 && optopt < 256)
+		return corral_error_set(e, 0, "option -%c %s", optopt,
+					missing ? "needs a value" : "is unknown");
+	if (optopt >= 256 && optopt < 256 + OPT__COUNT)
+		return corral_error_set(e, 0, "option --%s %s", option_table[optopt - 256].name,
+					missing ? "needs a value" : "takes no value");
+	/* optopt 0: a long option that matched no name, or the start of
+	 * several (getopt_long takes a prefix of exactly one). */
+	const char *name = arg + (strncmp(arg, "--", 2) == 0 ? 2 : 0);
+	size_t len = strcspn(name, "=");
+	char matches[512] = "";
+	unsigned n = 0;
+	for (size_t i = 0; i < OPT__COUNT; i++) {
+		if (len == 0 || strncmp(option_table[i].name, name, len) != 0)
+			continue;
+		size_t used = strlen(matches);
+		snprintf(matches + used, sizeof(matches) - used, "%s--%s", n++ ? ", " : "",
+			 option_table[i].name);
+	}
+	if (n > 1)
+		return corral_error_set(e, 0, "option '%s' is ambiguous (%s)", arg, matches);
+	char bare[128];
+	snprintf(bare, sizeof(bare), "%.*s", (int)len, name);
+	const char *hint = option_suggest(bare);
+	if (hint)
+		return corral_error_set(e, 0, "unknown option '%s' (did you mean '--%s'?)", arg,
+					hint);
+	return corral_error_set(e, 0, "unknown option '%s' (see corral --help)", arg);
+}
+
 int option_parse(int argc, char **argv, enum option_pass pass, struct corral_spec *spec,
 		 struct option_cli *cli, struct corral_error *e)
 {
 	bool apply = pass == OPTION_PASS_APPLY;
 	struct option longopts[OPT__COUNT + 1];
-	char shortopts[3 * OPT__COUNT + 2];
+	char shortopts[3 * OPT__COUNT + 3];
 	getopt_table(longopts, shortopts);
 
 	optind = 0; /* a full reset: this runs twice */
@@ -392,20 +427,7 @@ int option_parse(int argc, char **argv, enum option_pass pass, struct corral_spe
 		if (c >= 256 && c < 256 + OPT__COUNT) {
 			row = &option_table[c - 256];
 		} else if (c == '?' || c == ':') {
-			const char *arg = argv[optind - 1];
-			if (optopt && optopt < 256)
-				return corral_error_set(e, 0, "option -%c %s", optopt,
-							c == ':' ? "needs a value" : "is unknown");
-			if (optopt >= 256)
-				return corral_error_set(e, 0, "option %s needs a value", arg);
-			const char *name = arg + (strncmp(arg, "--", 2) == 0 ? 2 : 0);
-			char bare[128];
-			snprintf(bare, sizeof(bare), "%.*s", (int)strcspn(name, "="), name);
-			const char *hint = option_suggest(bare);
-			if (hint)
-				return corral_error_set(e, 0, "unknown option '%s' (did you mean '--%s'?)",
-							arg, hint);
-			return corral_error_set(e, 0, "unknown option '%s' (see corral --help)", arg);
+			return bad_option(argv[optind - 1], c == ':', e);
 		} else {
 			for (size_t i = 0; i < OPT__COUNT; i++)
 				if (option_table[i].short_name == c)

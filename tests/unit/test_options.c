@@ -166,6 +166,27 @@ static void test_errors(void **state)
 		     "--clearenv=maybe", NULL);
 }
 
+/* The getopt cases that were worded wrong: a short option without its
+ * value, a long one given a value it does not take, an ambiguous prefix. */
+static void test_error_wording(void **state)
+{
+	assert_int_equal(parse(OPTION_PASS_FIRST, "-m", NULL), -1);
+	assert_string_equal(err.msg, "option -m needs a value");
+	assert_int_equal(parse(OPTION_PASS_FIRST, "--mem", NULL), -1);
+	assert_string_equal(err.msg, "option --memory needs a value");
+	assert_error(OPTION_PASS_FIRST, "option --check takes no value", "--check=yes", NULL);
+	assert_error(OPTION_PASS_FIRST, "option --help takes no value", "--he=1", NULL);
+	assert_error(OPTION_PASS_FIRST,
+		     "option '--ver' is ambiguous (--version, --verbose)", "--ver", NULL);
+	assert_error(OPTION_PASS_FIRST,
+		     "option '--seccomp-a=x' is ambiguous (--seccomp-allow, --seccomp-action)",
+		     "--seccomp-a=x", NULL);
+	/* A unique prefix is the option (getopt_long's rule). */
+	assert_int_equal(parse_both("--mem", "1M", "--verb", NULL), 0);
+	assert_true(spec.memory == 1ULL << 20);
+	assert_int_equal(cli.verbosity, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +199,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_stops_at_the_command, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_parse_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_error_wording, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
 }
