@@ -30,6 +30,26 @@ const struct option_row option_table[OPT__COUNT] = {
 #undef X
 };
 
+/* Each row's field has the type its kind reads and writes: FIELD() below
+ * turns the offset into a pointer of that type, so a row whose field is of
+ * another type would write the wrong bytes. Such a row does not compile. */
+#define KIND_TYPE_ARG_NONE int
+#define KIND_TYPE_ARG_BOOL bool
+#define KIND_TYPE_ARG_STRING char *
+#define KIND_TYPE_ARG_UINT uint64_t
+#define KIND_TYPE_ARG_SIZE uint64_t
+#define KIND_TYPE_ARG_DURATION uint64_t
+#define KIND_TYPE_ARG_CPUS double
+#define KIND_TYPE_ARG_ENUM int /* the enum's value; see test_options.c */
+#define KIND_TYPE_ARG_LIST struct strv
+#define KIND_TYPE_ARG_WORDS struct strv
+#define X(id, name, sh, kind, field, ...)                                                  \
+	_Static_assert(__builtin_types_compatible_p(                                         \
+			       __typeof__(((struct corral_spec *)0)->field), KIND_TYPE_##kind), \
+		       "options.def: " #id ": spec." #field " is not of the type " #kind " needs");
+#include "options.def"
+#undef X
+
 const struct option_row *option_find(const char *name)
 {
 	for (size_t i = 0; i < OPT__COUNT; i++)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "options.h"
+#include "report.h"
 
 static struct corral_spec spec;
 static struct option_cli cli;
@@ -187,6 +188,54 @@ static void test_error_wording(void **state)
 	assert_int_equal(cli.verbosity, 1);
 }
 
+/* An ARG_ENUM row stores the index of the value in its choices ("a|b|c"),
+ * and the code reads that int as an enum: the enum's order must be the
+ * choices'. Every ARG_ENUM row is here, with its enum in order. */
+static const struct {
+	enum option_id id;
+	const char *names[4];
+	int values[4];
+} enums[] = {
+	{OPT_NET, {"none", "host"}, {CORRAL_NET_NONE, CORRAL_NET_HOST}},
+	{OPT_USER_NS, {"auto", "yes", "no"}, {CORRAL_AUTO, CORRAL_YES, CORRAL_NO}},
+	{OPT_ROOT, {"tmpfs", "host"}, {CORRAL_ROOT_TMPFS, CORRAL_ROOT_HOST}},
+	{OPT_BIND_CWD, {"no", "yes", "ro"},
+	 {CORRAL_BIND_CWD_NO, CORRAL_BIND_CWD_YES, CORRAL_BIND_CWD_RO}},
+	{OPT_CGROUP, {"required", "auto", "off"},
+	 {CORRAL_CGROUP_REQUIRED, CORRAL_CGROUP_AUTO, CORRAL_CGROUP_OFF}},
+	{OPT_REPORT_FORMAT, {"auto", "json", "text"},
+	 {CORRAL_REPORT_AUTO, CORRAL_REPORT_JSON, CORRAL_REPORT_TEXT}},
+};
+
+static void test_enum_order_matches_choices(void **state)
+{
+	for (size_t i = 0; i < OPT__COUNT; i++) {
+		const struct option_row *row = &option_table[i];
+		if (row->kind != ARG_ENUM)
+			continue;
+		size_t k = 0;
+		while (k < sizeof(enums) / sizeof(enums[0]) && enums[k].id != row->id)
+			k++;
+		if (k == sizeof(enums) / sizeof(enums[0]))
+			fail_msg("option %s: an ARG_ENUM row missing from enums[] here", row->name);
+		size_t n = 0;
+		char expect[128] = "";
+		for (; n < 4 && enums[k].names[n]; n++)
+			snprintf(expect + strlen(expect), sizeof(expect) - strlen(expect), "%s%s",
+				 n ? "|" : "", enums[k].names[n]);
+		/* The same choices, in the same order... */
+		assert_string_equal(row->metavar, expect);
+		/* ...and each lands as its enum value. */
+		for (size_t j = 0; j < n; j++) {
+			int *field = (int *)((char *)&spec + row->offset);
+			assert_int_equal(option_apply(&spec, row, enums[k].names[j], &err), 0);
+			if (*field != enums[k].values[j])
+				fail_msg("option %s: '%s' gives %d, its enum says %d", row->name,
+					 enums[k].names[j], *field, enums[k].values[j]);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -200,6 +249,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_parse_again, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_error_wording, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_enum_order_matches_choices, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("options", tests, NULL, NULL);
 }
