@@ -135,7 +135,9 @@ int main(int argc, char **argv)
 
 	struct corral_result res = {0};
 	double t0 = now_ms();
-	if (supervisor_run(&spec, &res, &e) < 0) {
+	/* The first error is the cause: one the sandbox sent (res.error)
+	 * stays when the supervisor fails after it. */
+	if (supervisor_run(&spec, &res, &e) < 0 && !res.error_code) {
 		res.error_code = EXIT_CORRAL;
 		snprintf(res.error, sizeof(res.error), "%s", e.msg);
 	}
