@@ -154,3 +154,83 @@ nothing_left() {
 	[[ ${lines[0]} == "corral: error: /nonexistent/$m: command not found"* ]]
 	nothing_left "$m"
 }
+
+# The calls the launch depends on, refused one at a time (tests/fault): each
+# is one line naming what failed, 125, and nothing left; before they were
+# checked, each of these runs went ahead as if nothing had failed.
+
+@test "PR_SET_PDEATHSIG refused: init does not start the command, 125, nothing left" {
+	local m
+	m=pdeath-$(marker)
+	run_bg "$FAULT" prctl:PR_SET_PDEATHSIG=EPERM -- "$CORRAL" --memory 64M -- /bin/echo "$m"
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[ "${lines[0]}" = "corral: error: make init die with corral (PR_SET_PDEATHSIG): Operation not permitted" ]
+	nothing_left "$m"
+}
+
+@test "PR_SET_CHILD_SUBREAPER refused (share pid): 125, nothing left" {
+	local m
+	m=subreaper-$(marker)
+	run_bg "$FAULT" prctl:PR_SET_CHILD_SUBREAPER=EINVAL -- "$CORRAL" --share pid -- /bin/echo "$m"
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[ "${lines[0]}" = "corral: error: make init reap the command's orphans (PR_SET_CHILD_SUBREAPER): Invalid argument" ]
+	nothing_left "$m"
+}
+
+@test "timerfd_settime refused: the time limit cannot be armed, so the run is an error" {
+	local m
+	m=timer-$(marker)
+	run_bg "$FAULT" timerfd_settime=EINVAL -- "$CORRAL" --time-limit 60s --report "$T/r.json" \
+		-- /bin/echo "$m"
+	[ "$status" -eq 125 ]
+	[ "${lines[-1]}" = "corral: error: arm the timer of the time limit: Invalid argument" ]
+	run jq -r .status "$T/r.json"
+	assert_output error
+	nothing_left "$m"
+}
+
+@test "sigprocmask refused: corral's own (SIG_BLOCK) and the command's (SIG_SETMASK), 125" {
+	local m
+	m=sigmask-$(marker)
+	run_bg "$FAULT" rt_sigprocmask:SIG_BLOCK=EINVAL -- "$CORRAL" -- /bin/echo "$m"
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[ "${lines[0]}" = "corral: error: block SIGTERM, SIGINT, SIGHUP and SIGPIPE: Invalid argument" ]
+	nothing_left "$m"
+	# The command would start with the relayed signals blocked (SIGTERM
+	# among them, so the time limit's TERM would wait for the KILL).
+	run_bg "$FAULT" rt_sigprocmask:SIG_SETMASK=EINVAL -- "$CORRAL" -- /bin/echo "$m"
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[ "${lines[0]}" = "corral: error: unblock the command's signals: Invalid argument" ]
+	nothing_left "$m"
+}
+
+@test "setpgid refused: the command would be out of reach of the relay, 125" {
+	local m
+	m=pgrp-$(marker)
+	run_bg "$FAULT" setpgid=EPERM -- "$CORRAL" -- /bin/echo "$m"
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[ "${lines[0]}" = "corral: error: put the command in a process group of its own: Operation not permitted" ]
+	nothing_left "$m"
+}
+
+@test "close_range missing (ENOSYS, kernels before 5.9): init and the command still hold no inherited fd" {
+	local m init cmd fds
+	m=fds-$(marker)
+	echo held >"$T/held"
+	"$FAULT" close_range=ENOSYS -- "$CORRAL" "${WITH_PROBE[@]}" -- "$PROBE" ignore-term "$m" \
+		7<"$T/held" >"$T/out" 2>&1 &
+	cpid=$!
+	# Once the command runs, init has closed what it closes.
+	wait_for 'init=$(pgrep -P "$cpid") && cmd=$(pgrep -P "$init")'
+	fds=$(readlink /proc/"$init"/fd/* /proc/"$cmd"/fd/*)
+	kill -KILL "$cpid"
+	wait "$cpid" || true
+	wait_for '[ -z "$(host_procs "$m")" ]'
+	[ -n "$fds" ]
+	[[ $fds != *"$T/held"* ]]
+}
