@@ -140,6 +140,26 @@ complete_words() {
 	assert_output --partial "gendoc: error: option --doc-test-dir has no help text"
 }
 
+@test "docs/ARCHITECTURE.md: its module table names every file of src/, and only those" {
+	local doc=$TOP/docs/ARCHITECTURE.md f name listed
+	# The first column of the table's rows: "main.c", "sync.h, sync.c", ...
+	listed=$(sed -n 's/^| \([a-z_]*\.[a-z]*\(, [a-z_]*\.[a-z]*\)*\) |.*/\1/p' "$doc" | tr ',' '\n' | tr -d ' ')
+	[ -n "$listed" ]
+	for f in "$TOP"/src/*.c "$TOP"/src/options.def; do
+		name=${f##*/}
+		grep -qx "$name" <<<"$listed" || {
+			echo "src/$name has no row in the module table of docs/ARCHITECTURE.md"
+			return 1
+		}
+	done
+	for name in $listed; do
+		[ -e "$TOP/src/$name" ] || {
+			echo "docs/ARCHITECTURE.md has a row for src/$name, which does not exist"
+			return 1
+		}
+	done
+}
+
 @test "completion: --prof<Tab> completes to --profile" {
 	run complete_words "$CORRAL" --prof
 	assert_success
