@@ -1,8 +1,9 @@
 /* command.c: the command's own set-up, after init's fork and before execve.
  *
- * The order is DESIGN.md's: session and terminal, inherited fds, chdir,
- * environment, ids, capabilities, no_new_privs, seccomp last (so the filter
- * need not allow any of the set-up), execve. A failure goes to the supervisor
+ * The order, and why, is in docs/ARCHITECTURE.md (launch order, step 6):
+ * rlimits, session and terminal, inherited fds, chdir, environment, ids,
+ * capabilities, no_new_privs, seccomp last (so the filter need not allow any
+ * of the set-up), execve. A failure goes to the supervisor
  * as a SYNC_ERROR over the close-on-exec sync socket. */
 #include "command.h"
 

@@ -1,5 +1,5 @@
 /* report.c: the verdict and the report, for people (one line, or text) and
- * for programs (JSON with the stable keys of DESIGN.md).
+ * for programs (JSON with stable keys, documented in corral(1)).
  *
  * The JSON keys, in this order, on one line ending in a newline:
  *   version            1; bumped only if a key changes meaning

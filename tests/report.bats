@@ -15,7 +15,7 @@ R() { jq -r "$@" "$T/r.json"; }
 	[ "$(R .error)" = null ]
 	[ "$(R -c .command)" = '["sh","-c","exit 3"]' ]
 	[ "$(R -c .profiles)" = '["default"]' ]
-	# Every key of DESIGN.md, and no other.
+	# Every key corral(1) documents, and no other.
 	[ "$(R -c 'keys_unsorted')" = '["version","command","profiles","status","exit_code","signal","wall_time_ms","cpu_user_ms","cpu_system_ms","memory_peak_bytes","pids_peak","limits","seccomp","error"]' ]
 	[ "$(R -c '.limits | keys_unsorted')" = '["memory_bytes","cpus","pids","time_ms"]' ]
 	[ "$(R -c '.seccomp.violations')" = '[]' ]

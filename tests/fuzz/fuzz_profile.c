@@ -7,8 +7,8 @@
  * mount plan, and the --check printer. Nothing here runs a sandbox.
  *
  * Properties checked beyond "no crash, no leak, no UB":
- *  - an error is one line, non-empty (DESIGN.md: every bad input gets a
- *    one-line error);
+ *  - an error is one line, non-empty (docs/ARCHITECTURE.md: every bad input
+ *    gets a one-line error);
  *  - what --check prints for an accepted profile is itself a profile that
  *    is accepted and prints the same (the --check output is documented as
  *    a profile). */
