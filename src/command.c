@@ -145,6 +145,7 @@ static void *handoff_main(void *p)
 	c->cmsg_type = SCM_RIGHTS;
 	c->cmsg_len = CMSG_LEN(sizeof(int));
 	memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	/* Sync point 2a: the listener goes to the supervisor. */
 	ssize_t n;
 	while ((n = sendmsg(h->sync_fd, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR)
 		;

@@ -7,11 +7,12 @@
  *   block_signals: mask, signalfd
  *   launch_init: socketpair(sync),
  *   timerfd, cgroup,
- *   clone(CLONE_NEW*) -------------> recv(sync) ...
- *   write setgroups, uid/gid maps,
- *   attach to the cgroup (v1)
- *   [sync 1] send GO --------------> PDEATHSIG, mounts, host name, lo
- *   arm the time limit               fork ----------------------> session, fds, env, ids,
+ *   clone(CLONE_NEW*) -------------> PDEATHSIG, recv(sync) ...
+ *   write uid_map, setgroups,
+ *   gid_map; attach to the cgroup
+ *   (v1); arm the time limit
+ *   [sync 1] send GO --------------> mounts, host name, lo
+ *                                    fork ----------------------> session, fds, env, ids,
  *                                    sigwaitinfo loop: reap,      no_new_privs, execve
  *                                    relay                        [sync 2] on failure:
  *   <------------------------------------------------------------ SYNC_ERROR, exit 125..127
@@ -21,6 +22,7 @@
  *   event_loop: poll the sources (pidfd of init, sync socket, signalfd,
  *   timerfd, seccomp listener) until init has exited
  *   collect: wait4(init): status, rusage, cgroup usage -> report_verdict
+ *   restore: the terminal, the signal mask
  *
  * The fds: the sync socket (SOCK_SEQPACKET, close-on-exec, so the command's
  * copy is gone once execve succeeds), the pidfd of init from clone, a
@@ -245,8 +247,8 @@ static int clone_sandbox(struct run *r, unsigned long flags, int *cgroup_fd,
 }
 
 /* The sync socket, the timer and the cgroup; clone init into them; write
- * its maps, attach it, release it (sync point 1) and start the clock of
- * the time limit. In the child, this never returns: init_main runs. */
+ * its maps, attach it, start the clock of the time limit and release init
+ * (sync point 1). In the child, this never returns: init_main runs. */
 static int launch_init(struct run *r, struct corral_error *e)
 {
 	const struct corral_spec *spec = r->spec;
@@ -299,13 +301,15 @@ static int launch_init(struct run *r, struct corral_error *e)
 	if (r->cg && cgroup_fd < 0 && cgroup_attach(r->cg, r->pid, e) < 0)
 		return -1;
 
+	/* The time limit starts with the go; armed first, so that when it
+	 * cannot be, nothing of the command has run. */
+	if (r->timer_fd >= 0 && set_timer(r->timer_fd, spec->time_limit, e) < 0)
+		return -1;
 	/* Sync point 1: release init. */
 	struct sync_msg go = {.type = SYNC_GO};
 	int err = sync_send(r->sync_fd, &go);
 	if (err < 0)
 		return corral_error_set(e, -err, "release the sandbox");
-	if (r->timer_fd >= 0 && set_timer(r->timer_fd, spec->time_limit, e) < 0)
-		return -1;
 	return 0;
 }
 
@@ -330,8 +334,8 @@ static int init_ready(struct run *r, short revents, struct corral_error *e)
 	return 0;
 }
 
-/* Messages from init and the command: errors, the command's status, the
- * seccomp listener. */
+/* Messages from init and the command: errors (sync point 2), the seccomp
+ * listener (2a), the command's status (3). */
 static int sync_ready(struct run *r, short revents, struct corral_error *e)
 {
 	if (revents & POLLIN) {

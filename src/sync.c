@@ -18,6 +18,7 @@ int sync_send(int fd, const struct sync_msg *m)
 	return 0;
 }
 
+/* Sync point 2: a set-up step failed. */
 void sync_failv(int fd, int code, int err, const char *fmt, va_list ap)
 {
 	struct sync_msg m = {.type = SYNC_ERROR, .code = code};

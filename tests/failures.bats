@@ -159,63 +159,46 @@ nothing_left() {
 # is one line naming what failed, 125, and nothing left; before they were
 # checked, each of these runs went ahead as if nothing had failed.
 
-@test "PR_SET_PDEATHSIG refused: init does not start the command, 125, nothing left" {
-	local m
-	m=pdeath-$(marker)
-	run_bg "$FAULT" prctl:PR_SET_PDEATHSIG=EPERM -- "$CORRAL" --memory 64M -- /bin/echo "$m"
-	[ "$status" -eq 125 ]
-	[ "${#lines[@]}" -eq 1 ]
-	[ "${lines[0]}" = "corral: error: make init die with corral (PR_SET_PDEATHSIG): Operation not permitted" ]
+# With fault RULE, corral "$@" -- /bin/echo MARKER fails with exactly the
+# line "corral: error: $2", 125: the command never ran, nothing is left.
+refused() {
+	local rule=$1 want=$2 m
+	shift 2
+	m=refused-$(marker)
+	run_bg "$FAULT" "$rule" -- "$CORRAL" "$@" -- /bin/echo "$m"
+	[ "$status" -eq 125 ] || { echo "exit $status: $output"; return 1; }
+	[ "$output" = "corral: error: $want" ] || { echo "output: $output"; return 1; }
 	nothing_left "$m"
+}
+
+@test "PR_SET_PDEATHSIG refused: init does not start the command, 125, nothing left" {
+	refused prctl:PR_SET_PDEATHSIG=EPERM \
+		"make init die with corral (PR_SET_PDEATHSIG): Operation not permitted" --memory 64M
 }
 
 @test "PR_SET_CHILD_SUBREAPER refused (share pid): 125, nothing left" {
-	local m
-	m=subreaper-$(marker)
-	run_bg "$FAULT" prctl:PR_SET_CHILD_SUBREAPER=EINVAL -- "$CORRAL" --share pid -- /bin/echo "$m"
-	[ "$status" -eq 125 ]
-	[ "${#lines[@]}" -eq 1 ]
-	[ "${lines[0]}" = "corral: error: make init reap the command's orphans (PR_SET_CHILD_SUBREAPER): Invalid argument" ]
-	nothing_left "$m"
+	refused prctl:PR_SET_CHILD_SUBREAPER=EINVAL \
+		"make init reap the command's orphans (PR_SET_CHILD_SUBREAPER): Invalid argument" \
+		--share pid
 }
 
 @test "timerfd_settime refused: the time limit cannot be armed, so the run is an error" {
-	local m
-	m=timer-$(marker)
-	run_bg "$FAULT" timerfd_settime=EINVAL -- "$CORRAL" --time-limit 60s --report "$T/r.json" \
-		-- /bin/echo "$m"
-	[ "$status" -eq 125 ]
-	[ "${lines[-1]}" = "corral: error: arm the timer of the time limit: Invalid argument" ]
+	refused timerfd_settime=EINVAL "arm the timer of the time limit: Invalid argument" \
+		--time-limit 60s --report "$T/r.json"
 	run jq -r .status "$T/r.json"
 	assert_output error
-	nothing_left "$m"
 }
 
 @test "sigprocmask refused: corral's own (SIG_BLOCK) and the command's (SIG_SETMASK), 125" {
-	local m
-	m=sigmask-$(marker)
-	run_bg "$FAULT" rt_sigprocmask:SIG_BLOCK=EINVAL -- "$CORRAL" -- /bin/echo "$m"
-	[ "$status" -eq 125 ]
-	[ "${#lines[@]}" -eq 1 ]
-	[ "${lines[0]}" = "corral: error: block SIGTERM, SIGINT, SIGHUP and SIGPIPE: Invalid argument" ]
-	nothing_left "$m"
+	refused rt_sigprocmask:SIG_BLOCK=EINVAL \
+		"block SIGTERM, SIGINT, SIGHUP and SIGPIPE: Invalid argument"
 	# The command would start with the relayed signals blocked (SIGTERM
 	# among them, so the time limit's TERM would wait for the KILL).
-	run_bg "$FAULT" rt_sigprocmask:SIG_SETMASK=EINVAL -- "$CORRAL" -- /bin/echo "$m"
-	[ "$status" -eq 125 ]
-	[ "${#lines[@]}" -eq 1 ]
-	[ "${lines[0]}" = "corral: error: unblock the command's signals: Invalid argument" ]
-	nothing_left "$m"
+	refused rt_sigprocmask:SIG_SETMASK=EINVAL "unblock the command's signals: Invalid argument"
 }
 
 @test "setpgid refused: the command would be out of reach of the relay, 125" {
-	local m
-	m=pgrp-$(marker)
-	run_bg "$FAULT" setpgid=EPERM -- "$CORRAL" -- /bin/echo "$m"
-	[ "$status" -eq 125 ]
-	[ "${#lines[@]}" -eq 1 ]
-	[ "${lines[0]}" = "corral: error: put the command in a process group of its own: Operation not permitted" ]
-	nothing_left "$m"
+	refused setpgid=EPERM "put the command in a process group of its own: Operation not permitted"
 }
 
 @test "close_range missing (ENOSYS, kernels before 5.9): init and the command still hold no inherited fd" {
