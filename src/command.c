@@ -3,8 +3,8 @@
  * The order, and why, is in docs/ARCHITECTURE.md (launch order, step 6):
  * rlimits, session and terminal, inherited fds, chdir, environment, ids,
  * capabilities, no_new_privs, seccomp last (so the filter need not allow any
- * of the set-up), execve. A failure goes to the supervisor
- * as a SYNC_ERROR over the close-on-exec sync socket. */
+ * of the set-up), execve. A failure goes to the supervisor as a SYNC_ERROR
+ * over the close-on-exec sync socket (sync_fail). */
 #include "command.h"
 
 #include <errno.h>

@@ -78,7 +78,8 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 	} else if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
 		/* Sharing the host's PID namespace: still reap our orphans,
 		 * which would otherwise escape to the host's reaper. */
-		corral_error_set(&e, errno, "make init reap the command's orphans (PR_SET_CHILD_SUBREAPER)");
+		corral_error_set(&e, errno,
+				 "make init reap the command's orphans (PR_SET_CHILD_SUBREAPER)");
 		fail(l, &e);
 	}
 

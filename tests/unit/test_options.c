@@ -68,9 +68,9 @@ static void test_first_pass_takes_actions_and_profiles_only(void **state)
 
 static void test_second_pass_applies_left_to_right(void **state)
 {
-	assert_int_equal(parse_both("-p", "strict", "--memory", "64M", "-m", "128M", "--seccomp",
-				    "--seccomp=no", "--clearenv", "--net", "host", "--setenv", "A=1",
-				    "--setenv", "B=2", "-t", "1.5s", NULL),
+	assert_int_equal(parse_both("-p", "strict", "--memory", "64M", "-m", "128M",
+				    "--seccomp", "--seccomp=no", "--clearenv", "--net", "host",
+				    "--setenv", "A=1", "--setenv", "B=2", "-t", "1.5s", NULL),
 			 0);
 	assert_true(spec.memory == 128ULL << 20);
 	assert_false(spec.seccomp);
