@@ -102,7 +102,8 @@ int main(int argc, char **argv)
 		corral_error_set(&e, -r, "profile");
 		goto fail;
 	}
-	if (option_parse(argc, argv, OPTION_PASS_APPLY, &spec, &cli, &e) < 0 || validate(&spec, &cli, &e) < 0)
+	if (option_parse(argc, argv, OPTION_PASS_APPLY, &spec, &cli, &e) < 0 ||
+	    validate(&spec, &cli, &e) < 0)
 		goto fail;
 
 	if (cli.check) {

@@ -43,9 +43,9 @@ const struct option_row option_table[OPT__COUNT] = {
 #define KIND_TYPE_ARG_ENUM int /* the enum's value; see test_options.c */
 #define KIND_TYPE_ARG_LIST struct strv
 #define KIND_TYPE_ARG_WORDS struct strv
-#define X(id, name, sh, kind, field, ...)                                                  \
-	_Static_assert(__builtin_types_compatible_p(                                         \
-			       __typeof__(((struct corral_spec *)0)->field), KIND_TYPE_##kind), \
+#define X(id, name, sh, kind, field, ...)                                                         \
+	_Static_assert(__builtin_types_compatible_p(__typeof__(((struct corral_spec *)0)->field), \
+						    KIND_TYPE_##kind),                            \
 		       "options.def: " #id ": spec." #field " is not of the type " #kind " needs");
 #include "options.def"
 #undef X

@@ -76,10 +76,10 @@ struct run {
 	int pidfd;
 
 	/* the event loop */
-	int sync_poll;            /* sync_fd until it hangs up, then -1 */
-	bool init_gone;           /* init has exited: the loop's last turn */
-	bool killed;              /* the kill grace ran out: SIGKILL sent */
-	unsigned stops;           /* SIGTERM and SIGINT taken so far */
+	int sync_poll;  /* sync_fd until it hangs up, then -1 */
+	bool init_gone; /* init has exited: the loop's last turn */
+	bool killed;    /* the kill grace ran out: SIGKILL sent */
+	unsigned stops; /* SIGTERM and SIGINT taken so far */
 
 	/* timing, for -vv */
 	double start, t_clone, t_status;
@@ -183,7 +183,6 @@ static int read_message(int fd, int flags, struct corral_result *res, struct not
 	return 1;
 }
 
-
 /* Everything that can fail on the spec alone, before anything exists: the
  * seccomp filter, and the listener's buffers. */
 static int prepare(struct run *r, struct corral_error *e)
@@ -226,8 +225,7 @@ static int block_signals(struct run *r, struct corral_error *e)
 /* clone, into the run's cgroup v2 where the kernel can (*cgroup_fd is
  * then still >= 0), else outside it (-1: attach after clone); the error
  * names what the namespaces need. Returns 0 in both parent and child. */
-static int clone_sandbox(struct run *r, unsigned long flags, int *cgroup_fd,
-			 struct corral_error *e)
+static int clone_sandbox(struct run *r, unsigned long flags, int *cgroup_fd, struct corral_error *e)
 {
 	r->pid = clone_init(flags, &r->pidfd, *cgroup_fd);
 	if (r->pid < 0 && *cgroup_fd >= 0) {
@@ -483,8 +481,7 @@ static int restore(struct run *r, struct corral_error *e)
 	return 0;
 }
 
-int supervisor_run(const struct corral_spec *spec, struct corral_result *res,
-		   struct corral_error *e)
+int supervisor_run(const struct corral_spec *spec, struct corral_result *res, struct corral_error *e)
 {
 	__attribute__((cleanup(run_end))) struct run r = {
 		.spec = spec,

@@ -68,9 +68,9 @@ static void test_first_pass_takes_actions_and_profiles_only(void **state)
 
 static void test_second_pass_applies_left_to_right(void **state)
 {
-	assert_int_equal(parse_both("-p", "strict", "--memory", "64M", "-m", "128M",
-				    "--seccomp", "--seccomp=no", "--clearenv", "--net", "host",
-				    "--setenv", "A=1", "--setenv", "B=2", "-t", "1.5s", NULL),
+	assert_int_equal(parse_both("-p", "strict", "--memory", "64M", "-m", "128M", "--seccomp",
+				    "--seccomp=no", "--clearenv", "--net", "host", "--setenv",
+				    "A=1", "--setenv", "B=2", "-t", "1.5s", NULL),
 			 0);
 	assert_true(spec.memory == 128ULL << 20);
 	assert_false(spec.seccomp);
@@ -135,8 +135,7 @@ static void test_parse_again(void **state)
 }
 
 /* What a bad command line says: one message naming the option. */
-static void assert_error(enum option_pass pass, const char *want, const char *w1,
-			 const char *w2)
+static void assert_error(enum option_pass pass, const char *want, const char *w1, const char *w2)
 {
 	int r = w2 ? parse(pass, w1, w2, "true", NULL) : parse(pass, w1, "true", NULL);
 	if (r == 0)
@@ -177,8 +176,8 @@ static void test_error_wording(void **state)
 	assert_string_equal(err.msg, "option --memory needs a value");
 	assert_error(OPTION_PASS_FIRST, "option --check takes no value", "--check=yes", NULL);
 	assert_error(OPTION_PASS_FIRST, "option --help takes no value", "--he=1", NULL);
-	assert_error(OPTION_PASS_FIRST,
-		     "option '--ver' is ambiguous (--version, --verbose)", "--ver", NULL);
+	assert_error(OPTION_PASS_FIRST, "option '--ver' is ambiguous (--version, --verbose)",
+		     "--ver", NULL);
 	assert_error(OPTION_PASS_FIRST,
 		     "option '--seccomp-a=x' is ambiguous (--seccomp-allow, --seccomp-action)",
 		     "--seccomp-a=x", NULL);
@@ -199,11 +198,14 @@ static const struct {
 	{OPT_NET, {"none", "host"}, {CORRAL_NET_NONE, CORRAL_NET_HOST}},
 	{OPT_USER_NS, {"auto", "yes", "no"}, {CORRAL_AUTO, CORRAL_YES, CORRAL_NO}},
 	{OPT_ROOT, {"tmpfs", "host"}, {CORRAL_ROOT_TMPFS, CORRAL_ROOT_HOST}},
-	{OPT_BIND_CWD, {"no", "yes", "ro"},
+	{OPT_BIND_CWD,
+	 {"no", "yes", "ro"},
 	 {CORRAL_BIND_CWD_NO, CORRAL_BIND_CWD_YES, CORRAL_BIND_CWD_RO}},
-	{OPT_CGROUP, {"required", "auto", "off"},
+	{OPT_CGROUP,
+	 {"required", "auto", "off"},
 	 {CORRAL_CGROUP_REQUIRED, CORRAL_CGROUP_AUTO, CORRAL_CGROUP_OFF}},
-	{OPT_REPORT_FORMAT, {"auto", "json", "text"},
+	{OPT_REPORT_FORMAT,
+	 {"auto", "json", "text"},
 	 {CORRAL_REPORT_AUTO, CORRAL_REPORT_JSON, CORRAL_REPORT_TEXT}},
 };
 
