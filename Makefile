@@ -41,7 +41,7 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/unit/%)
 # Man pages and completion: generated from src/options.def by tools/gendoc.
 DOCS      := docs/corral.1 docs/corral.profile.5 docs/corral.bash
 
-all: corral tests/probe tests/attack $(DOCS)
+all: corral tests/probe tests/attack tests/fault $(DOCS)
 
 build/%.o: src/%.c $(HDRS)
 	@mkdir -p $(@D)
@@ -81,6 +81,12 @@ tests/probe: tests/probe.c tests/sandbox_probe.h
 # The escape suite's attacks (tests/escape.bats), static like the probe.
 tests/attack: tests/attack.c tests/sandbox_probe.h
 	$(CC) -std=gnu11 -O2 $(WARN) -static -o $@ $< || $(CC) -std=gnu11 -O2 $(WARN) -o $@ $<
+
+# Runs a command with chosen system calls failing (a seccomp filter), for the
+# failure-path tests: corral is static, so LD_PRELOAD cannot reach it.
+tests/fault: tests/fault.c
+	$(CC) -std=gnu11 -O2 $(WARN) -static -o $@ $< $(shell pkg-config --libs libseccomp) || \
+		$(CC) -std=gnu11 -O2 $(WARN) -o $@ $< $(shell pkg-config --libs libseccomp)
 
 # The multiprocessing examples, static so they run in any sandbox root.
 EXAMPLE_SRCS := $(wildcard examples/*.c)
@@ -181,4 +187,4 @@ format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c tests/probe.c tests/attack.c tools/*.c
 
 clean:
-	rm -rf build corral tests/probe tests/attack examples/bin $(DOCS) $(BENCH_BINS)
+	rm -rf build corral tests/probe tests/attack tests/fault examples/bin $(DOCS) $(BENCH_BINS)

@@ -11,6 +11,10 @@ PROBE=$TOP/tests/probe
 # The default profile's root holds only what it binds: bind the probe in at
 # its own path with "$CORRAL" "${WITH_PROBE[@]}" ... -- "$PROBE" ...
 WITH_PROBE=(--ro-bind "$PROBE")
+# "$FAULT" RULE... -- COMMAND: COMMAND with chosen system calls failing (see
+# tests/fault.c for the rules), e.g. "$FAULT" prctl:PR_SET_PDEATHSIG=EPERM --
+# "$CORRAL" -- true.
+FAULT=$TOP/tests/fault
 export CORRAL_PROFILE_PATH=$TOP/profiles
 
 setup() {
