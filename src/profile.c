@@ -224,18 +224,29 @@ static int load_file(struct corral_spec *spec, const char *path, struct stack *s
 		return corral_error_set(e, 0, "%s: includes nested deeper than %d", path,
 					PROFILE_MAX_DEPTH);
 
-	_cleanup_free_ char *text = malloc((size_t)sb.st_size + 1);
+	/* Read to the end of the file. A read error is not an end of file, and
+	 * a file whose length is not what fstat said is being written as we
+	 * read it: either way, part of a profile must never be applied. One
+	 * byte more than the size is asked for, to see that it did not grow. */
+	size_t size = (size_t)sb.st_size, got = 0;
+	_cleanup_free_ char *text = malloc(size + 2);
 	if (!text)
 		return corral_error_set(e, ENOMEM, "%s", path);
-	size_t got = 0;
-	while (got < (size_t)sb.st_size) {
-		ssize_t r = read(fd, text + got, (size_t)sb.st_size - got);
+	for (;;) {
+		ssize_t r = read(fd, text + got, size + 1 - got);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
+		if (r < 0)
+			return corral_error_set(e, errno, "cannot read profile %s", path);
+		if (r == 0)
 			break;
 		got += (size_t)r;
+		if (got > size)
+			break;
 	}
+	if (got != size)
+		return corral_error_set(e, 0, "%s: changed while being read (size %zu, %zu bytes read)",
+					path, size, got);
 	text[got] = '\0';
 	if (memchr(text, '\0', got))
 		return corral_error_set(e, 0, "%s: contains a NUL byte", path);
