@@ -159,6 +159,20 @@ notify_or_skip() {
 	[ "$(R -c .seccomp.violations)" = '[{"syscall":"getdents64","count":1}]' ]
 }
 
+@test "--learn: a profile that cannot be written is an error naming why; nothing is left" {
+	notify_or_skip
+	command -v unshare >/dev/null || skip "needs unshare(1)"
+	mkdir "$T/full"
+	# A tmpfs of one page, filled: the learned profile finds no room.
+	run unshare -m --propagation private sh -c '
+		mount -t tmpfs -o size=4k tmpfs "$1" && { head -c 8192 /dev/zero >"$1/fill" 2>/dev/null; true; } &&
+		"$2" --learn "$1/p.profile" -- true; echo "status $?"; ls "$1"' sh "$T/full" "$CORRAL"
+	assert_line --index 0 --regexp "^corral: error: --learn: write $T/full/p.profile.tmp.[0-9]+: No space left on device$"
+	assert_line --index 1 "status 125"
+	assert_line --index 2 "fill"
+	[ "${#lines[@]}" -eq 3 ]
+}
+
 @test "--learn: threads and clone (clone3's ENOSYS fallback) are learned" {
 	notify_or_skip
 	run "$CORRAL" --learn "$T/t.profile" "${WITH_PROBE[@]}" -- "$PROBE" threads 4
