@@ -276,22 +276,27 @@ int profile_list(FILE *out, struct corral_error *e)
 	for (size_t i = 0; i < dirs.n; i++)
 		fprintf(out, " %s", dirs.v[i]);
 	fputc('\n', out);
+	int r = 0;
 	for (size_t i = 0; i < dirs.n; i++) {
 		struct dirent **list = NULL;
 		int n = scandir(dirs.v[i], &list, NULL, alphasort);
 		for (int j = 0; j < n; j++) {
 			char *name = list[j]->d_name;
 			size_t len = strlen(name);
-			if (len > 8 && strcmp(name + len - 8, ".profile") == 0) {
+			if (r == 0 && len > 8 && strcmp(name + len - 8, ".profile") == 0) {
 				name[len - 8] = '\0';
 				if (valid_name(name) && !strv_contains(&seen, name)) {
-					strv_push(&seen, name);
-					fprintf(out, "%-12s %s/%s.profile\n", name, dirs.v[i], name);
+					/* The first of a name is the one used: a later
+					 * one listed too would mislead. */
+					if (strv_push(&seen, name) < 0)
+						r = corral_error_set(e, ENOMEM, "list the profiles");
+					else
+						fprintf(out, "%-12s %s/%s.profile\n", name, dirs.v[i], name);
 				}
 			}
 			free(list[j]);
 		}
 		free(list);
 	}
-	return 0;
+	return r;
 }
