@@ -14,8 +14,13 @@
 
 #include "options.h"
 
+/* Where `make install` puts the shipped profiles, and the same directory
+ * relative to the installed binary's (both from the Makefile). */
 #ifndef CORRAL_DATADIR
 #define CORRAL_DATADIR "/usr/local/share/corral/profiles"
+#endif
+#ifndef CORRAL_DATADIR_REL
+#define CORRAL_DATADIR_REL "../share/corral/profiles"
 #endif
 
 #define PROFILE_MAX_SIZE (1 << 20)
@@ -28,6 +33,27 @@ struct stack {
 
 static int load_file(struct corral_spec *spec, const char *path, struct stack *st,
 		     struct corral_error *e);
+
+/* Add base[/rel] to dirs: always (when always), else only an existing
+ * directory, and once, compared by its real path. -ENOMEM or 0. */
+static int push_dir(struct strv *dirs, const char *base, const char *rel, bool always)
+{
+	char path[PATH_MAX], real[PATH_MAX], other[PATH_MAX];
+	if ((size_t)snprintf(path, sizeof(path), "%s%s%s", base, rel ? "/" : "", rel ? rel : "") >=
+	    sizeof(path))
+		return 0;
+	struct stat st;
+	bool is_dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	if (!is_dir && !always)
+		return 0;
+	/* Shown without "..": the directory as a user would name it. */
+	const char *shown = is_dir && realpath(path, real) ? real : path;
+	for (size_t i = 0; i < dirs->n; i++)
+		if (strcmp(dirs->v[i], shown) == 0 ||
+		    (is_dir && realpath(dirs->v[i], other) && strcmp(other, shown) == 0))
+			return 0;
+	return strv_push(dirs, shown);
+}
 
 int profile_search_path(struct strv *dirs)
 {
@@ -52,22 +78,25 @@ int profile_search_path(struct strv *dirs)
 		buf[0] = '\0';
 	if (buf[0] && strv_push(dirs, buf) < 0)
 		return -ENOMEM;
-	if (strv_push(dirs, "/etc/corral/profiles") < 0 || strv_push(dirs, CORRAL_DATADIR) < 0)
+	if (strv_push(dirs, "/etc/corral/profiles") < 0)
 		return -ENOMEM;
 
-	/* Run from the source tree: the binary sits next to profiles/. */
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 16);
-	if (n > 0) {
-		buf[n] = '\0';
-		char *slash = strrchr(buf, '/');
-		if (slash) {
-			strcpy(slash + 1, "profiles");
-			struct stat stbuf;
-			if (strcmp(buf, CORRAL_DATADIR) != 0 && stat(buf, &stbuf) == 0 &&
-			    S_ISDIR(stbuf.st_mode) && strv_push(dirs, buf) < 0)
-				return -ENOMEM;
-		}
-	}
+	/* The shipped profiles: first those of the tree this binary is in
+	 * (installed under DESTDIR, or a prefix moved as a whole, still finds
+	 * its own), then where the build said they go, then profiles/ beside
+	 * a binary run from its source tree. */
+	char exe_dir[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe_dir, sizeof(exe_dir) - 1);
+	char *slash = n > 0 ? memrchr(exe_dir, '/', (size_t)n) : NULL;
+	if (slash)
+		*slash = '\0';
+	if (slash && CORRAL_DATADIR_REL[0] &&
+	    push_dir(dirs, exe_dir, CORRAL_DATADIR_REL, false) < 0)
+		return -ENOMEM;
+	if (push_dir(dirs, CORRAL_DATADIR, NULL, true) < 0)
+		return -ENOMEM;
+	if (slash && push_dir(dirs, exe_dir, "profiles", false) < 0)
+		return -ENOMEM;
 	return 0;
 }
 
