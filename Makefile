@@ -129,8 +129,9 @@ examples/bin/%: examples/%.c
 	$(CC) -std=gnu11 -O2 $(WARN) -pthread -static -o $@ $< $(EXAMPLE_LIBS) || \
 		$(CC) -std=gnu11 -O2 $(WARN) -pthread -o $@ $< $(EXAMPLE_LIBS)
 
+# What each target needs is installed by scripts/deps.sh (the set named).
 deps:
-	@scripts/deps.sh
+	@scripts/deps.sh check
 
 # Benchmarks against bubblewrap, firejail, unshare, crun, tini, dumb-init
 # (bench/README.md). Timings only: nothing in `check` depends on them.
@@ -170,8 +171,7 @@ build/fuzz/profile.dict: src/options.def
 fuzz-build: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%) build/fuzz/profile.dict
 
 fuzz:
-	@command -v $(FUZZ_CC) >/dev/null || { echo "corral: installing clang for make fuzz" >&2; \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang >/dev/null; }
+	@scripts/deps.sh fuzz
 	@$(MAKE) --no-print-directory fuzz-build
 	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
@@ -196,6 +196,7 @@ check: deps
 
 # The cgroup tests again, inside a VM whose kernel has cgroup v2 only.
 check-v2: deps
+	@scripts/deps.sh check-v2
 	@$(MAKE) --no-print-directory all
 	@scripts/check-v2.sh
 

@@ -102,3 +102,13 @@ installed() {
 	assert_success
 	assert_line --regexp "^cc .* -lseccomp .*-lrt"
 }
+
+@test "the Makefile and scripts install nothing themselves: every apt-get install is scripts/deps.sh's" {
+	run grep -rln -e 'apt-get install' -e 'apt install' "$TOP/Makefile" "$TOP/scripts" \
+		"$TOP/bench" "$TOP/.ci"
+	assert_output "$TOP/scripts/deps.sh"
+	# As another user, the line to run, for the set asked.
+	run as_nobody "$TOP/scripts/deps.sh" no-such-package-corral
+	assert_failure 1
+	assert_output "corral: missing packages; run: sudo apt-get install -y --no-install-recommends no-such-package-corral"
+}
