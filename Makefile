@@ -213,8 +213,11 @@ install: all
 	install -m 0644 docs/corral.profile.5 $(DESTDIR)$(MANDIR)/man5/corral.profile.5
 	install -m 0644 docs/corral.bash $(DESTDIR)$(BASHCOMPDIR)/corral
 
+# .clang-format says how the code looks (the kernel's style, as the code
+# is); `clang-format --dry-run FILE` shows what this would change.
 format:
-	clang-format -i src/*.c src/*.h tests/unit/*.c tests/probe.c tests/attack.c tools/*.c
+	@scripts/deps.sh format
+	clang-format -i src/*.c src/*.h tests/unit/*.c tests/probe.c tests/attack.c tests/fault.c tools/*.c
 
 clean:
 	rm -rf build corral tests/probe tests/attack tests/fault examples/bin $(DOCS) $(BENCH_BINS)

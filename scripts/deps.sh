@@ -6,23 +6,26 @@
 #   scripts/deps.sh SET...      those sets: check (build and test: make,
 #                               make check, make demo), fuzz (make fuzz: clang
 #                               and its libFuzzer), check-v2 (make check-v2:
-#                               qemu, a static busybox, xz)
+#                               qemu, a static busybox, xz), format
+#                               (make format: clang-format)
 #   scripts/deps.sh PKG...      those packages, without their Recommends
 #                               (bench/deps.sh: firejail's would pull in a
 #                               desktop)
 set -eu
 CHECK="gcc make pkg-config libc6-dev libseccomp-dev libcap-dev libcgroup-dev libcmocka-dev
 bats bats-assert bats-support bats-file jq iproute2 util-linux procps libcap2-bin
-man-db groff-base bsdextrautils bash-completion coreutils perl"
+man-db groff-base bsdextrautils bash-completion coreutils perl valgrind python3"
 FUZZ="clang"
+FORMAT="clang-format"
 CHECK_V2="qemu-system-x86 busybox-static xz-utils"
 
 PKGS="" norec=""
-[ $# -gt 0 ] || set -- check fuzz check-v2
+[ $# -gt 0 ] || set -- check fuzz format check-v2
 for a in "$@"; do
 	case $a in
 	check) PKGS="$PKGS $CHECK" ;;
 	fuzz) PKGS="$PKGS $FUZZ" ;;
+	format) PKGS="$PKGS $FORMAT" ;;
 	# The VM needs qemu's binary, not the desktop its Recommends bring.
 	check-v2) norec="$norec $CHECK_V2" ;;
 	*) norec="$norec $a" ;;
