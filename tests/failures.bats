@@ -4,18 +4,7 @@
 # process (a marker in the command line), no cgroup of that corral's pid.
 load helpers
 
-# "$@" in the background, so its pid is known: $status, $output (stdout and
-# stderr), $cpid. Through "$FAULT", whose pid corral inherits by exec.
-run_bg() {
-	"$@" >"$T/out" 2>&1 &
-	cpid=$!
-	status=0
-	wait "$cpid" || status=$?
-	output=$(cat "$T/out")
-	mapfile -t lines <"$T/out"
-}
-
-# corral "$@", as run_bg.
+# corral "$@", as run_bg (helpers.bash).
 run_corral() {
 	run_bg "$CORRAL" "$@"
 }

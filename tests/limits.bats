@@ -20,32 +20,39 @@ own_cgroup_dirs() {
 	done </proc/self/mounts
 }
 
-# corral-<pid> cgroups beneath this test's cgroups: of pid $1, or (no
-# argument) of every corral that is gone. Other runs on the machine may be
-# alive; those are not ours to judge.
+# The corral-<pid> cgroups of pid $1 beneath this test's cgroups.
 corral_cgroups() {
-	local d c pid
+	local d c
 	for d in $(own_cgroup_dirs); do
-		for c in "$d"/corral-[0-9]*; do
-			[ -d "$c" ] || continue
-			pid=${c##*/corral-}
-			if [ -n "${1:-}" ]; then
-				[ "$pid" = "$1" ] && echo "$c"
-			elif ! kill -0 "$pid" 2>/dev/null; then
-				echo "$c"
-			fi
+		for c in "$d"/corral-"$1"; do
+			[ -d "$c" ] && echo "$c"
 		done
 	done
+	return 0
 }
 
 need_cgroup() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root for a writable cgroup"
 }
 
-# Every test: no corral-* cgroup of a finished run is left.
+# Each corral of a test goes through a wrapper that notes its pid: the
+# cgroups judged at the end are those of this test's runs, never those of
+# another run on the machine (a SIGKILLed one elsewhere leaves its cgroup
+# beneath the same parent until a run with limits removes it).
+setup() {
+	T=$(mktemp -d "${BATS_TMPDIR:-/tmp}/corral-test.XXXXXX")
+	chmod 755 "$T"
+	: >"$T/pids"
+	chmod 666 "$T/pids"
+	printf '#!/bin/sh\necho $$ >>"%s"\nexec "%s" "$@"\n' "$T/pids" "$CORRAL" >"$T/corral"
+	chmod 755 "$T/corral"
+	CORRAL=$T/corral
+}
+
+# Every test: no corral-* cgroup of its finished runs is left.
 teardown() {
 	local left
-	left=$(corral_cgroups)
+	left=$(left_cgroups "$T/pids")
 	rm -rf "$T"
 	if [ -n "$left" ]; then
 		echo "cgroups left behind: $left"
