@@ -122,6 +122,29 @@ nothing_left() {
 	assert_output "$m"
 }
 
+@test "a set-up call the kernel refuses: one line naming the step, 125, nothing left" {
+	# Each rule fails one call of the set-up in corral, init or the
+	# command's set-up (tests/fault.c), as an older kernel or an outer
+	# sandbox would.
+	local rule want m
+	while IFS='|' read -r rule want; do
+		m=setup-$(marker)
+		run_bg "$FAULT" "$rule" -- "$CORRAL" --memory 64M -- /bin/echo "$m"
+		echo "$rule: $status: $output"
+		[ "$status" -eq 125 ]
+		[ "${#lines[@]}" -eq 1 ]
+		[ "${lines[0]}" = "corral: error: $want" ]
+		nothing_left "$m"
+	done <<-'EOF'
+		openat2=ENOSYS|root = tmpfs needs openat2 (Linux 5.6): Function not implemented
+		fsopen=EPERM|tmpfs /tmp: fsopen tmpfs: Operation not permitted
+		mount_setattr=EPERM|ro-bind /usr on /usr: make read-only: Operation not permitted
+		sethostname=EPERM|set host name 'corral': Operation not permitted
+		prctl:PR_CAPBSET_DROP=EPERM|drop cap_chown from the bounding set: Operation not permitted
+		prctl:PR_SET_KEEPCAPS=EINVAL|keep capabilities across setuid: Invalid argument
+	EOF
+}
+
 @test "command not executable: one line, 126; not found: 127; nothing left" {
 	local m
 	m=exec-$(marker)

@@ -44,11 +44,21 @@ host_mounts() {
 	assert_output --partial "Read-only file system"
 }
 
+@test "a kernel without mount_setattr (ENOSYS): the remount walk makes a ro-bind read-only" {
+	mkdir -p "$T/src"
+	run "$FAULT" mount_setattr=ENOSYS -- "$CORRAL" --ro-bind "$T/src:/data" -- \
+		sh -c 'grep " /data " /proc/self/mountinfo; touch /data/x'
+	assert_failure
+	assert_line --index 0 --regexp ' /data ro[, ]'
+	assert_output --partial "Read-only file system"
+	assert_file_not_exists "$T/src/x"
+}
+
 @test "the remount walk: a mountinfo that cannot be read is an error, not a writable ro-bind" {
 	mkdir -p "$T/src"
 	# stdio reads /proc files 1024 bytes at a time; in corral only the walk
 	# asks for 1024 bytes.
-	CORRAL_TEST_REMOUNT_WALK=1 run "$FAULT" read:*:*:1024=EIO -- \
+	run "$FAULT" mount_setattr=ENOSYS read:*:*:1024=EIO -- \
 		"$CORRAL" --ro-bind "$T/src:/data" -- touch /data/x
 	assert_failure 125
 	assert_output --regexp '^corral: error: .*read mountinfo: Input/output error$'
