@@ -1,10 +1,17 @@
-# corral: build, test, install. PREFIX and DESTDIR are honoured.
+# corral: build, test, install. PREFIX and DESTDIR are honoured; CFLAGS,
+# CPPFLAGS, LDFLAGS and LDLIBS are the user's (make CFLAGS=-O0 changes the
+# optimisation and nothing else): the flags the build needs are CORRAL_*.
 PREFIX    ?= /usr/local
 BINDIR    ?= $(PREFIX)/bin
 DATADIR   ?= $(PREFIX)/share/corral
 MANDIR    ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 VERSION   := 0.1
+# Where the shipped profiles go, and the same seen from BINDIR: corral looks
+# there relative to its own binary first, so an installed tree finds its
+# profiles wherever it was put (DESTDIR, a moved prefix), then at PROFILEDIR.
+PROFILEDIR := $(DATADIR)/profiles
+PROFILEDIR_REL := $(shell realpath -m --relative-to='$(BINDIR)' '$(PROFILEDIR)' 2>/dev/null)
 
 CC        ?= cc
 PKGS      := libseccomp libcap libcgroup
@@ -23,9 +30,17 @@ CORRAL_LDFLAGS := -static
 endif
 WARN      := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-format-truncation
 CFLAGS    ?= -O2 -g
-CFLAGS    += -std=gnu11 $(WARN) -D_GNU_SOURCE -iquote src $(PKG_CFLAGS) \
-             -DCORRAL_VERSION='"$(VERSION)"' -DCORRAL_DATADIR='"$(DATADIR)/profiles"'
-LDLIBS    += $(PKG_LIBS) -lm
+CORRAL_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -iquote src $(PKG_CFLAGS) \
+             -DCORRAL_VERSION='"$(VERSION)"' -DCORRAL_DATADIR='"$(PROFILEDIR)"' \
+             -DCORRAL_DATADIR_REL='"$(PROFILEDIR_REL)"'
+# Ours first, so that the user's CFLAGS can override (-O0, -Wno-error).
+ALL_CFLAGS = $(CORRAL_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+CORRAL_LIBS := $(PKG_LIBS) -lm
+ALL_LIBS   = $(CORRAL_LIBS) $(LDLIBS)
+
+.DEFAULT_GOAL := all
+# $(call shq,TEXT): TEXT as one single-quoted shell word.
+shq = '$(subst ','\'',$(1))'
 
 SRCS      := $(filter-out src/main.c,$(wildcard src/*.c))
 OBJS      := $(SRCS:src/%.c=build/%.o)
@@ -37,39 +52,53 @@ SAN_OBJS  := $(SRCS:src/%.c=build/asan/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/unit/%)
 
-.PHONY: all check check-v2 unit bats demo install clean deps format bench examples fuzz fuzz-build
+.PHONY: FORCE all check check-v2 unit bats demo install clean deps format bench examples fuzz fuzz-build
 # Man pages and completion: generated from src/options.def by tools/gendoc.
 DOCS      := docs/corral.1 docs/corral.profile.5 docs/corral.bash
 
 all: corral tests/probe tests/attack tests/fault $(DOCS)
 
-build/%.o: src/%.c $(HDRS)
+# Everything compiled depends on build/flags: it changes (and so rebuilds
+# what was compiled with other flags) only when the flags or the install
+# paths do. So `make` then `make install PREFIX=/usr` rebuilds with /usr, in
+# whatever order the two ran.
+build/flags: FORCE
+	@mkdir -p build
+	@printf '%s\n' $(call shq,CC=$(CC)) $(call shq,FUZZ_CC=$(FUZZ_CC)) \
+		$(call shq,CFLAGS=$(ALL_CFLAGS)) $(call shq,LDFLAGS=$(LDFLAGS) $(CORRAL_LDFLAGS)) \
+		$(call shq,LIBS=$(ALL_LIBS)) >build/flags.new
+	@if cmp -s build/flags.new build/flags; then rm build/flags.new; \
+	else mv build/flags.new build/flags; fi
+FORCE:
+
+build/%.o: src/%.c $(HDRS) build/flags
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 build/libcorral.a: $(OBJS)
 	$(AR) rcs $@ $^
 
-corral: build/main.o build/libcorral.a
-	@echo "$(CC) ... $(CORRAL_LDFLAGS) -o $@ $^ $(LDLIBS) -lpthread"
-	@$(CC) $(CFLAGS) $(LDFLAGS) $(CORRAL_LDFLAGS) -o $@ $^ $(LDLIBS) -lpthread 2>build/link.log; \
+corral: build/main.o build/libcorral.a build/flags
+	@echo "$(CC) ... $(CORRAL_LDFLAGS) -o $@ build/main.o build/libcorral.a $(ALL_LIBS) -lpthread"
+	@$(CC) $(ALL_CFLAGS) $(LDFLAGS) $(CORRAL_LDFLAGS) -o $@ build/main.o build/libcorral.a \
+		$(ALL_LIBS) -lpthread 2>build/link.log; \
 		r=$$?; grep -v -e 'in statically linked applications requires at runtime' \
 			-e ': in function' build/link.log >&2; exit $$r
 
-build/asan/%.o: src/%.c $(HDRS)
+build/asan/%.o: src/%.c $(HDRS) build/flags
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN) -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
 
 build/asan/libcorral.a: $(SAN_OBJS)
 	$(AR) rcs $@ $^
 
 build/unit/%: tests/unit/%.c build/asan/libcorral.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN) -iquote tests/unit -o $@ $< build/asan/libcorral.a $(LDLIBS) \
+	$(CC) $(ALL_CFLAGS) $(SAN) -iquote tests/unit -o $@ $< build/asan/libcorral.a $(ALL_LIBS) \
 		$(shell pkg-config --libs cmocka)
 
-build/gendoc: tools/gendoc.c build/libcorral.a $(HDRS)
-	$(CC) $(CFLAGS) -o $@ $< build/libcorral.a $(LDLIBS)
+build/gendoc: tools/gendoc.c build/libcorral.a $(HDRS) build/flags
+	$(CC) $(ALL_CFLAGS) -o $@ $< build/libcorral.a $(ALL_LIBS)
 
 docs/%: docs/%.in build/gendoc
 	build/gendoc $< >$@.tmp && mv $@.tmp $@
@@ -100,8 +129,9 @@ examples/bin/%: examples/%.c
 	$(CC) -std=gnu11 -O2 $(WARN) -pthread -static -o $@ $< $(EXAMPLE_LIBS) || \
 		$(CC) -std=gnu11 -O2 $(WARN) -pthread -o $@ $< $(EXAMPLE_LIBS)
 
+# What each target needs is installed by scripts/deps.sh (the set named).
 deps:
-	@scripts/deps.sh
+	@scripts/deps.sh check
 
 # Benchmarks against bubblewrap, firejail, unshare, crun, tini, dumb-init
 # (bench/README.md). Timings only: nothing in `check` depends on them.
@@ -123,15 +153,15 @@ FUZZ_SAN     := -Wno-unknown-warning-option -fsanitize=address,undefined -fno-sa
 FUZZ_TARGETS := profile units
 FUZZ_OBJS    := $(SRCS:src/%.c=build/fuzz/%.o)
 
-build/fuzz/%.o: src/%.c $(HDRS)
+build/fuzz/%.o: src/%.c $(HDRS) build/flags
 	@mkdir -p $(@D)
-	$(FUZZ_CC) $(CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 build/fuzz/libcorral.a: $(FUZZ_OBJS)
 	$(AR) rcs $@ $^
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c build/fuzz/libcorral.a
-	$(FUZZ_CC) $(CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< build/fuzz/libcorral.a $(LDLIBS)
+	$(FUZZ_CC) $(ALL_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $< build/fuzz/libcorral.a $(ALL_LIBS)
 
 # The profile keys as a libFuzzer dictionary, from the one option table.
 build/fuzz/profile.dict: src/options.def
@@ -141,25 +171,24 @@ build/fuzz/profile.dict: src/options.def
 fuzz-build: $(FUZZ_TARGETS:%=build/fuzz/fuzz_%) build/fuzz/profile.dict
 
 fuzz:
-	@command -v $(FUZZ_CC) >/dev/null || { echo "corral: installing clang for make fuzz" >&2; \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq clang >/dev/null; }
+	@scripts/deps.sh fuzz
 	@$(MAKE) --no-print-directory fuzz-build
 	@scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 FUZZ_REPLAY := $(FUZZ_TARGETS:%=build/fuzz-replay/%)
 build/fuzz-replay/%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c build/asan/libcorral.a
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) $(SAN) -o $@ $< tests/fuzz/replay.c build/asan/libcorral.a $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(SAN) -o $@ $< tests/fuzz/replay.c build/asan/libcorral.a $(ALL_LIBS)
 
 # corral itself under ASan and UBSan, for the sanitizer run of the Bats suite.
-build/asan/corral: build/asan/main.o build/asan/libcorral.a
-	$(CC) $(CFLAGS) $(SAN) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+build/asan/corral: build/asan/main.o build/asan/libcorral.a build/flags
+	$(CC) $(ALL_CFLAGS) $(SAN) $(LDFLAGS) -o $@ build/asan/main.o build/asan/libcorral.a $(ALL_LIBS)
 
 unit: $(UNIT_BINS) $(FUZZ_REPLAY) build/asan/corral build/corral-dynamic
 
 # valgrind follows only a dynamically linked malloc: tests/valgrind.bats runs this.
-build/corral-dynamic: build/main.o build/libcorral.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+build/corral-dynamic: build/main.o build/libcorral.a build/flags
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ build/main.o build/libcorral.a $(ALL_LIBS)
 
 check: deps
 	@$(MAKE) --no-print-directory all unit examples
@@ -167,6 +196,7 @@ check: deps
 
 # The cgroup tests again, inside a VM whose kernel has cgroup v2 only.
 check-v2: deps
+	@scripts/deps.sh check-v2
 	@$(MAKE) --no-print-directory all
 	@scripts/check-v2.sh
 
@@ -175,16 +205,19 @@ demo: deps
 	@scripts/demo.sh
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/profiles
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PROFILEDIR)
 	install -m 0755 corral $(DESTDIR)$(BINDIR)/corral
-	install -m 0644 profiles/*.profile $(DESTDIR)$(DATADIR)/profiles/
+	install -m 0644 profiles/*.profile $(DESTDIR)$(PROFILEDIR)/
 	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR)
 	install -m 0644 docs/corral.1 $(DESTDIR)$(MANDIR)/man1/corral.1
 	install -m 0644 docs/corral.profile.5 $(DESTDIR)$(MANDIR)/man5/corral.profile.5
 	install -m 0644 docs/corral.bash $(DESTDIR)$(BASHCOMPDIR)/corral
 
+# .clang-format says how the code looks (the kernel's style, as the code
+# is); `clang-format --dry-run FILE` shows what this would change.
 format:
-	clang-format -i src/*.c src/*.h tests/unit/*.c tests/probe.c tests/attack.c tools/*.c
+	@scripts/deps.sh format
+	clang-format -i src/*.c src/*.h tests/unit/*.c tests/probe.c tests/attack.c tests/fault.c tools/*.c
 
 clean:
 	rm -rf build corral tests/probe tests/attack tests/fault examples/bin $(DOCS) $(BENCH_BINS)

@@ -71,10 +71,7 @@ command -v qemu-system-x86_64 >/dev/null || need="$need qemu-system-x86"
 [ -x /bin/busybox ] && /bin/busybox --list 2>/dev/null | grep -qx cpio || need="$need busybox-static"
 command -v xz >/dev/null || need="$need xz-utils"
 if [ -n "$need" ]; then
-	[ "$(id -u)" -eq 0 ] || die "missing packages; run: sudo apt-get install -y$need"
-	echo "check-v2: installing$need" >&2
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need >"$work/apt.log" 2>&1 ||
-		{ tail -5 "$work/apt.log" >&2; die "apt-get install$need failed"; }
+	scripts/deps.sh check-v2 || die "missing:$need (scripts/deps.sh check-v2 installs them)"
 fi
 [ -x ./corral ] && [ -x tests/probe ] || die "./corral and tests/probe are not built (run make)"
 

@@ -1,25 +1,57 @@
 #!/bin/sh
-# Install the Debian packages corral needs to build and test, only those
-# missing. As root it runs apt-get; otherwise it prints the line to run.
-# With arguments, those packages instead, without their Recommends
-# (bench/deps.sh: firejail's would pull in a desktop).
+# Install the Debian packages corral's make targets need, only those missing.
+# As root it runs apt-get; otherwise it prints the line to run.
+#
+#   scripts/deps.sh             every set below: what CI and a new machine need
+#   scripts/deps.sh SET...      those sets: check (build and test: make,
+#                               make check, make demo), fuzz (make fuzz: clang
+#                               and its libFuzzer), check-v2 (make check-v2:
+#                               qemu, a static busybox, xz), format
+#                               (make format: clang-format)
+#   scripts/deps.sh PKG...      those packages, without their Recommends
+#                               (bench/deps.sh: firejail's would pull in a
+#                               desktop)
 set -eu
-PKGS="gcc make pkg-config libc6-dev libseccomp-dev libcap-dev libcgroup-dev libcmocka-dev
+CHECK="gcc make pkg-config libc6-dev libseccomp-dev libcap-dev libcgroup-dev libcmocka-dev
 bats bats-assert bats-support bats-file jq iproute2 util-linux procps libcap2-bin
-man-db groff-base bsdextrautils bash-completion"
-opts=""
-[ $# -eq 0 ] || { PKGS="$*"; opts="--no-install-recommends"; }
-# man-db is usable while its index trigger is still pending.
-missing=""
-for p in $PKGS; do
-	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -Eq "ok (installed|triggers-pending)" || missing="$missing $p"
+man-db groff-base bsdextrautils bash-completion coreutils perl valgrind python3"
+FUZZ="clang"
+FORMAT="clang-format"
+CHECK_V2="qemu-system-x86 busybox-static xz-utils"
+
+PKGS="" norec=""
+[ $# -gt 0 ] || set -- check fuzz format check-v2
+for a in "$@"; do
+	case $a in
+	check) PKGS="$PKGS $CHECK" ;;
+	fuzz) PKGS="$PKGS $FUZZ" ;;
+	format) PKGS="$PKGS $FORMAT" ;;
+	# The VM needs qemu's binary, not the desktop its Recommends bring.
+	check-v2) norec="$norec $CHECK_V2" ;;
+	*) norec="$norec $a" ;;
+	esac
 done
-[ -z "$missing" ] && exit 0
+
+# Missing from a list; man-db is usable while its index trigger is pending.
+missing() {
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -Eq "ok (installed|triggers-pending)" ||
+			printf ' %s' "$p"
+	done
+}
+# shellcheck disable=SC2086 # the lists are words
+need=$(missing $PKGS) need_norec=$(missing $norec)
+[ -z "$need$need_norec" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
-	echo "corral: missing packages; run: sudo apt-get install -y${opts:+ $opts}$missing" >&2
+	[ -z "$need" ] || echo "corral: missing packages; run: sudo apt-get install -y$need" >&2
+	[ -z "$need_norec" ] ||
+		echo "corral: missing packages; run: sudo apt-get install -y --no-install-recommends$need_norec" >&2
 	exit 1
 fi
-echo "corral: installing$missing" >&2
+echo "corral: installing$need$need_norec" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq $opts $missing >/dev/null
+# shellcheck disable=SC2086
+[ -z "$need" ] || apt-get install -y -qq $need >/dev/null
+# shellcheck disable=SC2086
+[ -z "$need_norec" ] || apt-get install -y -qq --no-install-recommends $need_norec >/dev/null

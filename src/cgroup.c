@@ -156,7 +156,8 @@ static int no_cgroup(const struct corral_spec *spec, struct corral_error *e, con
  * leading slash ("" for the root). */
 static int own_cgroup(const char *name, bool v2, char *out, size_t size)
 {
-	char buf[4096];
+	/* A line per v1 hierarchy, each with a path: room for long ones. */
+	char buf[16384];
 	if (read_file_at(AT_FDCWD, "/proc/self/cgroup", buf, sizeof(buf)) < 0)
 		return -1;
 	char *save = NULL;
@@ -345,8 +346,9 @@ static int add_limits(const struct ctl *c, struct cgroup_controller *cc,
 		 * give it the parent's. */
 		char path[PATH_MAX * 2];
 		snprintf(path, sizeof(path), "%s/%s/cpuset.mems", c->mount, c->parent);
-		if (read_file_at(AT_FDCWD, path, v, sizeof(v)) < 0)
-			return corral_error_set(e, errno, "cgroup: read %s", path);
+		ssize_t r = read_file_at(AT_FDCWD, path, v, sizeof(v));
+		if (r < 0)
+			return corral_error_set(e, (int)-r, "cgroup: read %s", path);
 		v[strcspn(v, "\n")] = '\0';
 		return add_value(cc, "cpuset.mems", v, e);
 	}

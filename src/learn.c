@@ -28,15 +28,19 @@ static bool skip_group(const char *g)
 }
 
 /* The native syscalls of @g (nested groups expanded) into out. */
-static void group_members(const char *g, struct strv *out, int depth)
+static int group_members(const char *g, struct strv *out, int depth)
 {
 	const char *const *m = syscall_groups_members(g);
 	for (; m && *m && depth < 8; m++) {
-		if ((*m)[0] == '@')
-			group_members(*m + 1, out, depth + 1);
-		else if (seccomp_filter_native(*m) && !strv_contains(out, *m))
-			strv_push(out, *m);
+		if ((*m)[0] == '@') {
+			if (group_members(*m + 1, out, depth + 1) < 0)
+				return -ENOMEM;
+		} else if (seccomp_filter_native(*m) && !strv_contains(out, *m) &&
+			   strv_push(out, *m) < 0) {
+			return -ENOMEM;
+		}
 	}
+	return 0;
 }
 
 static bool all_in(const struct strv *sub, const struct strv *set)
@@ -89,7 +93,7 @@ static void print_word(FILE *out, const char *w)
 	fputc('\'', out);
 }
 
-void learn_print(FILE *out, const struct corral_spec *spec, const struct strv *names, time_t when)
+int learn_print(FILE *out, const struct corral_spec *spec, const struct strv *names, time_t when)
 {
 	char date[64];
 	struct tm tm;
@@ -126,7 +130,8 @@ void learn_print(FILE *out, const struct corral_spec *spec, const struct strv *n
 			if (skip_group(g))
 				continue;
 			_cleanup_strv_ struct strv m = {0};
-			group_members(g, &m, 0);
+			if (group_members(g, &m, 0) < 0)
+				return -ENOMEM;
 			if (m.n == 0 || !all_in(&m, names))
 				continue;
 			/* pass 0: groups with nested groups; pass 1: the rest */
@@ -135,10 +140,13 @@ void learn_print(FILE *out, const struct corral_spec *spec, const struct strv *n
 				nested |= (*x)[0] == '@';
 			if (nested != (pass == 0) || all_in(&m, &covered))
 				continue;
-			strv_push(&chosen, g);
+			/* A group left out with its members counted as covered
+			 * would drop calls from the profile: fail instead. */
+			if (strv_push(&chosen, g) < 0)
+				return -ENOMEM;
 			for (size_t k = 0; k < m.n; k++)
-				if (!strv_contains(&covered, m.v[k]))
-					strv_push(&covered, m.v[k]);
+				if (!strv_contains(&covered, m.v[k]) && strv_push(&covered, m.v[k]) < 0)
+					return -ENOMEM;
 		}
 	}
 	/* Sorted: groups by name (the table is), then names (names is). */
@@ -148,6 +156,7 @@ void learn_print(FILE *out, const struct corral_spec *spec, const struct strv *n
 	for (size_t i = 0; i < names->n; i++)
 		if (!strv_contains(&covered, names->v[i]))
 			fprintf(out, "seccomp-allow = %s\n", names->v[i]);
+	return 0;
 }
 
 int learn_write(const struct corral_spec *spec, const struct strv *names, struct corral_error *e)
@@ -159,18 +168,21 @@ int learn_write(const struct corral_spec *spec, const struct strv *names, struct
 		return corral_error_set(e, errno, "--learn: create %s", tmp);
 	FILE *f = fdopen(fd, "w");
 	if (!f) {
+		int err = errno;
 		close(fd);
 		unlink(tmp);
-		return corral_error_set(e, errno, "--learn: %s", tmp);
+		return corral_error_set(e, err, "--learn: %s", tmp);
 	}
-	learn_print(f, spec, names, time(NULL));
-	bool bad = ferror(f);
-	if (fclose(f) != 0 || bad) {
+	int r = learn_print(f, spec, names, time(NULL));
+	int err = r < 0 ? -r : ferror(f) ? (errno ? errno : EIO) : 0; /* errno of the failed write */
+	if (fclose(f) != 0 && !err)
+		err = errno;
+	if (err) {
 		unlink(tmp);
-		return corral_error_set(e, EIO, "--learn: write %s", tmp);
+		return corral_error_set(e, err, "--learn: write %s", tmp);
 	}
 	if (rename(tmp, spec->learn) < 0) {
-		int err = errno;
+		err = errno;
 		unlink(tmp);
 		return corral_error_set(e, err, "--learn: rename to %s", spec->learn);
 	}

@@ -15,8 +15,9 @@ int learn_validate(const struct corral_spec *spec, struct corral_error *e);
  * each profile in use, seccomp-log, and seccomp-allow of the names (sorted,
  * unique): a @group where every member of it on this architecture was used,
  * the remaining names one by one, each on its own line so one is easy to
- * remove. */
-void learn_print(FILE *out, const struct corral_spec *spec, const struct strv *names, time_t when);
+ * remove. -ENOMEM if the names cannot be grouped: never a profile that
+ * silently lacks a call. */
+int learn_print(FILE *out, const struct corral_spec *spec, const struct strv *names, time_t when);
 
 /* Write learn_print's profile to spec->learn, through a temporary file and
  * rename, so FILE is whole or untouched. */

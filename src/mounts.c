@@ -183,10 +183,12 @@ static int remount_ro_walk(const char *path, struct corral_error *e)
 	if (!f)
 		return corral_error_set(e, errno, "read mountinfo");
 	size_t len = strlen(path);
-	char line[8192];
-	while (fgets(line, sizeof(line), f)) {
-		char mp[4096];
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
+	/* getline: a line cut at a fixed length would hide the mount after it. */
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+	while (getline(&line, &cap, f) >= 0) {
+		_cleanup_free_ char *mp = NULL;
+		if (sscanf(line, "%*s %*s %*s %*s %ms", &mp) != 1)
 			continue;
 		/* mountinfo escapes blanks and backslashes as \ooo. */
 		char *w = mp;
@@ -209,6 +211,9 @@ static int remount_ro_walk(const char *path, struct corral_error *e)
 		if (mount(NULL, mp, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | keep, NULL) < 0)
 			return corral_error_set(e, errno, "remount %s read-only", mp);
 	}
+	/* A read error is not the end: a mount not seen would stay writable. */
+	if (!feof(f))
+		return corral_error_set(e, errno, "read mountinfo");
 	return 0;
 }
 
@@ -286,14 +291,31 @@ static int do_symlink(struct ctx *c, const struct mount_entry *m, struct corral_
 	if (!is_ours(c, pfd))
 		return corral_error_set(e, 0, "symlink: cannot create %s: %s is not on a tmpfs of the sandbox",
 					m->dst, parent);
-	if (symlinkat(m->src, pfd, name) < 0) {
-		char have[4096];
-		ssize_t n = readlinkat(pfd, name, have, sizeof(have) - 1);
-		if (errno == EEXIST && n >= 0 && (have[n] = '\0', strcmp(have, m->src) == 0))
+	if (symlinkat(m->src, pfd, name) == 0)
+		return 0;
+	int err = errno;
+	if (err != EEXIST)
+		return corral_error_set(e, err, "symlink %s -> %s", m->dst, m->src);
+	/* The same link twice (a profile and the command line) is no conflict;
+	 * anything else in the way is named after the errno. */
+	char have[4096], in_way[4200];
+	struct stat st;
+	ssize_t n = readlinkat(pfd, name, have, sizeof(have) - 1);
+	if (n >= 0) {
+		have[n] = '\0';
+		if (strcmp(have, m->src) == 0)
 			return 0;
-		return corral_error_set(e, errno, "symlink %s -> %s", m->dst, m->src);
+		snprintf(in_way, sizeof(in_way), "a symlink to %s", have);
+	} else {
+		snprintf(in_way, sizeof(in_way), "%s",
+			 fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)
+				 ? "a directory"
+				 : "a file");
 	}
-	return 0;
+	int r = corral_error_set(e, err, "symlink %s -> %s", m->dst, m->src);
+	size_t len = strlen(e->msg);
+	snprintf(e->msg + len, sizeof(e->msg) - len, " (%s is there)", in_way);
+	return r;
 }
 
 static int do_tmpfs(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
@@ -399,6 +421,8 @@ static int do_dev(struct ctx *c, const struct mount_entry *m, struct corral_erro
 	_cleanup_close_ int pts = openat(dev, "pts", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	_cleanup_close_ int shm = openat(dev, "shm", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	_cleanup_close_ int mq = openat(dev, "mqueue", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (pts < 0 || shm < 0 || mq < 0)
+		return corral_error_set(e, errno, "dev: open pts, shm and mqueue");
 	/* No gid=5: the tty group may not be mapped in a user namespace. */
 	const char *pts_opts[] = {"newinstance", "ptmxmode=0666", "mode=620", NULL};
 	const char *shm_opts[] = {"mode=1777", NULL};
@@ -477,10 +501,13 @@ static int setup_tmpfs_root(const struct corral_spec *spec, char *cwd, size_t cw
 		corral_error_set(e, errno, "open the roots");
 		goto out;
 	}
-	if (resolve(c.root, "/", O_PATH) < 0 && errno == ENOSYS) {
-		corral_error_set(e, ENOSYS, "root = tmpfs needs openat2 (Linux 5.6)");
+	int probe = resolve(c.root, "/", O_PATH);
+	if (probe < 0) {
+		corral_error_set(e, errno, "%s", errno == ENOSYS ? "root = tmpfs needs openat2 (Linux 5.6)"
+								   : "open the new root");
 		goto out;
 	}
+	close(probe);
 	add_ours(&c, c.root);
 	if (mountplan_build(spec, here, &plan, e) < 0)
 		goto out;

@@ -14,8 +14,13 @@
 
 #include "options.h"
 
+/* Where `make install` puts the shipped profiles, and the same directory
+ * relative to the installed binary's (both from the Makefile). */
 #ifndef CORRAL_DATADIR
 #define CORRAL_DATADIR "/usr/local/share/corral/profiles"
+#endif
+#ifndef CORRAL_DATADIR_REL
+#define CORRAL_DATADIR_REL "../share/corral/profiles"
 #endif
 
 #define PROFILE_MAX_SIZE (1 << 20)
@@ -28,6 +33,27 @@ struct stack {
 
 static int load_file(struct corral_spec *spec, const char *path, struct stack *st,
 		     struct corral_error *e);
+
+/* Add base[/rel] to dirs: always (when always), else only an existing
+ * directory, and once, compared by its real path. -ENOMEM or 0. */
+static int push_dir(struct strv *dirs, const char *base, const char *rel, bool always)
+{
+	char path[PATH_MAX], real[PATH_MAX], other[PATH_MAX];
+	if ((size_t)snprintf(path, sizeof(path), "%s%s%s", base, rel ? "/" : "", rel ? rel : "") >=
+	    sizeof(path))
+		return 0;
+	struct stat st;
+	bool is_dir = stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+	if (!is_dir && !always)
+		return 0;
+	/* Shown without "..": the directory as a user would name it. */
+	const char *shown = is_dir && realpath(path, real) ? real : path;
+	for (size_t i = 0; i < dirs->n; i++)
+		if (strcmp(dirs->v[i], shown) == 0 ||
+		    (is_dir && realpath(dirs->v[i], other) && strcmp(other, shown) == 0))
+			return 0;
+	return strv_push(dirs, shown);
+}
 
 int profile_search_path(struct strv *dirs)
 {
@@ -52,22 +78,25 @@ int profile_search_path(struct strv *dirs)
 		buf[0] = '\0';
 	if (buf[0] && strv_push(dirs, buf) < 0)
 		return -ENOMEM;
-	if (strv_push(dirs, "/etc/corral/profiles") < 0 || strv_push(dirs, CORRAL_DATADIR) < 0)
+	if (strv_push(dirs, "/etc/corral/profiles") < 0)
 		return -ENOMEM;
 
-	/* Run from the source tree: the binary sits next to profiles/. */
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 16);
-	if (n > 0) {
-		buf[n] = '\0';
-		char *slash = strrchr(buf, '/');
-		if (slash) {
-			strcpy(slash + 1, "profiles");
-			struct stat stbuf;
-			if (strcmp(buf, CORRAL_DATADIR) != 0 && stat(buf, &stbuf) == 0 &&
-			    S_ISDIR(stbuf.st_mode) && strv_push(dirs, buf) < 0)
-				return -ENOMEM;
-		}
-	}
+	/* The shipped profiles: first those of the tree this binary is in
+	 * (installed under DESTDIR, or a prefix moved as a whole, still finds
+	 * its own), then where the build said they go, then profiles/ beside
+	 * a binary run from its source tree. */
+	char exe_dir[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe_dir, sizeof(exe_dir) - 1);
+	char *slash = n > 0 ? memrchr(exe_dir, '/', (size_t)n) : NULL;
+	if (slash)
+		*slash = '\0';
+	if (slash && CORRAL_DATADIR_REL[0] &&
+	    push_dir(dirs, exe_dir, CORRAL_DATADIR_REL, false) < 0)
+		return -ENOMEM;
+	if (push_dir(dirs, CORRAL_DATADIR, NULL, true) < 0)
+		return -ENOMEM;
+	if (slash && push_dir(dirs, exe_dir, "profiles", false) < 0)
+		return -ENOMEM;
 	return 0;
 }
 
@@ -224,18 +253,29 @@ static int load_file(struct corral_spec *spec, const char *path, struct stack *s
 		return corral_error_set(e, 0, "%s: includes nested deeper than %d", path,
 					PROFILE_MAX_DEPTH);
 
-	_cleanup_free_ char *text = malloc((size_t)sb.st_size + 1);
+	/* Read to the end of the file. A read error is not an end of file, and
+	 * a file whose length is not what fstat said is being written as we
+	 * read it: either way, part of a profile must never be applied. One
+	 * byte more than the size is asked for, to see that it did not grow. */
+	size_t size = (size_t)sb.st_size, got = 0;
+	_cleanup_free_ char *text = malloc(size + 2);
 	if (!text)
 		return corral_error_set(e, ENOMEM, "%s", path);
-	size_t got = 0;
-	while (got < (size_t)sb.st_size) {
-		ssize_t r = read(fd, text + got, (size_t)sb.st_size - got);
+	for (;;) {
+		ssize_t r = read(fd, text + got, size + 1 - got);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
+		if (r < 0)
+			return corral_error_set(e, errno, "cannot read profile %s", path);
+		if (r == 0)
 			break;
 		got += (size_t)r;
+		if (got > size)
+			break;
 	}
+	if (got != size)
+		return corral_error_set(e, 0, "%s: changed while being read (size %zu, %zu bytes read)",
+					path, size, got);
 	text[got] = '\0';
 	if (memchr(text, '\0', got))
 		return corral_error_set(e, 0, "%s: contains a NUL byte", path);
@@ -265,22 +305,27 @@ int profile_list(FILE *out, struct corral_error *e)
 	for (size_t i = 0; i < dirs.n; i++)
 		fprintf(out, " %s", dirs.v[i]);
 	fputc('\n', out);
+	int r = 0;
 	for (size_t i = 0; i < dirs.n; i++) {
 		struct dirent **list = NULL;
 		int n = scandir(dirs.v[i], &list, NULL, alphasort);
 		for (int j = 0; j < n; j++) {
 			char *name = list[j]->d_name;
 			size_t len = strlen(name);
-			if (len > 8 && strcmp(name + len - 8, ".profile") == 0) {
+			if (r == 0 && len > 8 && strcmp(name + len - 8, ".profile") == 0) {
 				name[len - 8] = '\0';
 				if (valid_name(name) && !strv_contains(&seen, name)) {
-					strv_push(&seen, name);
-					fprintf(out, "%-12s %s/%s.profile\n", name, dirs.v[i], name);
+					/* The first of a name is the one used: a later
+					 * one listed too would mislead. */
+					if (strv_push(&seen, name) < 0)
+						r = corral_error_set(e, ENOMEM, "list the profiles");
+					else
+						fprintf(out, "%-12s %s/%s.profile\n", name, dirs.v[i], name);
 				}
 			}
 			free(list[j]);
 		}
 		free(list);
 	}
-	return 0;
+	return r;
 }

@@ -440,8 +440,9 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_fprog *prog, struct corra
 	_cleanup_free_ struct sock_filter *f = malloc(len);
 	if (!f)
 		return corral_error_set(e, ENOMEM, "seccomp");
-	if (pread(fd, f, len, 0) != (ssize_t)len)
-		return corral_error_set(e, errno ? errno : EIO, "seccomp: read the filter back");
+	ssize_t n = pread(fd, f, len, 0);
+	if (n != (ssize_t)len)
+		return corral_error_set(e, n < 0 ? errno : EIO, "seccomp: read the filter back");
 	prog->len = (unsigned short)(len / sizeof(struct sock_filter));
 	prog->filter = steal_pointer(&f);
 	return 0;
@@ -455,7 +456,7 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_fprog *prog, struct corra
  * the kernel API level it detected. Files live in $XDG_CACHE_HOME/corral
  * (else ~/.cache/corral), a directory that must be ours and writable by
  * nobody else, as must each file; anything odd and we just build. */
-#define CACHE_MAGIC "CORRALB1"
+#define CACHE_MAGIC "CORRALB2"
 
 struct cache_key {
 	uint64_t h[2];
@@ -465,7 +466,7 @@ struct cache_header {
 	char magic[8];
 	struct cache_key key;
 	uint32_t len;
-	uint32_t pad;
+	uint32_t sum; /* of the instructions: a torn or damaged file is built again */
 };
 
 static void fnv(struct cache_key *k, const void *p, size_t n)
@@ -509,6 +510,13 @@ static void cache_key(struct cache_key *k, const struct corral_spec *spec, bool 
 		for (const char *const *m = syscall_groups_members(g); *m; m++)
 			fnv(k, *m, strlen(*m) + 1);
 	}
+}
+
+static uint32_t prog_sum(const struct sock_filter *f, size_t len)
+{
+	struct cache_key k = {{0xcbf29ce484222325ULL, 0}};
+	fnv(&k, f, len);
+	return (uint32_t)(k.h[0] ^ (k.h[0] >> 32));
 }
 
 /* Ours and writable only by us. */
@@ -565,7 +573,7 @@ static bool cache_read(int dir, const struct cache_key *k, struct sock_fprog *pr
 		return false;
 	size_t len = h.len * sizeof(struct sock_filter);
 	_cleanup_free_ struct sock_filter *f = malloc(len);
-	if (!f || read(fd, f, len) != (ssize_t)len)
+	if (!f || read(fd, f, len) != (ssize_t)len || prog_sum(f, len) != h.sum)
 		return false;
 	prog->len = (unsigned short)h.len;
 	prog->filter = steal_pointer(&f);
@@ -582,7 +590,8 @@ static void cache_write(int dir, const struct cache_key *k, const struct sock_fp
 	_cleanup_close_ int fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return;
-	struct cache_header h = {.key = *k, .len = prog->len};
+	struct cache_header h = {.key = *k, .len = prog->len,
+				 .sum = prog_sum(prog->filter, prog->len * sizeof(struct sock_filter))};
 	memcpy(h.magic, CACHE_MAGIC, 8);
 	if (write_all(fd, &h, sizeof(h)) < 0 ||
 	    write_all(fd, prog->filter, prog->len * sizeof(struct sock_filter)) < 0 ||
@@ -635,7 +644,8 @@ int seccomp_filter_build(const struct corral_spec *spec, struct sock_fprog *prog
 		seccomp_init(learn ? SCMP_ACT_NOTIFY : allow_mode ? act : SCMP_ACT_ALLOW);
 	if (!ctx)
 		return corral_error_set(e, 0, "seccomp: cannot create a filter with action '%s' "
-					"(the kernel may lack it)", spec->seccomp_action);
+					"(the kernel may lack it)",
+					learn ? "notify" : spec->seccomp_action ? spec->seccomp_action : "errno");
 	const char *what = "an architecture";
 	/* i386 calls get the same rules; x32 and anything else die. */
 	if (seccomp_arch_native() == SCMP_ARCH_X86_64)

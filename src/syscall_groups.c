@@ -18,6 +18,8 @@ struct group {
 
 #define G(...) ((const char *const[]){__VA_ARGS__, NULL})
 
+/* A table, laid out by hand. */
+/* clang-format off */
 static const struct group groups[] = {
 	{"aio", G("io_cancel", "io_destroy", "io_getevents", "io_pgetevents",
 		  "io_pgetevents_time64", "io_setup", "io_submit", "io_uring_enter",
@@ -144,6 +146,7 @@ static const struct group groups[] = {
 			   "quotactl", "quotactl_fd", "set_mempolicy", "set_mempolicy_home_node",
 			   "setns", "userfaultfd", "vhangup", PERSONALITY_UNSAFE)},
 };
+/* clang-format on */
 
 const char *syscall_groups_name(size_t i)
 {

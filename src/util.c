@@ -114,6 +114,18 @@ ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size)
 		got += (size_t)r;
 	}
 	buf[got] = '\0';
+	/* Full: a byte more means the file was cut, and a value read in part
+	 * (a path, a CPU list) is a wrong value, not a short one. */
+	if (got + 1 >= size) {
+		char more;
+		ssize_t r;
+		while ((r = read(fd, &more, 1)) < 0 && errno == EINTR)
+			;
+		if (r < 0)
+			return -errno;
+		if (r > 0)
+			return -EFBIG;
+	}
 	return (ssize_t)got;
 }
 

@@ -64,7 +64,8 @@ void close_inherited_fds(int keep, bool cloexec);
 
 /* Write all of buf, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);
-/* Read a small file into a NUL-terminated buffer; returns bytes or -errno. */
+/* Read a small file into a NUL-terminated buffer; returns bytes or -errno,
+ * -EFBIG when the file does not fit. */
 ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size);
 /* Write a string to a file (as for /proc and cgroupfs knobs); 0 or -errno. */
 int write_file_at(int dirfd, const char *path, const char *value);

@@ -64,8 +64,9 @@ need_v2() {
 @test "v2: corral leaves no cgroup behind in the test's own cgroup" {
 	need_v2
 	own=/sys/fs/cgroup$(cut -d: -f3 /proc/self/cgroup)
-	run "$CORRAL" -- true
+	# With a limit, so there is a cgroup to remove; judged by this run's pid.
+	run_bg "$CORRAL" --pids 16 -- true
 	assert_success
-	run find "$own" -mindepth 1 -maxdepth 1 -type d -name 'corral-*'
+	run find "$own" -mindepth 1 -maxdepth 1 -type d -name "corral-$cpid"
 	assert_output ""
 }

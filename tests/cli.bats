@@ -80,6 +80,23 @@ bad() {
 	assert_output --partial "not a regular file"
 }
 
+@test "a profile that cannot be read to its end is an error, not applied in part" {
+	# 7919 bytes, a size no other read of corral's asks for: the rules fail
+	# the reads of this file (of its size, or one byte more to find its end).
+	{
+		printf 'include default\nhostname = partial\n'
+		for ((i = 0; i < 108; i++)); do printf '#%.0s' {1..72}; echo; done
+	} >"$T/p.profile"
+	size=$(stat -c %s "$T/p.profile")
+	[ "$size" -eq 7919 ]
+	bad "$FAULT" read:*:*:7919=EIO read:*:*:7920=EIO -- "$CORRAL" --profile "$T/p.profile"
+	assert_output "corral: error: cannot read profile $T/p.profile: Input/output error"
+	# The same file, read: it works.
+	run "$CORRAL" --profile "$T/p.profile" -- hostname
+	assert_success
+	assert_output partial
+}
+
 @test "the command line wins over profiles, left to right" {
 	printf 'include default\nhostname = fromprofile\n' >"$T/p.profile"
 	run "$CORRAL" --hostname cli --profile "$T/p.profile" -- hostname

@@ -257,18 +257,3 @@ complete_words() {
 		}
 	done
 }
-
-@test "make install puts the man pages and the completion in place" {
-	run make -C "$TOP" -s install DESTDIR="$T/root" PREFIX=/usr
-	assert_success
-	assert_file_exists "$T/root/usr/share/man/man1/corral.1"
-	assert_file_exists "$T/root/usr/share/man/man5/corral.profile.5"
-	assert_file_exists "$T/root/usr/share/bash-completion/completions/corral"
-	cmp "$TOP/docs/corral.1" "$T/root/usr/share/man/man1/corral.1"
-	run render "$T/root/usr/share/man/man5/corral.profile.5"
-	assert_line "KEYS"
-	# And the installed completion works where bash-completion loads it from.
-	COMPLETION=$T/root/usr/share/bash-completion/completions/corral
-	run complete_words corral --list-pro
-	assert_output "--list-profiles"
-}

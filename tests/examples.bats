@@ -113,15 +113,12 @@ teardown() {
 # --- deadlock: two processes each holding the lock the other wants
 
 @test "deadlock: hangs until --time-limit 2s ends it with 124 and a timeout verdict" {
-	start=$(date +%s)
 	run in_corral -v --time-limit 2s -- deadlock
-	end=$(date +%s)
 	assert_failure 124
 	assert_line --partial "process A (PID 3): waits for lock 2"
 	assert_line --partial "process B (PID 4): waits for lock 1"
 	refute_line --partial "got both locks"
 	assert_line --regexp '^corral: timeout: '
-	[ $((end - start)) -lt 15 ]
 }
 
 @test "deadlock: the report says timeout" {

@@ -4,18 +4,7 @@
 # process (a marker in the command line), no cgroup of that corral's pid.
 load helpers
 
-# "$@" in the background, so its pid is known: $status, $output (stdout and
-# stderr), $cpid. Through "$FAULT", whose pid corral inherits by exec.
-run_bg() {
-	"$@" >"$T/out" 2>&1 &
-	cpid=$!
-	status=0
-	wait "$cpid" || status=$?
-	output=$(cat "$T/out")
-	mapfile -t lines <"$T/out"
-}
-
-# corral "$@", as run_bg.
+# corral "$@", as run_bg (helpers.bash).
 run_corral() {
 	run_bg "$CORRAL" "$@"
 }
@@ -133,6 +122,29 @@ nothing_left() {
 	assert_output "$m"
 }
 
+@test "a set-up call the kernel refuses: one line naming the step, 125, nothing left" {
+	# Each rule fails one call of the set-up in corral, init or the
+	# command's set-up (tests/fault.c), as an older kernel or an outer
+	# sandbox would.
+	local rule want m
+	while IFS='|' read -r rule want; do
+		m=setup-$(marker)
+		run_bg "$FAULT" "$rule" -- "$CORRAL" --memory 64M -- /bin/echo "$m"
+		echo "$rule: $status: $output"
+		[ "$status" -eq 125 ]
+		[ "${#lines[@]}" -eq 1 ]
+		[ "${lines[0]}" = "corral: error: $want" ]
+		nothing_left "$m"
+	done <<-'EOF'
+		openat2=ENOSYS|root = tmpfs needs openat2 (Linux 5.6): Function not implemented
+		fsopen=EPERM|tmpfs /tmp: fsopen tmpfs: Operation not permitted
+		mount_setattr=EPERM|ro-bind /usr on /usr: make read-only: Operation not permitted
+		sethostname=EPERM|set host name 'corral': Operation not permitted
+		prctl:PR_CAPBSET_DROP=EPERM|drop cap_chown from the bounding set: Operation not permitted
+		prctl:PR_SET_KEEPCAPS=EINVAL|keep capabilities across setuid: Invalid argument
+	EOF
+}
+
 @test "command not executable: one line, 126; not found: 127; nothing left" {
 	local m
 	m=exec-$(marker)
@@ -153,67 +165,4 @@ nothing_left() {
 	[ "${#lines[@]}" -eq 1 ]
 	[[ ${lines[0]} == "corral: error: /nonexistent/$m: command not found"* ]]
 	nothing_left "$m"
-}
-
-# The calls the launch depends on, refused one at a time (tests/fault): each
-# is one line naming what failed, 125, and nothing left; before they were
-# checked, each of these runs went ahead as if nothing had failed.
-
-# With fault RULE, corral "$@" -- /bin/echo MARKER fails with exactly the
-# line "corral: error: $2", 125: the command never ran, nothing is left.
-refused() {
-	local rule=$1 want=$2 m
-	shift 2
-	m=refused-$(marker)
-	run_bg "$FAULT" "$rule" -- "$CORRAL" "$@" -- /bin/echo "$m"
-	[ "$status" -eq 125 ] || { echo "exit $status: $output"; return 1; }
-	[ "$output" = "corral: error: $want" ] || { echo "output: $output"; return 1; }
-	nothing_left "$m"
-}
-
-@test "PR_SET_PDEATHSIG refused: init does not start the command, 125, nothing left" {
-	refused prctl:PR_SET_PDEATHSIG=EPERM \
-		"make init die with corral (PR_SET_PDEATHSIG): Operation not permitted" --memory 64M
-}
-
-@test "PR_SET_CHILD_SUBREAPER refused (share pid): 125, nothing left" {
-	refused prctl:PR_SET_CHILD_SUBREAPER=EINVAL \
-		"make init reap the command's orphans (PR_SET_CHILD_SUBREAPER): Invalid argument" \
-		--share pid
-}
-
-@test "timerfd_settime refused: the time limit cannot be armed, so the run is an error" {
-	refused timerfd_settime=EINVAL "arm the timer of the time limit: Invalid argument" \
-		--time-limit 60s --report "$T/r.json"
-	run jq -r .status "$T/r.json"
-	assert_output error
-}
-
-@test "sigprocmask refused: corral's own (SIG_BLOCK) and the command's (SIG_SETMASK), 125" {
-	refused rt_sigprocmask:SIG_BLOCK=EINVAL \
-		"block SIGTERM, SIGINT, SIGHUP and SIGPIPE: Invalid argument"
-	# The command would start with the relayed signals blocked (SIGTERM
-	# among them, so the time limit's TERM would wait for the KILL).
-	refused rt_sigprocmask:SIG_SETMASK=EINVAL "unblock the command's signals: Invalid argument"
-}
-
-@test "setpgid refused: the command would be out of reach of the relay, 125" {
-	refused setpgid=EPERM "put the command in a process group of its own: Operation not permitted"
-}
-
-@test "close_range missing (ENOSYS, kernels before 5.9): init and the command still hold no inherited fd" {
-	local m init cmd fds
-	m=fds-$(marker)
-	echo held >"$T/held"
-	"$FAULT" close_range=ENOSYS -- "$CORRAL" "${WITH_PROBE[@]}" -- "$PROBE" ignore-term "$m" \
-		7<"$T/held" >"$T/out" 2>&1 &
-	cpid=$!
-	# Once the command runs, init has closed what it closes.
-	wait_for 'init=$(pgrep -P "$cpid") && cmd=$(pgrep -P "$init")'
-	fds=$(readlink /proc/"$init"/fd/* /proc/"$cmd"/fd/*)
-	kill -KILL "$cpid"
-	wait "$cpid" || true
-	wait_for '[ -z "$(host_procs "$m")" ]'
-	[ -n "$fds" ]
-	[[ $fds != *"$T/held"* ]]
 }

@@ -9,7 +9,8 @@
  *   SYSCALL  a name as libseccomp knows it: prctl, read, timerfd_settime,
  *            rt_sigprocmask (sigprocmask's system call), seccomp...
  *   ARGn     the value the n-th argument (from 0) must have for the call to
- *            fail: a number (0x.. for hex), one of the names below, or `*`
+ *            fail: a number (0x.. for hex), a name of the table below
+ *            (PR_SET_PDEATHSIG, SIG_BLOCK...), or `*`
  *            for any value. Arguments not given match anything. The lower
  *            32 bits are compared when the value fits in them (an int
  *            argument's upper half is not defined by the ABI).
@@ -49,9 +50,19 @@ static const struct {
 	uint64_t value;
 } names[] = {
 #define N(x) {#x, x}
-	N(PR_SET_PDEATHSIG), N(PR_GET_PDEATHSIG), N(PR_SET_DUMPABLE),	N(PR_SET_NAME),
-	N(PR_SET_SECCOMP),   N(PR_CAPBSET_DROP),  N(PR_SET_CHILD_SUBREAPER), N(PR_SET_NO_NEW_PRIVS),
-	N(PR_CAP_AMBIENT),   N(SIG_BLOCK),	  N(SIG_UNBLOCK),	N(SIG_SETMASK),
+	N(PR_SET_PDEATHSIG),
+	N(PR_GET_PDEATHSIG),
+	N(PR_SET_DUMPABLE),
+	N(PR_SET_NAME),
+	N(PR_SET_SECCOMP),
+	N(PR_CAPBSET_DROP),
+	N(PR_SET_KEEPCAPS),
+	N(PR_SET_NO_NEW_PRIVS),
+	N(PR_SET_CHILD_SUBREAPER),
+	N(PR_CAP_AMBIENT),
+	N(SIG_BLOCK),
+	N(SIG_UNBLOCK),
+	N(SIG_SETMASK),
 #undef N
 };
 

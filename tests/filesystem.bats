@@ -44,6 +44,27 @@ host_mounts() {
 	assert_output --partial "Read-only file system"
 }
 
+@test "a kernel without mount_setattr (ENOSYS): the remount walk makes a ro-bind read-only" {
+	mkdir -p "$T/src"
+	run "$FAULT" mount_setattr=ENOSYS -- "$CORRAL" --ro-bind "$T/src:/data" -- \
+		sh -c 'grep " /data " /proc/self/mountinfo; touch /data/x'
+	assert_failure
+	assert_line --index 0 --regexp ' /data ro[, ]'
+	assert_output --partial "Read-only file system"
+	assert_file_not_exists "$T/src/x"
+}
+
+@test "the remount walk: a mountinfo that cannot be read is an error, not a writable ro-bind" {
+	mkdir -p "$T/src"
+	# stdio reads /proc files 1024 bytes at a time; in corral only the walk
+	# asks for 1024 bytes.
+	run "$FAULT" mount_setattr=ENOSYS read:*:*:1024=EIO -- \
+		"$CORRAL" --ro-bind "$T/src:/data" -- touch /data/x
+	assert_failure 125
+	assert_output --regexp '^corral: error: .*read mountinfo: Input/output error$'
+	assert_file_not_exists "$T/src/x"
+}
+
 @test "a tmpfs placed below a ro-bind is writable (it is its own mount)" {
 	mkdir -p "$T/src/sub"
 	run "$CORRAL" --tmpfs /data/sub --ro-bind "$T/src:/data" -- sh -c 'echo ok >/data/sub/f && cat /data/sub/f'
@@ -215,6 +236,20 @@ host_mounts() {
 	run "$CORRAL" --dir /a/b/c --symlink usr/bin:/ubin -- sh -c 'test -d /a/b/c && echo dir; test -x /ubin/env && readlink /ubin'
 	assert_success
 	assert_output "$(printf 'dir\nusr/bin')"
+}
+
+@test "a symlink where something else is: File exists, naming what is there" {
+	run "$CORRAL" --dir /bin2 --symlink usr/bin:/bin2 -- touch "$T/ran"
+	assert_failure 125
+	assert_output "corral: error: symlink /bin2 -> usr/bin: File exists (a directory is there)"
+	run "$CORRAL" --symlink usr/bin:/bin2 --symlink usr/lib:/bin2 -- touch "$T/ran"
+	assert_failure 125
+	assert_output "corral: error: symlink /bin2 -> usr/lib: File exists (a symlink to usr/bin is there)"
+	assert_file_not_exists "$T/ran"
+	# The same link twice (a profile's and the command line's) is no conflict.
+	run "$CORRAL" --symlink usr/bin:/bin2 --symlink usr/bin:/bin2 -- readlink /bin2
+	assert_success
+	assert_output usr/bin
 }
 
 @test "the root itself is read-only" {

@@ -59,6 +59,18 @@ wait_for() {
 	return 1
 }
 
+# "$@" in the background, so its pid is known (corral's, through setpriv,
+# "$FAULT" or a wrapper that execs it): $status, $output (stdout and
+# stderr), $lines, $cpid.
+run_bg() {
+	"$@" >"$T/out" 2>&1 &
+	cpid=$!
+	status=0
+	wait "$cpid" || status=$?
+	output=$(cat "$T/out")
+	mapfile -t lines <"$T/out"
+}
+
 # A unique marker to tag processes of one test.
 marker() {
 	echo "$((RANDOM * 32768 + RANDOM)).$$"

@@ -62,28 +62,26 @@ notify_or_skip() {
 	assert_line --partial "corral: seccomp: killed by the seccomp filter for calling ptrace after"
 }
 
-@test "seccomp-log: a flood of denied calls is counted, and quickly" {
+@test "seccomp-log: a flood of denied calls is counted" {
 	notify_or_skip
-	SECONDS=0
 	run "$CORRAL" --seccomp-log --time-limit 120s "${WITH_PROBE[@]}" --report "$T/r.json" -- \
 		"$PROBE" calls keyctl 100000 ptrace 100000
 	assert_success
 	assert_output "$(printf 'keyctl 100000 EPERM\nptrace 100000 EPERM')"
 	[ "$(R -c .seccomp.violations)" = '[{"syscall":"keyctl","count":100000},{"syscall":"ptrace","count":100000}]' ]
-	# About 3 s on this 2-core machine; the bound is generous.
-	[ "$SECONDS" -lt 60 ]
 }
 
 @test "seccomp-log: an endless flood does not stall the supervisor: the time limit still ends it" {
 	notify_or_skip
-	SECONDS=0
-	run "$CORRAL" --seccomp-log --time-limit 1s "${WITH_PROBE[@]}" --report "$T/r.json" -- \
+	# A stalled supervisor would never end it: timeout(1) only keeps the
+	# suite from hanging then (its SIGTERM would give 143, not 124).
+	run timeout 600 "$CORRAL" --seccomp-log --time-limit 1s "${WITH_PROBE[@]}" --report "$T/r.json" -- \
 		"$PROBE" calls keyctl 1000000000
 	assert_failure 124
 	[ "$(R .status)" = timeout ]
 	[ "$(R '.seccomp.violations[0].syscall')" = keyctl ]
+	# Answered all along: more than a few calls went through the listener.
 	[ "$(R '.seccomp.violations[0].count')" -gt 1000 ]
-	[ "$SECONDS" -lt 30 ]
 }
 
 @test "seccomp-log: the filter cache keeps the notifying filter apart from the plain one" {
@@ -157,6 +155,20 @@ notify_or_skip() {
 	assert_failure 2
 	assert_line --partial "ls: reading directory '/': Operation not permitted"
 	[ "$(R -c .seccomp.violations)" = '[{"syscall":"getdents64","count":1}]' ]
+}
+
+@test "--learn: a profile that cannot be written is an error naming why; nothing is left" {
+	notify_or_skip
+	command -v unshare >/dev/null || skip "needs unshare(1)"
+	mkdir "$T/full"
+	# A tmpfs of one page, filled: the learned profile finds no room.
+	run unshare -m --propagation private sh -c '
+		mount -t tmpfs -o size=4k tmpfs "$1" && { head -c 8192 /dev/zero >"$1/fill" 2>/dev/null; true; } &&
+		"$2" --learn "$1/p.profile" -- true; echo "status $?"; ls "$1"' sh "$T/full" "$CORRAL"
+	assert_line --index 0 --regexp "^corral: error: --learn: write $T/full/p.profile.tmp.[0-9]+: No space left on device$"
+	assert_line --index 1 "status 125"
+	assert_line --index 2 "fill"
+	[ "${#lines[@]}" -eq 3 ]
 }
 
 @test "--learn: threads and clone (clone3's ENOSYS fallback) are learned" {

@@ -205,6 +205,12 @@ MINIMAL="execve arch_prctl brk exit_group getpid getrandom mprotect newfstatat p
 	run "$CORRAL" -vv "${WITH_PROBE[@]}" -- "$PROBE" syscall keyctl
 	refute_output --partial "from the cache"
 	assert_output --partial "EPERM"
+	# Whole but changed (its denials made allows, as a damaged disk or a
+	# torn write could): rebuilt, never loaded.
+	perl -0777 -pi -e 's/\x06\x00\x00\x00\x01\x00\x05\x00/\x06\x00\x00\x00\x00\x00\xff\x7f/g' "$f"
+	run "$CORRAL" -vv "${WITH_PROBE[@]}" -- "$PROBE" syscall keyctl
+	refute_output --partial "from the cache"
+	assert_output --partial "EPERM"
 	# Writable by others: never trusted.
 	chmod 666 "$f"
 	run "$CORRAL" -vv "${WITH_PROBE[@]}" -- "$PROBE" syscall keyctl

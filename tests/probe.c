@@ -368,6 +368,32 @@ int main(int argc, char **argv)
 		printf("forked %d, no failure\n", made);
 		return 0;
 	}
+	if (strcmp(cmd, "catch") == 0) {
+		/* Take each signal named (INT, TERM, USR1...) and carry on: print
+		 * "ready" once they are blocked, then "caught SIGNAME" for each
+		 * one, for ever. A test waits for the line, not for a time. */
+		sigset_t set;
+		sigemptyset(&set);
+		for (int i = 2; i < argc; i++) {
+			int sig = 0;
+			for (int s = 1; s < 32 && !sig; s++)
+				if (sigabbrev_np(s) && strcmp(sigabbrev_np(s), argv[i]) == 0)
+					sig = s;
+			if (!sig)
+				return fprintf(stderr, "catch: unknown signal %s\n", argv[i]), 2;
+			sigaddset(&set, sig);
+		}
+		sigprocmask(SIG_BLOCK, &set, NULL);
+		printf("ready\n");
+		fflush(stdout);
+		for (;;) {
+			int sig = sigwaitinfo(&set, NULL);
+			if (sig > 0) {
+				printf("caught SIG%s\n", sigabbrev_np(sig));
+				fflush(stdout);
+			}
+		}
+	}
 	if (strcmp(cmd, "ignore-term") == 0) {
 		/* Ignore SIGTERM and sleep. */
 		signal(SIGTERM, SIG_IGN);

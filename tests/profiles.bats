@@ -176,12 +176,12 @@ print(json.dumps(subprocess.run(["echo", "child"], capture_output=True, text=Tru
 	python3 -c 'import socket, sys
 s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
 print(s.getsockname()[1], flush=True)
-s.settimeout(30); c, _ = s.accept(); c.sendall(b"from the host\n"); c.close()' >"$T/port" &
+s.settimeout(600); c, _ = s.accept(); c.sendall(b"from the host\n"); c.close()' >"$T/port" &
 	server=$!
 	wait_for "[ -s $T/port ]"
 	port=$(cat "$T/port")
 	run "$CORRAL" --profile net -- python3 -c "import socket
-s = socket.create_connection(('127.0.0.1', $port), timeout=10); print(s.recv(100).decode(), end='')"
+s = socket.create_connection(('127.0.0.1', $port), timeout=600); print(s.recv(100).decode(), end='')"
 	wait "$server"
 	assert_success
 	assert_output "from the host"

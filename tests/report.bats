@@ -39,7 +39,8 @@ R() { jq -r "$@" "$T/r.json"; }
 	[ "$(R .exit_code)" = 124 ]
 	[ "$(R .signal)" = SIGTERM ]
 	[ "$(R .limits.time_ms)" = 300 ]
-	R '.wall_time_ms >= 300 and .wall_time_ms < 5000' | grep -qx true
+	# Not before the limit (how long after it depends on the machine's load).
+	R '.wall_time_ms >= 300' | grep -qx true
 }
 
 @test "timeout: a command that ignores SIGTERM is still a timeout, by SIGKILL" {
@@ -206,13 +207,14 @@ R() { jq -r "$@" "$T/r.json"; }
 
 @test "SIGINT then a second stop signal: the sandbox is killed, the report written" {
 	# A script's background job ignores SIGINT; give corral the default.
-	env --default-signal=INT "$CORRAL" --report "$T/r.json" -- \
-		sh -c 'trap "" TERM INT; echo ready; while :; do sleep 0.05; done' >"$T/out" &
+	env --default-signal=INT "$CORRAL" --report "$T/r.json" "${WITH_PROBE[@]}" -- \
+		"$PROBE" catch INT TERM >"$T/out" &
 	pid=$!
 	wait_for "grep -q ready '$T/out'"
 	kill -INT "$pid"
-	sleep 0.3
-	kill -0 "$pid" # the command ignored the first one
+	# Relayed, and the command carried on: corral took the first one.
+	wait_for "grep -q 'caught SIGINT' '$T/out'"
+	kill -0 "$pid"
 	kill -TERM "$pid"
 	rc=0
 	wait "$pid" || rc=$?

@@ -44,7 +44,7 @@ supervisor_clean() {
 }
 
 @test "valgrind: a run with memory, pids and time limits, exit status 3" {
-	vg --memory 32M --pids 16 --time-limit 20s -- /bin/sh -c 'exit 3'
+	vg --memory 32M --pids 16 --time-limit 10min -- /bin/sh -c 'exit 3'
 	assert_failure 3
 	supervisor_clean
 }

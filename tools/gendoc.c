@@ -4,7 +4,7 @@
  * Usage: gendoc TEMPLATE > OUTPUT
  *
  * Copies TEMPLATE to stdout. A line that is exactly one of the markers below
- * is replaced by generated text; @VERSION@ and @DATADIR@ are replaced inside
+ * is replaced by generated text; @VERSION@, @DATADIR@ and @DATADIR_REL@ are replaced inside
  * any line. Everything about an option comes from its row, so a new row in
  * options.def shows up in corral(1), corral.profile(5) and the completion
  * without a change here. A row without help text is an error: the build
@@ -30,6 +30,9 @@
 #endif
 #ifndef CORRAL_DATADIR
 #define CORRAL_DATADIR "/usr/local/share/corral/profiles"
+#endif
+#ifndef CORRAL_DATADIR_REL
+#define CORRAL_DATADIR_REL "../share/corral/profiles"
 #endif
 
 static bool is_list(const struct option_row *row)
@@ -239,7 +242,9 @@ static void substitute(FILE *out, const char *line)
 {
 	static const struct {
 		const char *token, *value;
-	} tokens[] = {{"@VERSION@", CORRAL_VERSION}, {"@DATADIR@", CORRAL_DATADIR}};
+	} tokens[] = {{"@VERSION@", CORRAL_VERSION},
+		      {"@DATADIR@", CORRAL_DATADIR},
+		      {"@DATADIR_REL@", CORRAL_DATADIR_REL}};
 	while (*line) {
 		bool hit = false;
 		for (size_t i = 0; i < ARRAY_SIZE(tokens); i++) {

@@ -1,0 +1,79 @@
+/* Unit tests of util.c: the small-file reader and writer, string vectors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+/* A temporary directory with file "f" holding len bytes of 'x'. */
+static int dir_with_file(char *tmpl, size_t len)
+{
+	assert_non_null(mkdtemp(tmpl));
+	int dir = open(tmpl, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(dir >= 0);
+	char *text = malloc(len + 1);
+	memset(text, 'x', len);
+	text[len] = '\0';
+	assert_int_equal(write_file_at(dir, "f", text), -ENOENT); /* no O_CREAT */
+	int fd = openat(dir, "f", O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(write_file_at(dir, "f", text), 0);
+	free(text);
+	return dir;
+}
+
+static void remove_dir(int dir, const char *path)
+{
+	unlinkat(dir, "f", 0);
+	close(dir);
+	rmdir(path);
+}
+
+static void test_read_file_at(void **state)
+{
+	char tmpl[] = "/tmp/corral-unit.XXXXXX", buf[8];
+	int dir = dir_with_file(tmpl, 7);
+	/* Exactly what fits (7 bytes and the NUL). */
+	assert_int_equal(read_file_at(dir, "f", buf, sizeof(buf)), 7);
+	assert_string_equal(buf, "xxxxxxx");
+	/* A file cut to fit would be a wrong value: refused. */
+	char small[7];
+	assert_int_equal(read_file_at(dir, "f", small, sizeof(small)), -EFBIG);
+	assert_int_equal(read_file_at(dir, "missing", buf, sizeof(buf)), -ENOENT);
+	remove_dir(dir, tmpl);
+}
+
+static void test_strv(void **state)
+{
+	struct strv a = {0}, b = {0};
+	assert_int_equal(strv_push(&a, "one"), 0);
+	assert_int_equal(strv_push(&a, "two"), 0);
+	assert_int_equal(a.n, 2);
+	assert_null(a.v[2]);
+	assert_true(strv_contains(&a, "two"));
+	assert_false(strv_contains(&a, "three"));
+	assert_int_equal(strv_copy(&b, &a), 0);
+	assert_string_equal(b.v[1], "two");
+	strv_clear(&a);
+	strv_clear(&b);
+	assert_int_equal(a.n, 0);
+	assert_null(a.v);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_read_file_at),
+		cmocka_unit_test(test_strv),
+	};
+	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
+}
