@@ -4,6 +4,9 @@ BINDIR    ?= $(PREFIX)/bin
 DATADIR   ?= $(PREFIX)/share/corral
 MANDIR    ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# bats-corral goes in BATSLIBDIR/bats-corral: Bats finds it there when
+# BATS_LIB_PATH holds BATSLIBDIR (Debian's own Bats libraries are in /usr/lib/bats).
+BATSLIBDIR ?= $(DATADIR)/bats
 VERSION   := 0.1
 
 CC        ?= cc
@@ -176,6 +179,9 @@ install: all
 	install -m 0644 docs/corral.1 $(DESTDIR)$(MANDIR)/man1/corral.1
 	install -m 0644 docs/corral.profile.5 $(DESTDIR)$(MANDIR)/man5/corral.profile.5
 	install -m 0644 docs/corral.bash $(DESTDIR)$(BASHCOMPDIR)/corral
+	install -d $(DESTDIR)$(BATSLIBDIR)/bats-corral/src
+	install -m 0644 lib/bats-corral/load.bash lib/bats-corral/README.md $(DESTDIR)$(BATSLIBDIR)/bats-corral/
+	install -m 0644 lib/bats-corral/src/*.bash $(DESTDIR)$(BATSLIBDIR)/bats-corral/src/
 
 format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c tests/probe.c tests/attack.c tools/*.c
