@@ -97,6 +97,11 @@ examples/bin/%: examples/%.c
 	$(CC) -std=gnu11 -O2 $(WARN) -pthread -static -o $@ $< $(EXAMPLE_LIBS) || \
 		$(CC) -std=gnu11 -O2 $(WARN) -pthread -o $@ $< $(EXAMPLE_LIBS)
 
+# The Bats example (examples/bats/README.md): a tool, built with the others.
+examples: examples/bats/primes
+examples/bats/primes: examples/bats/primes.c
+	$(CC) -std=gnu11 -O2 $(WARN) -static -o $@ $< || $(CC) -std=gnu11 -O2 $(WARN) -o $@ $<
+
 deps:
 	@scripts/deps.sh
 
@@ -187,4 +192,4 @@ format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c tests/probe.c tests/attack.c tools/*.c
 
 clean:
-	rm -rf build corral tests/probe tests/attack examples/bin $(DOCS) $(BENCH_BINS)
+	rm -rf build corral tests/probe tests/attack examples/bin examples/bats/primes $(DOCS) $(BENCH_BINS)
