@@ -108,6 +108,9 @@ nested_bats() {
 	assert_line --partial "do not pass --report-format=text"
 	run corral_run --
 	assert_line "no command given: corral_run [CORRAL_OPTION]... -- COMMAND [ARG]..."
+	CORRAL=$T/no-corral run corral_run -- true
+	assert_failure
+	assert_line "no corral to run: '$T/no-corral' is not a command (set CORRAL, or put corral on PATH)"
 }
 
 @test "corral_run: each verdict, with its exit code and signal" {

@@ -101,6 +101,11 @@ corral_run() {
 		return $?
 	fi
 
+	if ! command -v "${CORRAL:-corral}" >/dev/null; then
+		echo "no corral to run: '${CORRAL:-corral}' is not a command (set CORRAL, or put corral on PATH)" |
+			batslib_decorate 'ERROR: corral_run' | fail
+		return $?
+	fi
 	local dir=${BATS_TEST_TMPDIR:-${BATS_FILE_TMPDIR:-${BATS_RUN_TMPDIR:-${TMPDIR:-/tmp}}}}
 	corral_report=$(mktemp "$dir/corral-report.XXXXXX") || return 1
 	local rc=0
