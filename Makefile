@@ -6,6 +6,9 @@ BINDIR    ?= $(PREFIX)/bin
 DATADIR   ?= $(PREFIX)/share/corral
 MANDIR    ?= $(PREFIX)/share/man
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+# bats-corral goes in BATSLIBDIR/bats-corral: Bats finds it there when
+# BATS_LIB_PATH holds BATSLIBDIR (Debian's own Bats libraries are in /usr/lib/bats).
+BATSLIBDIR ?= $(DATADIR)/bats
 VERSION   := 0.1
 # Where the shipped profiles go, and the same seen from BINDIR: corral looks
 # there relative to its own binary first, so an installed tree finds its
@@ -129,6 +132,11 @@ examples/bin/%: examples/%.c
 	$(CC) -std=gnu11 -O2 $(WARN) -pthread -static -o $@ $< $(EXAMPLE_LIBS) || \
 		$(CC) -std=gnu11 -O2 $(WARN) -pthread -o $@ $< $(EXAMPLE_LIBS)
 
+# The Bats example (examples/bats/README.md): a tool, built with the others.
+examples: examples/bats/primes
+examples/bats/primes: examples/bats/primes.c
+	$(CC) -std=gnu11 -O2 $(WARN) -static -o $@ $< || $(CC) -std=gnu11 -O2 $(WARN) -o $@ $<
+
 # What each target needs is installed by scripts/deps.sh (the set named).
 deps:
 	@scripts/deps.sh check
@@ -212,6 +220,9 @@ install: all
 	install -m 0644 docs/corral.1 $(DESTDIR)$(MANDIR)/man1/corral.1
 	install -m 0644 docs/corral.profile.5 $(DESTDIR)$(MANDIR)/man5/corral.profile.5
 	install -m 0644 docs/corral.bash $(DESTDIR)$(BASHCOMPDIR)/corral
+	install -d $(DESTDIR)$(BATSLIBDIR)/bats-corral/src
+	install -m 0644 lib/bats-corral/load.bash lib/bats-corral/README.md $(DESTDIR)$(BATSLIBDIR)/bats-corral/
+	install -m 0644 lib/bats-corral/src/*.bash $(DESTDIR)$(BATSLIBDIR)/bats-corral/src/
 
 # .clang-format says how the code looks (the kernel's style, as the code
 # is); `clang-format --dry-run FILE` shows what this would change.
@@ -220,4 +231,4 @@ format:
 	clang-format -i src/*.c src/*.h tests/unit/*.c tests/probe.c tests/attack.c tests/fault.c tools/*.c
 
 clean:
-	rm -rf build corral tests/probe tests/attack tests/fault examples/bin $(DOCS) $(BENCH_BINS)
+	rm -rf build corral tests/probe tests/attack tests/fault examples/bin examples/bats/primes $(DOCS) $(BENCH_BINS)

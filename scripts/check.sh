@@ -85,7 +85,10 @@ if [ -n "$asan_bats" ] && [ -x build/asan/corral ]; then
 	fi
 fi
 
-bats_files=${BATS_FILES:-$(ls tests/*.bats)}
+# examples/bats loads bats-corral as its users do, from BATS_LIB_PATH, and
+# runs the corral of this tree.
+export BATS_LIB_PATH=$PWD/lib:${BATS_LIB_PATH:-/usr/lib/bats} CORRAL=${CORRAL:-$PWD/corral}
+bats_files=${BATS_FILES:-$(ls tests/*.bats examples/bats/*.bats)}
 echo "# bats: $bats_files"
 count < <(bats --tap $bats_files 2>&1)
 

@@ -3,7 +3,7 @@
 # promises, and prints a --check configuration that reads back the same.
 load helpers
 
-SHIPPED="build default host judge net strict"
+SHIPPED="build default host judge net strict test"
 
 # strict, judge and build set memory and pids: they need a writable cgroup.
 need_cgroup() {
