@@ -2,9 +2,10 @@
 # bench/plot.sh [RESULTS [OUTDIR]]: the charts of one bench run, from its
 # results.json (default bench/results.json) into OUTDIR (default: beside
 # it), as SVG stamped with what they were drawn from (scripts/pictures.sh):
-#   launch.svg   the launch time of /bin/true per row: every run as a dot,
-#                a box over the middle half of the runs, the median as a bar,
-#                whiskers to the 5th and 95th percentiles (launch.gp)
+#   launch.svg   the launch time of /bin/true per row, fastest first: a
+#                violin (the density of the runs, log scale), a box over the
+#                middle half of the runs, the median, Tukey's whiskers and
+#                the runs beyond them as dots (launch.gp)
 #   seccomp.svg  one system call under each filter: every run as a dot, the
 #                median as a bar, and what it adds over the row it is
 #                compared with, its "ref" (seccomp.gp)
@@ -106,6 +107,9 @@ chart() {
 		echo "plot: no $name row measured in $RESULTS: $OUTDIR/$name.svg not drawn" >&2
 		return 0
 	fi
+	# No run to draw as a dot: one that is not a number, so gnuplot has
+	# nothing to warn about.
+	[ -s "$TMP/$name-runs.tsv" ] || printf '1\tNaN\t0\n' >"$TMP/$name-runs.tsv"
 	gnuplot -e "dir='$TMP'; out='$TMP/$name.svg'; about='${about//\'/}'; $range" \
 		-e "n=$(jq 'map(.y) | max' "$TMP/$name.json")" "$@" "bench/$name.gp" || return 1
 	mkdir -p "$OUTDIR" && mv "$TMP/$name.svg" "$OUTDIR/$name.svg" &&
