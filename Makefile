@@ -55,7 +55,7 @@ SAN_OBJS  := $(SRCS:src/%.c=build/asan/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/unit/%)
 
-.PHONY: FORCE all check check-v2 unit bats demo install clean deps format bench examples fuzz fuzz-build
+.PHONY: FORCE all check check-v2 unit bats demo install clean deps format bench examples fuzz fuzz-build pictures
 # Man pages and completion: generated from src/options.def by tools/gendoc.
 DOCS      := docs/corral.1 docs/corral.profile.5 docs/corral.bash
 
@@ -151,6 +151,17 @@ bench: deps
 	@bench/deps.sh
 	@$(MAKE) --no-print-directory all $(BENCH_BINS)
 	bench/run.sh
+
+# The pictures, drawn from text and committed as SVG so that README.md shows
+# them where the tools are missing: docs/pictures/*.dot with graphviz, and
+# the charts of the committed bench/results.json with gnuplot (bench/plot.sh;
+# make bench draws them from its own run). Each SVG records the sha256 of
+# what it was drawn from; tests/pictures.bats (in make check) fails while
+# one is stale, without graphviz or gnuplot.
+PICTURE_PKGS := graphviz gnuplot-nox fonts-dejavu-core jq
+pictures:
+	@scripts/deps.sh $(PICTURE_PKGS)
+	@scripts/pictures.sh draw
 
 # Fuzzing (tests/fuzz/README.md): libFuzzer targets built with clang, run for
 # FUZZ_SECONDS in all by `make fuzz`. `make check` replays their corpus with

@@ -13,6 +13,13 @@ def titles: {
   memory: "Memory: peak RSS (kB)"
 };
 
+# The charts bench/plot.sh draws beside results.md, for a section with a
+# measured row.
+def charts: {
+  launch: "![Launch time of /bin/true per row: the density of every run, its quartiles and median](launch.svg)",
+  seccomp: "![One system call under each seccomp filter: every run and the median, in ns](seccomp.svg)"
+};
+
 def table($rows):
   "| row | median | min | max | runs | ratio | vs | note |",
   "|---|---:|---:|---:|---:|---:|---|---|",
@@ -39,7 +46,9 @@ def table($rows):
    | "| \(.text | esc) | \(if .figure == null then "" else "\(.figure | r(3))\($u)" end) | \(.limit)\($u) | \(if .verdict == "met" then "met" elif .verdict == "not met" then "**not met**" else "not measured: \(.why | esc)" end) |"),
   "",
   ( (.rows | map(.section) | reduce .[] as $s ([]; if index([$s]) then . else . + [$s] end))[] as $s
-    | "## \(titles[$s] // $s)", "", table($all.rows | map(select(.section == $s))), "",
+    | "## \(titles[$s] // $s)", "",
+      (if charts[$s] and any($all.rows[]; .section == $s and .status == "ok") then charts[$s], "" else empty end),
+      table($all.rows | map(select(.section == $s))), "",
       "Commands:", "",
       ($all.rows | map(select(.section == $s and .cmd != "")) | unique_by(.cmd) | sort_by(.id) | .[] | "- `\(.id)`: `\(.cmd)`"),
       "" )

@@ -501,3 +501,6 @@ jq -n --argjson meta "$(meta)" --slurpfile rows "$ROWS" -f "$B/results.jq" >"$OU
 	jq -r -f "$B/markdown.jq" "$OUT/results.json" >"$OUT/results.md" || exit 1
 say "wrote $OUT/results.json and $OUT/results.md in ${SECONDS}s"
 jq -r '.targets[] | "bench: target: \(.verdict): \(.text)"' "$OUT/results.json" >&2
+
+# The charts of this run, beside results.md, which shows them.
+"$B/plot.sh" "$OUT/results.json" "$OUT"
