@@ -158,9 +158,8 @@ bench: deps
 # make bench draws them from its own run). Each SVG records the sha256 of
 # what it was drawn from; tests/pictures.bats (in make check) fails while
 # one is stale, without graphviz or gnuplot.
-PICTURE_PKGS := graphviz gnuplot-nox fonts-dejavu-core jq
 pictures:
-	@scripts/deps.sh $(PICTURE_PKGS)
+	@scripts/deps.sh pictures
 	@scripts/pictures.sh draw
 
 # Fuzzing (tests/fuzz/README.md): libFuzzer targets built with clang, run for

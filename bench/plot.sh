@@ -18,7 +18,7 @@ OUTDIR=$(realpath -m -- "${2:-$(dirname "$RESULTS")}")
 cd "$(dirname "$0")/.." || exit 1
 [ -f "$RESULTS" ] || { echo "plot: no $RESULTS" >&2; exit 1; }
 command -v gnuplot >/dev/null ||
-	{ echo "plot: gnuplot is missing (apt-get install gnuplot-nox; make bench installs it)" >&2; exit 1; }
+	{ echo "plot: gnuplot is missing (scripts/deps.sh pictures installs it; make bench does)" >&2; exit 1; }
 TMP=$(mktemp -d /tmp/corral-plot.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 

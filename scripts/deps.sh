@@ -7,7 +7,9 @@
 #                               make check, make demo), fuzz (make fuzz: clang
 #                               and its libFuzzer), check-v2 (make check-v2:
 #                               qemu, a static busybox, xz), format
-#                               (make format: clang-format)
+#                               (make format: clang-format), pictures
+#                               (make pictures, bench/plot.sh: graphviz,
+#                               gnuplot)
 #   scripts/deps.sh PKG...      those packages, without their Recommends
 #                               (bench/deps.sh: firejail's would pull in a
 #                               desktop)
@@ -18,6 +20,7 @@ man-db groff-base bsdextrautils bash-completion coreutils perl valgrind python3"
 FUZZ="clang"
 FORMAT="clang-format"
 CHECK_V2="qemu-system-x86 busybox-static xz-utils"
+PICTURES="graphviz gnuplot-nox fonts-dejavu-core jq"
 
 PKGS="" norec=""
 [ $# -gt 0 ] || set -- check fuzz format check-v2
@@ -26,6 +29,7 @@ for a in "$@"; do
 	check) PKGS="$PKGS $CHECK" ;;
 	fuzz) PKGS="$PKGS $FUZZ" ;;
 	format) PKGS="$PKGS $FORMAT" ;;
+	pictures) PKGS="$PKGS $PICTURES" ;;
 	# The VM needs qemu's binary, not the desktop its Recommends bring.
 	check-v2) norec="$norec $CHECK_V2" ;;
 	*) norec="$norec $a" ;;
