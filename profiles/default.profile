@@ -1,6 +1,6 @@
 # default: general shell use. A new root on a tmpfs holding the system
-# directories read-only, a private /tmp, a fresh /proc and a minimal /dev; no
-# home directories, nothing else of the host's files. A new network namespace
+# directories read-only, a private /tmp, /run and /var/tmp, a fresh /proc and
+# a minimal /dev; an empty /home, nothing else of the host's files. A new network namespace
 # with only loopback, its own host name, IPC and PID namespaces, no
 # capabilities, no privileges gained through execve, and the default seccomp
 # denylist (@default-deny: what Docker denies, plus the mount API, io_uring
@@ -20,6 +20,11 @@ ro-bind-try = /lib64
 ro-bind-try = /lib32
 ro-bind-try = /libx32
 tmpfs = /tmp
+# What programs expect to find: /run and /var/tmp writable and private (as
+# container runtimes give them), /var and /home there but empty.
+tmpfs = /run
+tmpfs = /var/tmp
+dir = /home
 proc = /proc
 dev = /dev
 net = none

@@ -21,15 +21,24 @@ if [ "$(id -u)" -eq 0 ] &&
 	cd "$copy/tree" || exit 1
 fi
 
+# count [NAME]: copy TAP from stdin, adding its results to the totals. A
+# stream that planned more tests than it ran (a crash, a runner stopping
+# early: bats's "Executed 111 instead of expected 120") fails, by NAME.
 count() {
+	local planned="" ran=0
 	while IFS= read -r line; do
 		printf '%s\n' "$line"
 		case "$line" in
-		"ok "*"# skip"* | "ok "*"# SKIP"*) skip=$((skip + 1)) ;;
-		"ok "*) pass=$((pass + 1)) ;;
-		"not ok "*) fail=$((fail + 1)) ;;
+		"ok "*"# skip"* | "ok "*"# SKIP"*) skip=$((skip + 1)) ran=$((ran + 1)) ;;
+		"ok "*) pass=$((pass + 1)) ran=$((ran + 1)) ;;
+		"not ok "*) fail=$((fail + 1)) ran=$((ran + 1)) ;;
+		1..[0-9]*) planned=$((planned + ${line#1..})) ;;
 		esac
 	done
+	if [ -n "$planned" ] && [ "$ran" -lt "$planned" ]; then
+		echo "not ok - ${1:-tests}: ran $ran of the $planned planned"
+		fail=$((fail + 1))
+	fi
 }
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1
@@ -37,7 +46,7 @@ for t in "$@"; do
 	echo "# unit: $t"
 	CMOCKA_MESSAGE_OUTPUT=TAP "$t" >"$log" 2>&1
 	rc=$?
-	count <"$log"
+	count "$t" <"$log"
 	# A crash or sanitizer report after the last TAP line still fails.
 	if [ $rc -ne 0 ] && ! grep -q '^not ok' "$log"; then
 		echo "not ok - $t exited $rc"
@@ -70,7 +79,7 @@ if [ -n "$asan_bats" ] && [ -x build/asan/corral ]; then
 	asan_dir=$(mktemp -d /tmp/corral-asan.XXXXXX)
 	scripts/asan-corral.sh "$asan_dir"
 	echo "# bats under ASan/UBSan ($asan_dir/corral): $asan_bats"
-	count < <(CORRAL=$asan_dir/corral bats --tap $asan_bats 2>&1 |
+	count "[asan] bats" < <(CORRAL=$asan_dir/corral bats --tap $asan_bats 2>&1 |
 		sed -E 's/^(ok|not ok) ([0-9]+) /\1 \2 [asan] /')
 	reports=$(ls "$asan_dir"/report.* 2>/dev/null)
 	if [ -n "$reports" ] || grep -qE "Sanitizer|runtime error:|Can't open file" "$asan_dir/stderr"; then
@@ -90,7 +99,7 @@ fi
 export BATS_LIB_PATH=$PWD/lib:${BATS_LIB_PATH:-/usr/lib/bats} CORRAL=${CORRAL:-$PWD/corral}
 bats_files=${BATS_FILES:-$(ls tests/*.bats examples/bats/*.bats)}
 echo "# bats: $bats_files"
-count < <(bats --tap $bats_files 2>&1)
+count bats < <(bats --tap $bats_files 2>&1)
 
 if [ $skip -gt 0 ]; then
 	echo "$pass passed, $fail failed, $skip skipped"

@@ -54,13 +54,37 @@ static int parse_name(const char *value, cap_value_t *cap)
 	return 0;
 }
 
+int caps_names(struct strv *names)
+{
+	for (cap_value_t c = 0; c < (cap_value_t)cap_max_bits(); c++) {
+		char buf[64];
+		cap_name(c, buf, sizeof(buf));
+		if (strncmp(buf, "cap_", 4) != 0) /* a number: no name here */
+			continue;
+		for (char *p = buf; *p; p++)
+			*p = (char)toupper((unsigned char)*p);
+		if (strv_push(names, buf + 4) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
 int caps_check_name(const char *value, struct corral_error *e)
 {
 	cap_value_t cap;
-	if (parse_name(value, &cap) < 0)
-		return corral_error_set(e, 0, "unknown capability '%s' (expected a name such as NET_BIND_SERVICE)",
-					value);
-	return 0;
+	if (parse_name(value, &cap) == 0)
+		return 0;
+	struct suggest sg;
+	_cleanup_strv_ struct strv names = {0};
+	suggest_init(&sg, strncasecmp(value, "cap_", 4) == 0 ? value + 4 : value);
+	if (caps_names(&names) == 0)
+		for (size_t i = 0; i < names.n; i++)
+			suggest_offer(&sg, names.v[i]);
+	if (suggest_best(&sg))
+		return corral_error_set(e, 0, "unknown capability '%s' (did you mean %s?)", value,
+					suggest_best(&sg));
+	return corral_error_set(e, 0, "unknown capability '%s' (expected a name such as NET_BIND_SERVICE)",
+				value);
 }
 
 static int drop_bounding(const cap_value_t *keep, size_t nkeep, struct corral_error *e)

@@ -10,6 +10,9 @@
 
 /* Validator for cap-keep: CAP_NET_BIND_SERVICE or NET_BIND_SERVICE, any case. */
 int caps_check_name(const char *value, struct corral_error *e);
+/* Every capability this libcap knows, as cap-keep spells them: NET_ADMIN.
+ * 0, or -ENOMEM. */
+int caps_names(struct strv *names);
 
 /* init, after forking the command: drop every capability; keep only CAP_KILL
  * (permitted and effective) when keep_kill, so init can still relay signals

@@ -614,9 +614,6 @@ void cgroup_collect(struct corral_cgroup *cg, struct corral_result *res)
 		if (res->have_pids_peak)
 			snprintf(line + strlen(line), sizeof(line) - strlen(line), ", pids peak %lu",
 				 res->pids_peak);
-		if (mem)
-			snprintf(line + strlen(line), sizeof(line) - strlen(line), ", oom kills %lu",
-				 res->oom_kills);
 		/* Items are written ", x"; the first one's comma goes. */
 		log_info("cgroup usage: %s", line[0] == ',' ? line + 2 : line + 1);
 	}

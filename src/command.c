@@ -66,13 +66,22 @@ static void setup_cwd(const struct corral_spec *spec, struct launch *l)
 
 static void setup_environment(const struct corral_spec *spec, struct launch *l)
 {
+	/* setenv = NAME passes the caller's NAME through, as docker run -e
+	 * NAME does: taken before clearenv; left unset if the caller has none. */
+	char *entries[spec->setenv.n + 1];
+	for (size_t i = 0; i < spec->setenv.n; i++) {
+		const char *v = spec->setenv.v[i], *caller = strchr(v, '=') ? NULL : getenv(v);
+		entries[i] = strchr(v, '=') ? spec->setenv.v[i] : NULL;
+		if (caller && asprintf(&entries[i], "%s=%s", v, caller) < 0)
+			fail(l, 125, ENOMEM, "setenv %s", v);
+	}
 	if (spec->clearenv && clearenv() != 0)
 		fail(l, 125, errno, "clear the environment");
 	for (size_t i = 0; i < spec->unsetenv.n; i++)
 		if (unsetenv(spec->unsetenv.v[i]) != 0)
 			fail(l, 125, errno, "unsetenv %s", spec->unsetenv.v[i]);
 	for (size_t i = 0; i < spec->setenv.n; i++)
-		if (putenv(spec->setenv.v[i]) != 0)
+		if (entries[i] && putenv(entries[i]) != 0)
 			fail(l, 125, errno, "setenv %s", spec->setenv.v[i]);
 	if (spec->clearenv && !getenv("PATH") &&
 	    setenv("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin", 1) != 0)

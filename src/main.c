@@ -134,6 +134,8 @@ int main(int argc, char **argv)
 	if (report_open(&spec, &report, &e) < 0)
 		goto fail;
 
+	if (log_verbosity() >= CORRAL_VERBOSE)
+		report_start(stderr, &spec);
 	struct corral_result res = {0};
 	double t0 = now_ms();
 	/* The first error is the cause: one the sandbox sent (res.error)
@@ -152,15 +154,17 @@ int main(int argc, char **argv)
 			mounts_not_found_hint(&spec, spec.argv[0], hint, sizeof(hint));
 		log_error("%s%s", res.error, hint);
 	}
-	if (res.status == CORRAL_OOM) {
+	/* Under -v the summary line says why it ended; once is enough. */
+	bool summary = log_verbosity() >= CORRAL_VERBOSE;
+	if (res.status == CORRAL_OOM && !summary) {
 		char size[32];
 		units_human_size(spec.memory, size, sizeof(size));
 		log_warn("out of memory: the command was killed at the memory limit (%s)", size);
 	}
-	if (res.status == CORRAL_SECCOMP && res.seccomp_killed[0])
+	if (res.status == CORRAL_SECCOMP && res.seccomp_killed[0] && !summary)
 		log_warn("seccomp: the command was killed for calling %s, which the filter denies",
 			 res.seccomp_killed);
-	if (log_verbosity() >= CORRAL_VERBOSE)
+	if (summary)
 		report_summary(stderr, &spec, &res);
 	code = res.exit_code;
 	if (spec.learn && res.status != CORRAL_ERROR) {

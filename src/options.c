@@ -58,43 +58,15 @@ const struct option_row *option_find(const char *name)
 	return NULL;
 }
 
-unsigned option_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 63 || lb > 63)
-		return 64;
-	unsigned d[64][64];
-	for (size_t i = 0; i <= la; i++)
-		d[i][0] = (unsigned)i;
-	for (size_t j = 0; j <= lb; j++)
-		d[0][j] = (unsigned)j;
-	for (size_t i = 1; i <= la; i++)
-		for (size_t j = 1; j <= lb; j++) {
-			unsigned sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-			unsigned del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
-			unsigned m = sub < del ? sub : del;
-			m = m < ins ? m : ins;
-			/* A swap of two neighbours counts as one edit. */
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
-			    d[i - 2][j - 2] + 1 < m)
-				m = d[i - 2][j - 2] + 1;
-			d[i][j] = m;
-		}
-	return d[la][lb];
-}
-
 const char *option_suggest(const char *name)
 {
-	const char *best = NULL;
-	unsigned best_d = 3; /* at most two edits away */
-	for (size_t i = 0; i < OPT__COUNT; i++) {
-		unsigned d = option_distance(name, option_table[i].name);
-		if (d < best_d) {
-			best_d = d;
-			best = option_table[i].name;
-		}
-	}
-	return best;
+	struct suggest sg;
+	suggest_init(&sg, name);
+	for (size_t i = 0; i < OPT__COUNT; i++)
+		suggest_offer(&sg, option_table[i].name);
+	/* Point into the table: the caller keeps the answer. */
+	const struct option_row *row = suggest_best(&sg) ? option_find(sg.best) : NULL;
+	return row ? row->name : NULL;
 }
 
 #define FIELD(spec, row, type) ((type *)((char *)(spec) + (row)->offset))
@@ -142,17 +114,26 @@ static int bad_value(struct corral_error *e, const struct option_row *row,
 		what = " (expected a duration such as 10s, 1.5s or 250ms)";
 		break;
 	case ARG_CPUS:
-		what = " (expected a number of CPUs such as 0.5 or 2)";
+		what = " (expected a number of CPUs such as 0.5 or 2, or a share such as 150%)";
 		break;
 	case ARG_UINT:
 		what = " (expected a whole number)";
 		break;
 	case ARG_BOOL:
-		what = " (expected yes or no)";
+		what = " (expected yes or no; true/false, on/off and 1/0 too)";
 		break;
-	case ARG_ENUM:
+	case ARG_ENUM: {
+		struct suggest sg;
+		char choice[64];
+		suggest_init(&sg, value);
+		for (int i = 0; enum_name(row->metavar, i, choice, sizeof(choice)), choice[0]; i++)
+			suggest_offer(&sg, choice);
+		if (suggest_best(&sg))
+			return corral_error_set(e, 0, "%s: invalid value '%s' (did you mean '%s'? expected %s)",
+						row->name, value, suggest_best(&sg), row->metavar);
 		return corral_error_set(e, 0, "%s: invalid value '%s' (expected %s)",
 					row->name, value, row->metavar);
+	}
 	default:
 		break;
 	}
@@ -225,6 +206,11 @@ int option_apply(struct corral_spec *spec, const struct option_row *row,
 	}
 	case ARG_ENUM: {
 		int i = empty ? -1 : enum_index(row->metavar, value);
+		bool yes;
+		/* Choices that include yes and no take every spelling a
+		 * yes/no key takes: bind-cwd = true. */
+		if (i < 0 && !empty && units_parse_bool(value, &yes) == 0)
+			i = enum_index(row->metavar, yes ? "yes" : "no");
 		if (i < 0)
 			return bad_value(e, row, value ? value : "", -EINVAL);
 		*FIELD(spec, row, int) = i;
@@ -457,6 +443,13 @@ int option_parse(int argc, char **argv, enum option_pass pass, struct corral_spe
 			return corral_error_set(e, 0, "unknown option");
 
 		const char *value = optarg;
+		bool word;
+		/* getopt takes an optional value only after '=': in
+		 * "--seccomp-log no -- cmd" the "no" is the command. */
+		if (row->kind == ARG_BOOL && !value && apply && optind < argc &&
+		    units_parse_bool(argv[optind], &word) == 0)
+			log_warn("--%s takes its value only as --%s=%s; '%s' is the command", row->name,
+				 row->name, argv[optind], argv[optind]);
 		if (row->kind == ARG_BOOL && !value)
 			value = "yes";
 		switch (row->id) {
@@ -509,11 +502,12 @@ static int check_hostname(const char *v, struct corral_error *e)
 	return 0;
 }
 
+const char *const option_share_names[] = {"ipc", "uts", "pid", "cgroup", "net", NULL};
+
 static int check_share(const char *v, struct corral_error *e)
 {
-	static const char *ok[] = {"ipc", "uts", "pid", "cgroup", "net"};
-	for (size_t i = 0; i < ARRAY_SIZE(ok); i++)
-		if (strcmp(v, ok[i]) == 0)
+	for (size_t i = 0; option_share_names[i]; i++)
+		if (strcmp(v, option_share_names[i]) == 0)
 			return 0;
 	return corral_error_set(e, 0, "unknown namespace '%s' (expected ipc, uts, pid, cgroup or net)", v);
 }
@@ -539,8 +533,8 @@ static int check_envname(const char *v, struct corral_error *e)
 static int check_setenv(const char *v, struct corral_error *e)
 {
 	const char *eq = strchr(v, '=');
-	if (!eq)
-		return corral_error_set(e, 0, "'%s' is not NAME=VALUE", v);
+	if (!eq) /* NAME alone: the caller's value */
+		return check_envname(v, e);
 	char name[256];
 	size_t n = (size_t)(eq - v);
 	if (n >= sizeof(name))

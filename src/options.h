@@ -50,6 +50,8 @@ extern const struct option_row option_table[OPT__COUNT];
 const struct option_row *option_find(const char *name);
 /* The closest name for a did-you-mean hint, or NULL when none is close. */
 const char *option_suggest(const char *name);
+/* The namespaces share takes, NULL-terminated. */
+extern const char *const option_share_names[];
 
 /* Fill spec with every row's default. */
 int option_defaults(struct corral_spec *spec, struct corral_error *e);
@@ -83,5 +85,3 @@ enum option_pass {
 int option_parse(int argc, char **argv, enum option_pass pass, struct corral_spec *spec,
 		 struct option_cli *cli, struct corral_error *e);
 
-/* Levenshtein distance, exposed for the unit tests. */
-unsigned option_distance(const char *a, const char *b);

@@ -111,6 +111,23 @@ static bool valid_name(const char *name)
 	return true;
 }
 
+/* Offer the names of dir's *.profile files to a did-you-mean. */
+static void offer_profiles(struct suggest *sg, const char *dir)
+{
+	struct dirent **list = NULL;
+	int n = scandir(dir, &list, NULL, alphasort);
+	for (int j = 0; j < n; j++) {
+		char *name = list[j]->d_name;
+		size_t len = strlen(name);
+		if (len > 8 && strcmp(name + len - 8, ".profile") == 0) {
+			name[len - 8] = '\0';
+			suggest_offer(sg, name);
+		}
+		free(list[j]);
+	}
+	free(list);
+}
+
 int profile_resolve(const char *name, char *path, size_t size, struct corral_error *e)
 {
 	if (strchr(name, '/')) {
@@ -129,6 +146,13 @@ int profile_resolve(const char *name, char *path, size_t size, struct corral_err
 		if (access(path, F_OK) == 0)
 			return 0;
 	}
+	struct suggest sg;
+	suggest_init(&sg, name);
+	for (size_t i = 0; i < dirs.n; i++)
+		offer_profiles(&sg, dirs.v[i]);
+	if (suggest_best(&sg))
+		return corral_error_set(e, 0, "profile '%s' not found (did you mean '%s'? corral --list-profiles shows them all)",
+					name, suggest_best(&sg));
 	return corral_error_set(e, 0, "profile '%s' not found (corral --list-profiles shows the search path)",
 				name);
 }
@@ -173,9 +197,19 @@ static int apply_line(struct corral_spec *spec, const char *file, unsigned line,
 	}
 
 	char *eq = strchr(s, '=');
-	if (!eq)
+	if (!eq) {
+		/* "memory 300M", "memory: 300M": a key, then its value. */
+		size_t klen = strcspn(s, " \t:");
+		char key[64];
+		snprintf(key, sizeof(key), "%.*s", (int)klen, s);
+		const char *rest = s + klen + strspn(s + klen, " \t:");
+		const struct option_row *row = option_find(key);
+		if (row && !(row->flags & OPT_CLI) && *rest)
+			return corral_error_set(e, 0, "%s:%u: expected 'key = value' (did you mean '%s = %s'?)",
+						file, line, key, rest);
 		return corral_error_set(e, 0, "%s:%u: expected 'key = value' or 'include NAME'", file,
 					line);
+	}
 	*eq = '\0';
 	char *key = trim(s), *value = trim(eq + 1);
 	const struct option_row *row = option_find(key);
@@ -191,6 +225,16 @@ static int apply_line(struct corral_spec *spec, const char *file, unsigned line,
 					file, line, key);
 	if (option_apply(spec, row, value, e) < 0)
 		return corral_error_prefix(e, "%s:%u", file, line);
+	/* A bind source that must exist and does not: said here, where the
+	 * line that named it is known (the mounts check it again). */
+	if ((row->id == OPT_RO_BIND || row->id == OPT_BIND) && *value) {
+		char src[PATH_MAX];
+		struct stat st_src;
+		snprintf(src, sizeof(src), "%.*s", (int)strcspn(value, ":"), value);
+		if (lstat(src, &st_src) < 0 && errno == ENOENT)
+			return corral_error_set(e, 0, "%s:%u: %s: source '%s': %s", file, line,
+						row->name, src, strerror(errno));
+	}
 	return 0;
 }
 
@@ -296,6 +340,41 @@ int profile_load(struct corral_spec *spec, const char *name, struct corral_error
 	return load_file(spec, path, &st, e);
 }
 
+/* What a profile is for: the first sentence of the comment it opens with,
+ * "# NAME: who it is for. More...", at most 60 characters. */
+static void describe_profile(const char *path, const char *name, char *buf, size_t size)
+{
+	char text[512] = "", line[256];
+	buf[0] = '\0';
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f) && line[0] == '#' && strlen(text) < 300) {
+		line[strcspn(line, "\n")] = '\0';
+		size_t used = strlen(text);
+		snprintf(text + used, sizeof(text) - used, "%s%s", used ? " " : "", trim(line + 1));
+	}
+	const char *d = text;
+	size_t nlen = strlen(name);
+	if (strncmp(d, name, nlen) == 0 && d[nlen] == ':')
+		d = trim((char *)d + nlen + 1);
+	size_t n = strcspn(d, "."), max = 60;
+	if (n > max) { /* cut at a word */
+		n = max - 3;
+		while (n > 0 && d[n] != ' ')
+			n--;
+		snprintf(buf, size, "%.*s...", (int)n, d);
+	} else {
+		snprintf(buf, size, "%.*s", (int)n, d);
+	}
+}
+
+static void list_one(FILE *out, const char *dir, const char *name)
+{
+	char path[PATH_MAX], what[128];
+	snprintf(path, sizeof(path), "%s/%s.profile", dir, name);
+	describe_profile(path, name, what, sizeof(what));
+	fprintf(out, "%-10s %s%s(%s)\n", name, what, what[0] ? " " : "", path);
+}
+
 int profile_list(FILE *out, struct corral_error *e)
 {
 	_cleanup_strv_ struct strv dirs = {0}, seen = {0};
@@ -320,7 +399,7 @@ int profile_list(FILE *out, struct corral_error *e)
 					if (strv_push(&seen, name) < 0)
 						r = corral_error_set(e, ENOMEM, "list the profiles");
 					else
-						fprintf(out, "%-12s %s/%s.profile\n", name, dirs.v[i], name);
+						list_one(out, dirs.v[i], name);
 				}
 			}
 			free(list[j]);

@@ -187,6 +187,41 @@ static void describe(const struct corral_spec *spec, const struct corral_result 
 	}
 }
 
+void report_start(FILE *out, const struct corral_spec *spec)
+{
+	char line[1024], v[64];
+	size_t n = 0;
+#define ADD(...) \
+	(n += (size_t)snprintf(line + n, n < sizeof(line) ? sizeof(line) - n : 0, __VA_ARGS__))
+	for (int i = 0; i < spec->argc && n < sizeof(line); i++)
+		ADD("%s%s", i ? " " : "", spec->argv[i]);
+	if (n > 60) /* a long command line is named, not quoted whole */
+		n = (size_t)snprintf(line, sizeof(line), "%s ...", spec->argv[0]);
+	ADD(" (profile");
+	for (size_t i = 0; i < spec->profiles.n; i++)
+		ADD("%s%s", i ? ", " : " ", spec->profiles.v[i]);
+	if (spec->profiles.n == 0)
+		ADD(" default");
+	ADD("; net %s", spec->net == CORRAL_NET_HOST ? "host" : "none");
+	if (spec->memory != CORRAL_UNSET)
+		ADD(", memory %s", (units_human_size(spec->memory, v, sizeof(v)), v));
+	if (spec->cpus > 0)
+		ADD(", cpus %g", spec->cpus);
+	if (spec->pids != CORRAL_UNSET)
+		ADD(", pids %llu", (unsigned long long)spec->pids);
+	if (spec->time_limit != CORRAL_UNSET)
+		ADD(", time limit %s", (units_format_duration(spec->time_limit, v, sizeof(v)), v));
+	if (spec->seccomp_allow.n)
+		ADD(", seccomp allowlist");
+	else if (spec->seccomp && spec->seccomp_deny.n)
+		ADD(", seccomp denylist");
+	else if (!spec->seccomp)
+		ADD(", no seccomp");
+	ADD(")");
+#undef ADD
+	fprintf(out, "corral: running %s\n", line);
+}
+
 void report_summary(FILE *out, const struct corral_spec *spec, const struct corral_result *r)
 {
 	char what[1100], usage[160] = "", peak[32];

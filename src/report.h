@@ -88,6 +88,8 @@ bool report_memory_peak(const struct corral_result *r, uint64_t *bytes);
 
 /* The one-line summary of -v, with a newline:
  * "corral: oom: killed at memory limit 64 MiB after 0.41 s (peak 64.0 MiB, cpu 0.38 s)". */
+/* -v's first line: what will run, with which profiles and limits. */
+void report_start(FILE *out, const struct corral_spec *spec);
 void report_summary(FILE *out, const struct corral_spec *spec, const struct corral_result *r);
 
 /* Where the report goes; opened before anything is started, so a bad path

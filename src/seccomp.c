@@ -64,15 +64,48 @@ static bool name_known(const char *name)
 	return false;
 }
 
+int seccomp_filter_names(struct strv *names)
+{
+	for (int nr = 0; nr < 1024; nr++) {
+		_cleanup_free_ char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_NATIVE, nr);
+		if (name && strv_push(names, name) < 0)
+			return -ENOMEM;
+	}
+	for (size_t i = 0; syscall_groups_name(i); i++) {
+		char group[64];
+		snprintf(group, sizeof(group), "@%s", syscall_groups_name(i));
+		if (strv_push(names, group) < 0)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* An unknown syscall or @group, with the closest known name of its kind. */
+static int unknown_name(const char *value, struct corral_error *e)
+{
+	bool group = value[0] == '@';
+	struct suggest sg;
+	_cleanup_strv_ struct strv names = {0};
+	suggest_init(&sg, value);
+	if (seccomp_filter_names(&names) == 0)
+		for (size_t i = 0; i < names.n; i++)
+			if ((names.v[i][0] == '@') == group)
+				suggest_offer(&sg, names.v[i]);
+	if (suggest_best(&sg))
+		return corral_error_set(e, 0, "unknown syscall %s'%s' (did you mean '%s'?)",
+					group ? "group " : "", value, suggest_best(&sg));
+	return corral_error_set(e, 0, "unknown syscall %s'%s'", group ? "group " : "", value);
+}
+
 int seccomp_filter_check_name(const char *value, struct corral_error *e)
 {
 	if (value[0] == '@') {
 		if (!syscall_groups_members(value + 1))
-			return corral_error_set(e, 0, "unknown syscall group '%s'", value);
+			return unknown_name(value, e);
 		return 0;
 	}
 	if (!name_known(value))
-		return corral_error_set(e, 0, "unknown syscall '%s'", value);
+		return unknown_name(value, e);
 	/* Said here, where every name a user writes passes, rather than when
 	 * the filter is built: a cached filter is not built again. */
 	int nr = seccomp_syscall_resolve_name(value);

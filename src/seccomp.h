@@ -18,6 +18,9 @@
 /* Validators for options.def: a syscall name known to some architecture, or
  * an @group; an action errno[:NAME] | kill | log | trap. */
 int seccomp_filter_check_name(const char *value, struct corral_error *e);
+/* Every name seccomp-deny and seccomp-allow take here: the syscalls of this
+ * architecture as libseccomp names them, then the @groups. 0 or -ENOMEM. */
+int seccomp_filter_names(struct strv *names);
 int seccomp_filter_check_action(const char *value, struct corral_error *e);
 
 /* Whether a denied call ends the process (kill, or trap with SIGSYS's default

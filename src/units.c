@@ -100,7 +100,11 @@ int units_parse_cpus(const char *s, double *cpus)
 	long double v;
 	const char *rest;
 
-	if (!s || parse_number(s, &v, &rest) < 0 || *rest)
+	if (!s || parse_number(s, &v, &rest) < 0)
+		return -EINVAL;
+	if (strcmp(rest, "%") == 0) /* systemd's CPUQuota=150% */
+		v /= 100;
+	else if (*rest)
 		return -EINVAL;
 	if (v < 0.01L || v > 4096)
 		return -ERANGE;

@@ -8,7 +8,7 @@
 int units_parse_size(const char *s, uint64_t *bytes);
 /* "10s", "1.5s", "2m", "250ms", "100us", "1h", "3" (seconds): in microseconds. */
 int units_parse_duration(const char *s, uint64_t *usec);
-/* "0.5", "2", "1.25": a positive number of CPUs, at most 4096. */
+/* "0.5", "2", "1.25", "150%": a positive number of CPUs, at most 4096. */
 int units_parse_cpus(const char *s, double *cpus);
 /* "123": a decimal unsigned integer with no sign or trailing garbage. */
 int units_parse_uint(const char *s, uint64_t max, uint64_t *value);

@@ -1,6 +1,7 @@
 /* util.c: string vectors and small I/O helpers. */
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -135,4 +136,53 @@ int write_file_at(int dirfd, const char *path, const char *value)
 	if (fd < 0)
 		return -errno;
 	return write_all(fd, value, strlen(value));
+}
+
+unsigned edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 63 || lb > 63)
+		return 64;
+	unsigned d[64][64];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = (unsigned)i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = (unsigned)j;
+	for (size_t i = 1; i <= la; i++)
+		for (size_t j = 1; j <= lb; j++) {
+			int ca = tolower((unsigned char)a[i - 1]), cb = tolower((unsigned char)b[j - 1]);
+			unsigned sub = d[i - 1][j - 1] + (ca != cb);
+			unsigned del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+			unsigned m = sub < del ? sub : del;
+			m = m < ins ? m : ins;
+			if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
+			    tolower((unsigned char)a[i - 2]) == cb && d[i - 2][j - 2] + 1 < m)
+				m = d[i - 2][j - 2] + 1;
+			d[i][j] = m;
+		}
+	return d[la][lb];
+}
+
+void suggest_init(struct suggest *s, const char *word)
+{
+	s->word = word;
+	s->best[0] = '\0';
+	s->distance = 3; /* at most two edits away */
+}
+
+void suggest_offer(struct suggest *s, const char *candidate)
+{
+	if (!candidate || strlen(candidate) >= sizeof(s->best))
+		return;
+	unsigned d = edit_distance(s->word, candidate);
+	/* A guess needs more of the word right than wrong. */
+	if (d < s->distance && d < strlen(s->word) && d < strlen(candidate)) {
+		s->distance = d;
+		snprintf(s->best, sizeof(s->best), "%s", candidate);
+	}
+}
+
+const char *suggest_best(const struct suggest *s)
+{
+	return s->best[0] ? s->best : NULL;
 }

@@ -69,3 +69,19 @@ int write_all(int fd, const void *buf, size_t len);
 ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size);
 /* Write a string to a file (as for /proc and cgroupfs knobs); 0 or -errno. */
 int write_file_at(int dirfd, const char *path, const char *value);
+
+/* Edit distance between two words, ignoring case: insertions, deletions,
+ * substitutions and swaps of two neighbours each count one. */
+unsigned edit_distance(const char *a, const char *b);
+
+/* Did-you-mean: offer every valid word, then take the closest to what the
+ * user wrote, or NULL when none is within two edits (or when the word is
+ * too short for a guess to mean anything). */
+struct suggest {
+	const char *word;
+	char best[64];
+	unsigned distance;
+};
+void suggest_init(struct suggest *s, const char *word);
+void suggest_offer(struct suggest *s, const char *candidate);
+const char *suggest_best(const struct suggest *s);

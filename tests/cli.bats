@@ -127,6 +127,6 @@ bad() {
 	printf 'net = none\n' >"$T/mine.profile"
 	CORRAL_PROFILE_PATH=$T:$TOP/profiles run "$CORRAL" --list-profiles
 	assert_success
-	assert_line --regexp "^mine +$T/mine.profile$"
+	assert_line --regexp "^mine +\\($T/mine.profile\\)$"
 	assert_line --regexp "^default +"
 }

@@ -191,6 +191,32 @@ complete_words() {
 	# A word with a slash is a file.
 	run complete_words "$CORRAL" --profile "$T/p/stu"
 	assert_output "$T/p/stuff.profile"
+	# Of the files, only profiles (and directories on the way to one).
+	mkdir "$T/p/sub"
+	: >"$T/p/notes.txt"
+	run complete_words "$CORRAL" --profile "$T/p/"
+	assert_line "$T/p/stuff.profile"
+	assert_line "$T/p/other.profile"
+	assert_line "$T/p/sub"
+	refute_line "$T/p/notes.txt"
+}
+
+@test "completion: names for lists: capabilities, syscalls and @groups, namespaces, actions" {
+	run complete_words corral --cap-keep NET_B
+	assert_output --regexp '^NET_BIND_SERVICE'
+	assert_line "NET_BROADCAST"
+	run complete_words corral --seccomp-deny ptr
+	assert_output "ptrace"
+	# After a comma, the list's next name, with what came before.
+	run complete_words corral --seccomp-allow=read,@mou
+	assert_output "--seccomp-allow=read,@mount"
+	run complete_words corral --share p
+	assert_output "pid"
+	run complete_words corral --seccomp-action k
+	assert_output "kill"
+	# Every name offered is one corral takes.
+	run complete_words corral --cap-keep ''
+	for c in "${lines[@]}"; do "$CORRAL" --cap-keep "$c" --check >/dev/null; done
 }
 
 @test "completion: the choices of an option, with or without =" {

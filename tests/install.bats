@@ -40,7 +40,7 @@ installed() {
 	assert_file_exists "$p/share/corral/profiles/default.profile"
 	run installed "$p/bin/corral" --list-profiles
 	assert_success
-	assert_line --regexp "^default +$p/share/corral/profiles/default.profile$"
+	assert_line --regexp "^default +general shell use \\($p/share/corral/profiles/default.profile\\)$"
 	run installed "$p/bin/corral" -- true
 	assert_success
 	assert_output ""
@@ -57,7 +57,7 @@ installed() {
 	# Moved as a whole, it still finds its own profiles.
 	mv "$p" "$T/moved"
 	run installed "$T/moved/bin/corral" --list-profiles
-	assert_line --regexp "^default +$T/moved/share/corral/profiles/default.profile$"
+	assert_line --regexp "^default +general shell use \\($T/moved/share/corral/profiles/default.profile\\)$"
 	run installed "$T/moved/bin/corral" -- true
 	assert_success
 }
@@ -79,7 +79,7 @@ installed() {
 	# Not yet at /usr: it finds the profiles of the tree it is in.
 	run installed "$d/usr/bin/corral" --list-profiles
 	assert_success
-	assert_line --regexp "^default +$d/usr/share/corral/profiles/default.profile$"
+	assert_line --regexp "^default +general shell use \\($d/usr/share/corral/profiles/default.profile\\)$"
 	run installed "$d/usr/bin/corral" -- true
 	assert_success
 	assert_output ""

@@ -23,9 +23,11 @@ static_hello() {
 	run "$CORRAL" --list-profiles
 	assert_success
 	for p in $SHIPPED; do
-		assert_line --regexp "^$p +$TOP/profiles/$p.profile$"
-		# The first line: "# NAME: who it is for".
+		# The first line: "# NAME: who it is for", which the list shows.
 		head -1 "$TOP/profiles/$p.profile" | grep -Eq "^# $p: [a-z]"
+		what=$(head -1 "$TOP/profiles/$p.profile" | sed -E "s/^# $p: //; s/[.].*//" | cut -c1-20)
+		assert_line --regexp "^$p +.* \\($TOP/profiles/$p.profile\\)$"
+		assert_output --partial "$(printf '%-10s %s' "$p" "$what")"
 	done
 }
 

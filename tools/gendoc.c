@@ -23,7 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "caps.h"
 #include "options.h"
+#include "seccomp.h"
 
 #ifndef CORRAL_VERSION
 #define CORRAL_VERSION "0.1"
@@ -188,6 +190,32 @@ static const char *arg_class(const struct option_row *row, char *buf, size_t siz
 	}
 	if (strcmp(row->name, "profile") == 0)
 		return "profile";
+	/* Lists of names: every name the option's check takes. */
+	struct strv names = {0};
+	if (row->check == caps_check_name)
+		caps_names(&names);
+	else if (row->check == seccomp_filter_check_name)
+		seccomp_filter_names(&names);
+	else if (row->id == OPT_SHARE)
+		for (size_t i = 0; option_share_names[i]; i++)
+			strv_push(&names, option_share_names[i]);
+	else if (row->id == OPT_SECCOMP_ACTION)
+		for (const char *const *a = (const char *const[]){"errno:EPERM", "errno:ENOSYS",
+								  "errno:EACCES", "kill", "log",
+								  "trap", NULL};
+		     *a; a++)
+			strv_push(&names, *a);
+	if (names.n) {
+		size_t n = (size_t)snprintf(buf, size, "words:");
+		for (size_t i = 0; i < names.n && n < size; i++)
+			n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? " " : "", names.v[i]);
+		strv_clear(&names);
+		if (n >= size) {
+			fprintf(stderr, "gendoc: error: --%s: too many names for the completion\n", row->name);
+			exit(1);
+		}
+		return buf;
+	}
 	if (strstr(m, "DIR"))
 		return "dir";
 	if (strstr(m, "PATH") || strstr(m, "FILE") || strstr(m, "SRC") || strstr(m, "DST"))
@@ -228,7 +256,7 @@ static void completion_data(FILE *out)
 	fputs(" )\n", out);
 	fputs("declare -gA _corral_arg=(", out);
 	for (size_t i = 0; i < OPT__COUNT; i++) {
-		char buf[256];
+		static char buf[16384];
 		const char *cls = arg_class(&option_table[i], buf, sizeof(buf));
 		if (!cls)
 			continue;

@@ -76,6 +76,13 @@ static void test_cpus(void **state)
 	assert_int_equal(units_parse_cpus("5000", &c), -ERANGE);
 	assert_int_equal(units_parse_cpus("half", &c), -EINVAL);
 	assert_int_equal(units_parse_cpus("0.5c", &c), -EINVAL);
+	/* systemd's spelling: 100% is one CPU. */
+	assert_int_equal(units_parse_cpus("150%", &c), 0);
+	assert_true(c > 1.49 && c < 1.51);
+	assert_int_equal(units_parse_cpus("100%", &c), 0);
+	assert_true(c > 0.99 && c < 1.01);
+	assert_int_equal(units_parse_cpus("%", &c), -EINVAL);
+	assert_int_equal(units_parse_cpus("50%%", &c), -EINVAL);
 }
 
 static void test_uint(void **state)

@@ -69,11 +69,37 @@ static void test_strv(void **state)
 	assert_null(a.v);
 }
 
+static const char *closest(const char *word, const char *const *candidates)
+{
+	static struct suggest sg;
+	suggest_init(&sg, word);
+	for (; *candidates; candidates++)
+		suggest_offer(&sg, *candidates);
+	return suggest_best(&sg);
+}
+
+static void test_suggest(void **state)
+{
+	(void)state;
+	const char *const names[] = {"ptrace", "pread64", "mount", "NET_ADMIN", "host", NULL};
+	assert_string_equal(closest("ptrce", names), "ptrace");
+	assert_string_equal(closest("mounnt", names), "mount");
+	assert_string_equal(closest("mnout", names), "mount"); /* a swap is one edit */
+	assert_string_equal(closest("net_admn", names), "NET_ADMIN"); /* any case */
+	assert_string_equal(closest("hostt", names), "host");
+	assert_null(closest("zzzzzz", names));
+	assert_null(closest("ab", names)); /* more wrong than right: no guess */
+	assert_int_equal(edit_distance("abc", "abc"), 0);
+	assert_int_equal(edit_distance("abc", "acb"), 1);
+	assert_int_equal(edit_distance("", "abc"), 3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_file_at),
 		cmocka_unit_test(test_strv),
+		cmocka_unit_test(test_suggest),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
