@@ -35,3 +35,63 @@ print(os.getuid())'
 setuid 4242: denied
 0"
 }
+
+# getaddrinfo, as a program resolves a name (getent ahosts calls it).
+@test "a fresh root resolves localhost and its own host name; the host's /etc/hosts is untouched" {
+	need_root
+	before=$(sha256sum /etc/hosts)
+	for profile in default strict; do
+		run "$CORRAL" --profile "$profile" -- sh -c \
+			'getent ahosts "$(hostname)" | head -1; getent ahosts localhost >/dev/null && echo localhost; cat /etc/hostname'
+		assert_success
+		assert_line --index 0 --regexp '^127\.0\.1\.1 +STREAM corral$'
+		assert_line --index 1 localhost
+		assert_line --index 2 corral
+	done
+	run "$CORRAL" --hostname box -- getent ahosts box
+	assert_success
+	assert_line --index 0 --regexp '^127\.0\.1\.1 +STREAM box$'
+	# Under the host's network, the host's names too.
+	run "$CORRAL" --net host -- getent hosts "$(hostname)"
+	assert_success
+	# A bind of the caller's own /etc/hosts wins.
+	echo "10.1.2.3 mine" >"$T/hosts"
+	run "$CORRAL" --ro-bind "$T/hosts:/etc/hosts" -- cat /etc/hosts
+	assert_success
+	assert_output "10.1.2.3 mine"
+	[ "$(sha256sum /etc/hosts)" = "$before" ]
+}
+
+@test "every shipped profile gives the command a HOME that exists and is writable" {
+	need_root
+	for profile in build default judge net strict test; do
+		run "$CORRAL" --profile "$profile" -- sh -c 'mkdir "$HOME/.npm" && touch "$HOME/.npm/x" && echo "$HOME"'
+		assert_success
+	done
+	# The host profile's HOME is the caller's own, as it is.
+	mkdir "$T/home"
+	HOME=$T/home run "$CORRAL" --profile host -- sh -c 'mkdir "$HOME/.npm" && echo "$HOME"'
+	assert_success
+	assert_output "$T/home"
+	# A tmpfs of the command's own: mode 0700, its uid, gone after the run.
+	HOME=/root run "$CORRAL" --uid 4242 -- stat -c '%a %u' /root
+	assert_success
+	assert_output "700 4242"
+	# Not where a mount option already covers it, nor with home = no.
+	HOME=$T/home run "$CORRAL" --bind "$T/home" -- sh -c 'test -d "$HOME/.npm" && echo kept'
+	assert_success
+	assert_output kept
+	HOME=/root run "$CORRAL" --home no -- sh -c 'test -d "$HOME" || echo none'
+	assert_output none
+}
+
+@test "net: npm pack, which writes to \$HOME, works when npm is installed" {
+	command -v npm >/dev/null && [ "$(command -v npm)" = /usr/bin/npm ] || skip "no npm in /usr/bin"
+	cd "$T"
+	printf '{"name": "corral-pack-test", "version": "1.0.0"}\n' >package.json
+	echo 'module.exports = 1;' >index.js
+	HOME=/root run "$CORRAL" --profile net --bind-cwd yes -- npm pack
+	assert_success
+	assert_line corral-pack-test-1.0.0.tgz
+	assert_file_exists "$T/corral-pack-test-1.0.0.tgz"
+}
