@@ -64,6 +64,7 @@ enum corral_cgroup_mode */
 	char *seccomp_action;
 	bool seccomp_log;     /* denied calls go to the supervisor (notify.c) */
 	char *learn;          /* --learn FILE: observe every call, write a profile */
+	bool learn_overwrite; /* --learn may replace an existing FILE */
 	struct strv cap_keep;
 
 

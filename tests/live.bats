@@ -95,3 +95,47 @@ setuid 4242: denied
 	assert_line corral-pack-test-1.0.0.tgz
 	assert_file_exists "$T/corral-pack-test-1.0.0.tgz"
 }
+
+@test "a script whose #! interpreter is missing names it; a directory says it is one" {
+	printf '#!/no/such/interpreter -x\necho hi\n' >"$T/x.sh"
+	chmod 755 "$T/x.sh"
+	mkdir "$T/dir"
+	cd "$T"
+	run "$CORRAL" --bind-cwd ro -- ./x.sh
+	assert_failure 126
+	assert_output "corral: error: cannot execute ./x.sh: its interpreter /no/such/interpreter (its #! line) is not in the sandbox"
+	# Found on PATH, too.
+	run "$CORRAL" --bind-cwd ro --setenv PATH="$T:/usr/bin" -- x.sh
+	assert_failure 126
+	assert_output --partial "cannot execute x.sh: its interpreter /no/such/interpreter"
+	run "$CORRAL" --bind-cwd ro -- "$T/dir"
+	assert_failure 126
+	assert_output "corral: error: cannot execute $T/dir: it is a directory"
+	# Still "not found" when it is not there, and "Permission denied"
+	# when that is what it is.
+	chmod 644 "$T/x.sh"
+	run "$CORRAL" --bind-cwd ro -- ./x.sh
+	assert_failure 126
+	assert_output "corral: error: cannot execute ./x.sh: Permission denied"
+	run -127 "$CORRAL" -- /no/such/command
+	assert_output "corral: error: /no/such/command: command not found"
+}
+
+@test "--learn says what it wrote, and replaces a file only with --learn-overwrite" {
+	cd "$T"
+	run "$CORRAL" --learn p.profile -- true
+	assert_success
+	assert_output --regexp '^corral: learn: wrote p.profile, a profile allowing the [0-9]+ syscalls the command made \(use it with --profile ./p.profile\)$'
+	echo "# mine" >mine.profile
+	run "$CORRAL" --learn mine.profile -- false
+	assert_failure 125
+	assert_output "corral: error: --learn: mine.profile exists (add --learn-overwrite to replace it)"
+	[ "$(cat mine.profile)" = "# mine" ]
+	run "$CORRAL" -q --learn mine.profile --learn-overwrite -- true
+	assert_success
+	assert_output ""
+	grep -q '^seccomp-allow = ' mine.profile
+	# The file it wrote is a profile corral reads.
+	run "$CORRAL" --profile ./mine.profile --check
+	assert_success
+}
