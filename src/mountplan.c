@@ -5,7 +5,7 @@
  * parent is always mounted before anything below it (ro-bind = /usr before
  * bind = /srv:/usr/local/srv, whatever the profile's line order). Entries of
  * the same depth go by kind (dir, symlink, ro-bind, ro-bind-try, bind,
- * bind-try, bind-cwd, tmpfs, proc, dev), and entries of one kind in the
+ * bind-try, bind-cwd, tmpfs, proc, dev, sys), and entries of one kind in the
  * order given. Two entries with the same destination: the later one in this
  * order is on top. */
 #include "mountplan.h"
@@ -210,6 +210,9 @@ int mountplan_build(const struct corral_spec *spec, const char *cwd, struct moun
 	for (size_t i = 0; i < spec->dev.n; i++)
 		if (push(p, MOUNT_DEV, "dev", NULL, spec->dev.v[i], NULL, i, e) < 0)
 			return -1;
+	for (size_t i = 0; i < spec->sys.n; i++)
+		if (push(p, MOUNT_SYS, "sys", NULL, spec->sys.v[i], NULL, i, e) < 0)
+			return -1;
 	if (p->n)
 		qsort(p->v, p->n, sizeof(*p->v), compare);
 	return 0;
@@ -292,6 +295,7 @@ int mountplan_validate(const struct corral_spec *spec, struct corral_error *e)
 			{"symlink", offsetof(struct corral_spec, symlink)},
 			{"proc", offsetof(struct corral_spec, proc)},
 			{"dev", offsetof(struct corral_spec, dev)},
+			{"sys", offsetof(struct corral_spec, sys)},
 		};
 		for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 			const struct strv *l = (const struct strv *)((const char *)spec + keys[i].offset);

@@ -493,6 +493,45 @@ static int do_file(struct ctx *c, const struct mount_entry *m, struct corral_err
 	return bind_fd(src, tgt, true, false, m->dst, e);
 }
 
+/* A read-only /sys: a new sysfs (it shows the sandbox's network namespace),
+ * or where that is refused (a user namespace in the host's network), the
+ * host's, bound read-only with every submount. What runc and crun mask is
+ * hidden: firmware tables, the RAPL energy counters (a side channel), the
+ * SELinux interface, the host's block devices. */
+static int do_sys(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
+{
+	static const char *const masked[] = {"firmware", "devices/virtual/powercap", "fs/selinux",
+					     "dev/block"};
+	const unsigned ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+			    MOUNT_ATTR_NOEXEC;
+	_cleanup_close_ int tgt = target(c, m->dst, true, e);
+	if (tgt < 0)
+		return corral_error_prefix(e, "sys");
+	if (new_fs(c, "sysfs", NULL, ro, tgt, false, e) < 0) {
+		_cleanup_close_ int src = resolve(c->oldroot, "/sys", O_PATH | O_DIRECTORY);
+		if (src < 0 || bind_fd(src, tgt, true, true, "sys", e) < 0)
+			return corral_error_prefix(e, "sys %s", m->dst);
+	}
+	_cleanup_close_ int sys = resolve(c->root, m->dst, O_PATH | O_DIRECTORY);
+	_cleanup_close_ int null = resolve(c->oldroot, "/dev/null", O_PATH);
+	if (sys < 0 || null < 0)
+		return corral_error_set(e, errno, "sys %s", m->dst);
+	for (size_t i = 0; i < ARRAY_SIZE(masked); i++) {
+		_cleanup_close_ int p = openat(sys, masked[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		struct stat st;
+		if (p < 0 && errno == ENOENT)
+			continue; /* this kernel or host lacks it */
+		if (p < 0 || fstat(p, &st) < 0)
+			return corral_error_set(e, errno, "sys: mask %s", masked[i]);
+		int r = S_ISDIR(st.st_mode) ? new_fs(c, "tmpfs", (const char *const[]){"size=0", NULL},
+						     ro, p, false, e)
+					    : bind_fd(null, p, true, false, masked[i], e);
+		if (r < 0)
+			return corral_error_prefix(e, "sys: mask %s", masked[i]);
+	}
+	return 0;
+}
+
 static int apply(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
 {
 	int r;
@@ -514,6 +553,9 @@ static int apply(struct ctx *c, const struct mount_entry *m, struct corral_error
 		break;
 	case MOUNT_DEV:
 		r = do_dev(c, m, e);
+		break;
+	case MOUNT_SYS:
+		r = do_sys(c, m, e);
 		break;
 	case MOUNT_FILE:
 		r = do_file(c, m, e);

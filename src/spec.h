@@ -39,7 +39,7 @@ struct corral_spec {
 	struct strv tmpfs;    /* "DST[:SIZE]" */
 	struct strv dir;      /* "DST" */
 	struct strv symlink;  /* "TARGET:DST" */
-	struct strv proc, dev; /* "DST" */
+	struct strv proc, dev, sys; /* "DST" */
 	int bind_cwd;         /* enum corral_bind_cwd */
 	char *chdir;          /* NULL: the caller's cwd when visible inside, else / */
 	int home;             /* enum corral_home: a tmpfs at the command's HOME */

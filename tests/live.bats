@@ -139,3 +139,34 @@ setuid 4242: denied
 	run "$CORRAL" --profile ./mine.profile --check
 	assert_success
 }
+
+@test "sys: a read-only /sys with what runtimes mask hidden; build has it, default not" {
+	need_root
+	host_cpus=$(cat /sys/devices/system/cpu/online)
+	run "$CORRAL" --sys /sys -- sh -c 'cat /sys/devices/system/cpu/online
+		ls -A /sys/firmware | wc -l; touch /sys/x 2>/dev/null || echo read-only'
+	assert_success
+	assert_output "$host_cpus
+0
+read-only"
+	cd "$T"
+	run "$CORRAL" --profile build -- cat /sys/devices/system/cpu/online
+	assert_success
+	assert_output "$host_cpus"
+	run "$CORRAL" -- ls -A /sys
+	assert_failure
+	run "$CORRAL" --profile build --check
+	assert_line "sys = /sys"
+	# Rootless in the host's network, where a new sysfs is refused: the
+	# host's, read-only, masked the same.
+	run as_nobody "$CORRAL" --net host --sys /sys -- sh -c 'cat /sys/devices/system/cpu/online
+		ls -A /sys/firmware | wc -l; touch /sys/x 2>/dev/null || echo read-only'
+	assert_success
+	assert_output "$host_cpus
+0
+read-only"
+	# A mount option: refused with root = host, as the others are.
+	run "$CORRAL" --profile host --sys /sys -- true
+	assert_failure 125
+	assert_output --partial "sys = /sys: mount options need root = tmpfs"
+}
