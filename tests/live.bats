@@ -170,3 +170,105 @@ read-only"
 	assert_failure 125
 	assert_output --partial "sys = /sys: mount options need root = tmpfs"
 }
+
+# The "$ command" lines of a text and the output shown under each, as
+# CMD<TAB>command and OUT<TAB>line: a command is a line "$ ..." indented as
+# code; its output, the lines after it at the same indent, up to a blank
+# line, a line indented otherwise or the next command.
+shown_commands() {
+	awk 'function indent(s) { match(s, /^ */); return RLENGTH }
+		/^ +\$ / { ind = indent($0); print "CMD\t" substr($0, ind + 3); code = 1; next }
+		code && $0 != "" && indent($0) == ind { print "OUT\t" substr($0, ind + 1); next }
+		{ code = 0 }' "$1"
+}
+
+# Numbers vary from run to run (times, sizes, pids): compare the words.
+normalise() {
+	sed -E 's/[0-9]+(\.[0-9]+)?( [KMGT]iB)?/N/g'
+}
+
+# Run every shown command that can run here, in order, in one shell (so
+# "echo $?" sees the command before it), in $T with corral first on PATH;
+# then compare what each printed with what is shown (the numbers aside), or
+# when nothing is shown, that it succeeded. Not run: lines with "...",
+# commands of programs that are not there to run (a make without a
+# Makefile, a ./server, strace, whose output is its own), and an "echo $?"
+# after a command not run.
+run_shown() {
+	local unrunnable='\.\.\.|strace|-- make|\./server' kind text n=0 prev_run=1
+	local session=$T/session.sh
+	: >"$session"
+	while IFS=$'\t' read -r kind text; do
+		if [ "$kind" = OUT ]; then
+			printf '%s\n' "$text" >>"$T/want.$n"
+			continue
+		fi
+		n=$((n + 1))
+		: >"$T/want.$n"
+		printf '%s\n' "$text" >"$T/cmd.$n"
+		if [[ $text =~ $unrunnable ]] || { [ "$text" = 'echo $?' ] && [ "$prev_run" = 0 ]; }; then
+			prev_run=0
+			continue
+		fi
+		prev_run=1
+		printf '{ %s\n} >%q 2>&1; s=$?; echo $s >%q; (exit $s)\n' "$text" "$T/out.$n" "$T/status.$n" >>"$session"
+	done < <(shown_commands "$1")
+	[ "$n" -gt 3 ] # not vacuous: the text has commands
+	(cd "$T" && PATH=$TOP:$PATH bash "$session")
+	local i ran=0
+	for ((i = 1; i <= n; i++)); do
+		[ -e "$T/status.$i" ] || continue
+		ran=$((ran + 1))
+		if [ -s "$T/want.$i" ]; then
+			diff -u <(normalise <"$T/want.$i") <(normalise <"$T/out.$i") ||
+				{ echo "shown: $(cat "$T/cmd.$i")"; return 1; }
+		elif [ "$(cat "$T/status.$i")" != 0 ]; then
+			echo "shown: $(cat "$T/cmd.$i")"
+			echo "exit $(cat "$T/status.$i"), output: $(cat "$T/out.$i")"
+			return 1
+		fi
+	done
+	echo "$ran of $n shown commands run"
+}
+
+@test "README.md: the commands it shows print what it shows" {
+	need_root # the judge example's limits need a cgroup
+	# The files its examples use: the profile it shows, a solution.
+	awk '/^    # my.profile$/ { on = 1 } on && /^$/ { exit } on { print substr($0, 5) }' \
+		"$TOP/README.md" >"$T/my.profile"
+	grep -q '^include default$' "$T/my.profile"
+	printf 'a, b = map(int, input().split())\nprint(a + b)\n' >"$T/sol.py"
+	command -v jq >/dev/null || skip "no jq"
+	run run_shown "$TOP/README.md"
+	assert_success
+	assert_output --regexp '^[0-9]+ of [0-9]+ shown commands run$'
+}
+
+@test "corral(1): the commands its EXAMPLES show print what it shows" {
+	MANWIDTH=200 man -l "$TOP/docs/corral.1" 2>/dev/null | col -bx |
+		awk '/^EXAMPLES/ { on = 1; next } /^[A-Z]/ { on = 0 } on' >"$T/examples"
+	run run_shown "$T/examples"
+	assert_success
+	assert_output --regexp '^[0-9]+ of [0-9]+ shown commands run$'
+}
+
+@test "corral(1)'s report example has the keys a report has; --clearenv says PATH stays" {
+	command -v jq >/dev/null || skip "no jq"
+	keys='[paths | map(select(type == "string")) | join(".")] | unique | .[]'
+	MANWIDTH=200 man -l "$TOP/docs/corral.1" 2>/dev/null | col -bx |
+		awk '/^REPORT/ { on = 1; next } /^[A-Z]/ { on = 0 } on' |
+		awk '/An example:/ { on = 1; next } on' >"$T/example.json"
+	run jq -r "$keys" "$T/example.json"
+	assert_success
+	shown=$output
+	"$CORRAL" -q --report "$T/report.json" --report-format json -- true
+	run jq -r "$keys" "$T/report.json"
+	assert_success
+	assert_output "$shown"
+	# What --clearenv leaves, and what --help says it leaves.
+	run "$CORRAL" --clearenv -- env
+	assert_success
+	assert_output --regexp '^PATH=[^ ]+$'
+	run "$CORRAL" --help
+	assert_line --regexp '^ +--clearenv.* empty environment but PATH '
+}
