@@ -1,6 +1,9 @@
 # default: general shell use. A new root on a tmpfs holding the system
 # directories read-only, a private /tmp, /run and /var/tmp, a fresh /proc and
-# a minimal /dev; an empty /home, nothing else of the host's files. A new network namespace
+# a minimal /dev; an empty /home, and an empty private directory at $HOME
+# (home = tmpfs, gone after the run), an /etc/hosts and /etc/hostname of the
+# sandbox's own (localhost and its host name resolve), nothing else of the
+# host's files. A new network namespace
 # with only loopback, its own host name, IPC and PID namespaces, no
 # capabilities, no privileges gained through execve, and the default seccomp
 # denylist (@default-deny: what Docker denies, plus the mount API, io_uring

@@ -6,8 +6,10 @@
 # included), 64 processes and threads, no core files.
 # The seccomp filter is an allowlist: systemd's @system-service set (what a
 # service needs: files, processes, signals, pipes, sockets, timers) minus the
-# default profile's denylist and the set-uid calls, which a process without
-# capabilities cannot use but which widen the kernel it can reach. A denied
+# default profile's denylist. It keeps the set-uid calls (@setuid): without a
+# capability they can only switch among the ids the process already has, so
+# they gain nothing, and no-op uses are common (setreuid(-1, -1), posix_spawn
+# with POSIX_SPAWN_RESETIDS, Python's subprocess with user=). A denied
 # call fails with EPERM rather than killing the program, so a library that
 # probes a feature falls back instead of crashing.
 # For a non-merged-/usr host, replace the symlinks with `ro-bind-try = /bin`
@@ -41,4 +43,4 @@ memory = 512M
 pids = 64
 rlimit = core=0
 seccomp-allow = @system-service
-seccomp-deny = @default-deny @setuid
+seccomp-deny = @default-deny

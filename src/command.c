@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <limits.h>
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "caps.h"
+#include "execerr.h"
 #include "log.h"
 #include "mounts.h"
 #include "namespaces.h"
@@ -238,8 +240,7 @@ void command_exec(const struct corral_spec *spec, struct launch *l)
 	}
 
 	execvp(spec->argv[0], spec->argv);
-	int err = errno;
-	if (err == ENOENT)
-		fail(l, 127, 0, "%s: command not found", spec->argv[0]);
-	fail(l, 126, err, "cannot execute %s", spec->argv[0]);
+	char msg[PATH_MAX + 256];
+	int code = execerr_explain(spec->argv[0], errno, msg, sizeof(msg));
+	fail(l, code, 0, "%s", msg);
 }

@@ -65,6 +65,9 @@ int learn_validate(const struct corral_spec *spec, struct corral_error *e)
 	struct stat st;
 	if (stat(spec->learn, &st) == 0 && S_ISDIR(st.st_mode))
 		return corral_error_set(e, 0, "--learn: %s is a directory", spec->learn);
+	if (lstat(spec->learn, &st) == 0 && !spec->learn_overwrite)
+		return corral_error_set(e, 0, "--learn: %s exists (add --learn-overwrite to replace it)",
+					spec->learn);
 	if (access(dir, W_OK) < 0)
 		return corral_error_set(e, errno, "--learn: cannot write in %s", dir);
 	return 0;

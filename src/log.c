@@ -72,5 +72,6 @@ static void vlog(const char *level, const char *fmt, va_list ap)
 
 DEFINE_LOG(log_error, "error: ", CORRAL_QUIET)
 DEFINE_LOG(log_warn, "warning: ", CORRAL_NORMAL)
+DEFINE_LOG(log_note, "", CORRAL_NORMAL)
 DEFINE_LOG(log_info, "", CORRAL_VERBOSE)
 DEFINE_LOG(log_debug, "debug: ", CORRAL_DEBUG)

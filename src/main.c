@@ -172,7 +172,10 @@ int main(int argc, char **argv)
 			log_error("%s", e.msg);
 			code = EXIT_CORRAL;
 		} else {
-			log_info("learned %zu syscalls into %s", res.learned.n, spec.learn);
+			log_note("learn: wrote %s, a profile allowing the %zu syscalls the command "
+				 "made (use it with --profile %s%s)",
+				 spec.learn, res.learned.n, strchr(spec.learn, '/') ? "" : "./",
+				 spec.learn);
 		}
 	}
 	strv_clear(&res.learned);

@@ -5,7 +5,7 @@
  * parent is always mounted before anything below it (ro-bind = /usr before
  * bind = /srv:/usr/local/srv, whatever the profile's line order). Entries of
  * the same depth go by kind (dir, symlink, ro-bind, ro-bind-try, bind,
- * bind-try, bind-cwd, tmpfs, proc, dev), and entries of one kind in the
+ * bind-try, bind-cwd, tmpfs, proc, dev, sys), and entries of one kind in the
  * order given. Two entries with the same destination: the later one in this
  * order is on top. */
 #include "mountplan.h"
@@ -210,9 +210,62 @@ int mountplan_build(const struct corral_spec *spec, const char *cwd, struct moun
 	for (size_t i = 0; i < spec->dev.n; i++)
 		if (push(p, MOUNT_DEV, "dev", NULL, spec->dev.v[i], NULL, i, e) < 0)
 			return -1;
+	for (size_t i = 0; i < spec->sys.n; i++)
+		if (push(p, MOUNT_SYS, "sys", NULL, spec->sys.v[i], NULL, i, e) < 0)
+			return -1;
 	if (p->n)
 		qsort(p->v, p->n, sizeof(*p->v), compare);
 	return 0;
+}
+
+/* An entry of p at path, or with above, one other than dir at or above it. */
+static bool covered(const struct mount_plan *p, const char *path, bool above)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		const char *d = p->v[i].dst;
+		size_t n = strlen(d);
+		if (above && p->v[i].kind == MOUNT_DIR)
+			continue; /* a directory of the read-only root */
+		if (strcmp(d, path) == 0 ||
+		    (above && (n == 1 || (strncmp(d, path, n) == 0 && path[n] == '/'))))
+			return true;
+	}
+	return false;
+}
+
+int mountplan_add_implicit(const struct corral_spec *spec, const char *home,
+			   struct mount_plan *p, struct corral_error *e)
+{
+	static const char *const files[][2] = {{"hosts", "/etc/hosts"},
+					       {"hostname", "/etc/hostname"}};
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++)
+		if (!covered(p, files[i][1], false) &&
+		    push(p, MOUNT_FILE, files[i][0], NULL, files[i][1], NULL, i, e) < 0)
+			return -1;
+	char norm[4096];
+	if (spec->home == CORRAL_HOME_TMPFS && home &&
+	    mountplan_normalise(home, norm, sizeof(norm)) == 0 && strcmp(norm, "/") != 0 &&
+	    !covered(p, norm, true)) {
+		if (push(p, MOUNT_TMPFS, "home", NULL, norm, NULL, 0, e) < 0)
+			return -1;
+		p->v[p->n - 1].home = true;
+	}
+	if (p->n)
+		qsort(p->v, p->n, sizeof(*p->v), compare);
+	return 0;
+}
+
+const char *mountplan_command_home(const struct corral_spec *spec)
+{
+	for (size_t i = spec->setenv.n; i-- > 0;)
+		if (strncmp(spec->setenv.v[i], "HOME=", 5) == 0)
+			return spec->setenv.v[i] + 5;
+	if (spec->clearenv)
+		return NULL;
+	for (size_t i = 0; i < spec->unsetenv.n; i++)
+		if (strcmp(spec->unsetenv.v[i], "HOME") == 0)
+			return NULL;
+	return getenv("HOME");
 }
 
 void mountplan_free(struct mount_plan *p)
@@ -242,6 +295,7 @@ int mountplan_validate(const struct corral_spec *spec, struct corral_error *e)
 			{"symlink", offsetof(struct corral_spec, symlink)},
 			{"proc", offsetof(struct corral_spec, proc)},
 			{"dev", offsetof(struct corral_spec, dev)},
+			{"sys", offsetof(struct corral_spec, sys)},
 		};
 		for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 			const struct strv *l = (const struct strv *)((const char *)spec + keys[i].offset);

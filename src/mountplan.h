@@ -20,6 +20,8 @@ enum mount_kind {
 	MOUNT_TMPFS,
 	MOUNT_PROC,
 	MOUNT_DEV,
+	MOUNT_SYS,
+	MOUNT_FILE, /* a file corral writes: /etc/hosts, /etc/hostname */
 };
 
 struct mount_entry {
@@ -29,6 +31,7 @@ struct mount_entry {
 	char *dst;         /* normalised absolute path inside the new root */
 	char *size;        /* tmpfs: "SIZE" as given, or NULL */
 	bool ro, try_;
+	bool home;         /* tmpfs: the command's HOME, owned by its uid, 0700 */
 	unsigned depth;    /* components in dst: "/" 0, "/usr" 1, "/usr/lib" 2 */
 	size_t index;      /* position among entries of the same kind */
 };
@@ -44,6 +47,18 @@ struct mount_plan {
 int mountplan_build(const struct corral_spec *spec, const char *cwd, struct mount_plan *p,
 		    struct corral_error *e);
 void mountplan_free(struct mount_plan *p);
+
+/* What every fresh root gets unless an entry of p is already there: an
+ * /etc/hosts and /etc/hostname of the sandbox's own (MOUNT_FILE, keys
+ * "hosts" and "hostname"), and, with spec's home = tmpfs, a tmpfs at home
+ * (the command's HOME, see mountplan_command_home) unless an entry other
+ * than dir is at home or above it. Sorted again as mountplan_build sorts. */
+int mountplan_add_implicit(const struct corral_spec *spec, const char *home,
+			   struct mount_plan *p, struct corral_error *e);
+
+/* The HOME the command will get: the last setenv HOME=, else none under
+ * clearenv or unsetenv HOME, else the caller's. NULL when none. */
+const char *mountplan_command_home(const struct corral_spec *spec);
 
 /* Checks before clone: with root = host, no mount option may be set; with
  * root = tmpfs, the source of every plain bind must exist. Nothing is

@@ -323,9 +323,17 @@ static int do_tmpfs(struct ctx *c, const struct mount_entry *m, struct corral_er
 	_cleanup_close_ int tgt = target(c, m->dst, true, e);
 	if (tgt < 0)
 		return corral_error_prefix(e, "tmpfs");
-	char size[128];
+	char size[128], uid[32], gid[32];
 	snprintf(size, sizeof(size), "size=%s", m->size ? m->size : "");
-	const char *opts[] = {"mode=1777", m->size ? size : NULL, NULL};
+	const char *opts[] = {"mode=1777", m->size ? size : NULL, NULL, NULL};
+	if (m->home) {
+		/* The command's own, as a home directory is. */
+		snprintf(uid, sizeof(uid), "uid=%u", (unsigned)namespaces_inner_uid(c->spec));
+		snprintf(gid, sizeof(gid), "gid=%u", (unsigned)namespaces_inner_gid(c->spec));
+		opts[0] = "mode=0700";
+		opts[1] = uid;
+		opts[2] = gid;
+	}
 	if (new_fs(c, "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, tgt, true, e) < 0)
 		return corral_error_prefix(e, "tmpfs %s", m->dst);
 	return 0;
@@ -438,6 +446,92 @@ static int do_dev(struct ctx *c, const struct mount_entry *m, struct corral_erro
 	return 0;
 }
 
+/* /etc/hosts or /etc/hostname of the sandbox's own, as container runtimes
+ * write them: localhost and the sandbox's host name resolve (on loopback),
+ * and, in the host's network, the host's own names after them. Written to
+ * the base tmpfs (dropped with it after the pivot; the bind keeps the file)
+ * and bound read-only over whatever the root has there. Where the root has
+ * no place for it (a bind of the host's files without the file), it is
+ * left out. */
+static int do_file(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
+{
+	unsigned long flags = namespaces_clone_flags(c->spec);
+	char name[256] = "", path[64];
+	if ((flags & CLONE_NEWUTS) && c->spec->hostname)
+		snprintf(name, sizeof(name), "%s", c->spec->hostname);
+	else if (gethostname(name, sizeof(name) - 1) < 0)
+		return corral_error_set(e, errno, "%s: gethostname", m->key);
+	snprintf(path, sizeof(path), "/%s", m->key);
+	_cleanup_fclose_ FILE *f = fopen(path, "wxe");
+	if (!f)
+		return corral_error_set(e, errno, "%s: create", m->key);
+	if (strcmp(m->key, "hostname") == 0) {
+		fprintf(f, "%s\n", name);
+	} else {
+		fprintf(f, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+			   "127.0.1.1\t%s\n",
+			name);
+		_cleanup_fclose_ FILE *host = NULL;
+		if (!(flags & CLONE_NEWNET) && (host = fopen("/oldroot/etc/hosts", "re"))) {
+			char buf[4096];
+			size_t n;
+			fputs("# the host's /etc/hosts\n", f);
+			while ((n = fread(buf, 1, sizeof(buf), host)) > 0)
+				fwrite(buf, 1, n, f);
+		}
+	}
+	if (fflush(f) != 0 || ferror(f))
+		return corral_error_set(e, errno, "%s: write", m->key);
+	_cleanup_close_ int src = open(path, O_PATH | O_CLOEXEC);
+	if (src < 0)
+		return corral_error_set(e, errno, "%s: open", m->key);
+	_cleanup_close_ int tgt = target(c, m->dst, false, e);
+	if (tgt < 0) {
+		*e = (struct corral_error){0};
+		return 0;
+	}
+	return bind_fd(src, tgt, true, false, m->dst, e);
+}
+
+/* A read-only /sys: a new sysfs (it shows the sandbox's network namespace),
+ * or where that is refused (a user namespace in the host's network), the
+ * host's, bound read-only with every submount. What runc and crun mask is
+ * hidden: firmware tables, the RAPL energy counters (a side channel), the
+ * SELinux interface, the host's block devices. */
+static int do_sys(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
+{
+	static const char *const masked[] = {"firmware", "devices/virtual/powercap", "fs/selinux",
+					     "dev/block"};
+	const unsigned ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+			    MOUNT_ATTR_NOEXEC;
+	_cleanup_close_ int tgt = target(c, m->dst, true, e);
+	if (tgt < 0)
+		return corral_error_prefix(e, "sys");
+	if (new_fs(c, "sysfs", NULL, ro, tgt, false, e) < 0) {
+		_cleanup_close_ int src = resolve(c->oldroot, "/sys", O_PATH | O_DIRECTORY);
+		if (src < 0 || bind_fd(src, tgt, true, true, "sys", e) < 0)
+			return corral_error_prefix(e, "sys %s", m->dst);
+	}
+	_cleanup_close_ int sys = resolve(c->root, m->dst, O_PATH | O_DIRECTORY);
+	_cleanup_close_ int null = resolve(c->oldroot, "/dev/null", O_PATH);
+	if (sys < 0 || null < 0)
+		return corral_error_set(e, errno, "sys %s", m->dst);
+	for (size_t i = 0; i < ARRAY_SIZE(masked); i++) {
+		_cleanup_close_ int p = openat(sys, masked[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		struct stat st;
+		if (p < 0 && errno == ENOENT)
+			continue; /* this kernel or host lacks it */
+		if (p < 0 || fstat(p, &st) < 0)
+			return corral_error_set(e, errno, "sys: mask %s", masked[i]);
+		int r = S_ISDIR(st.st_mode) ? new_fs(c, "tmpfs", (const char *const[]){"size=0", NULL},
+						     ro, p, false, e)
+					    : bind_fd(null, p, true, false, masked[i], e);
+		if (r < 0)
+			return corral_error_prefix(e, "sys: mask %s", masked[i]);
+	}
+	return 0;
+}
+
 static int apply(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
 {
 	int r;
@@ -459,6 +553,12 @@ static int apply(struct ctx *c, const struct mount_entry *m, struct corral_error
 		break;
 	case MOUNT_DEV:
 		r = do_dev(c, m, e);
+		break;
+	case MOUNT_SYS:
+		r = do_sys(c, m, e);
+		break;
+	case MOUNT_FILE:
+		r = do_file(c, m, e);
 		break;
 	default:
 		r = do_bind(c, m, e);
@@ -509,7 +609,8 @@ static int setup_tmpfs_root(const struct corral_spec *spec, char *cwd, size_t cw
 	}
 	close(probe);
 	add_ours(&c, c.root);
-	if (mountplan_build(spec, here, &plan, e) < 0)
+	if (mountplan_build(spec, here, &plan, e) < 0 ||
+	    mountplan_add_implicit(spec, mountplan_command_home(spec), &plan, e) < 0)
 		goto out;
 	for (size_t i = 0; i < plan.n; i++)
 		if (apply(&c, &plan.v[i], e) < 0)

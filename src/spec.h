@@ -13,6 +13,7 @@ enum corral_net { CORRAL_NET_NONE, CORRAL_NET_HOST };
 enum corral_tristate { CORRAL_AUTO, CORRAL_YES, CORRAL_NO };
 enum corral_root { CORRAL_ROOT_TMPFS, CORRAL_ROOT_HOST };
 enum corral_bind_cwd { CORRAL_BIND_CWD_NO, CORRAL_BIND_CWD_YES, CORRAL_BIND_CWD_RO };
+enum corral_home { CORRAL_HOME_TMPFS, CORRAL_HOME_NO };
 enum corral_cgroup_mode { CORRAL_CGROUP_REQUIRED, CORRAL_CGROUP_AUTO, CORRAL_CGROUP_OFF };
 
 struct corral_spec {
@@ -38,9 +39,10 @@ struct corral_spec {
 	struct strv tmpfs;    /* "DST[:SIZE]" */
 	struct strv dir;      /* "DST" */
 	struct strv symlink;  /* "TARGET:DST" */
-	struct strv proc, dev; /* "DST" */
+	struct strv proc, dev, sys; /* "DST" */
 	int bind_cwd;         /* enum corral_bind_cwd */
 	char *chdir;          /* NULL: the caller's cwd when visible inside, else / */
+	int home;             /* enum corral_home: a tmpfs at the command's HOME */
 
 
 	/* limits; CORRAL_UNSET (or 0 for cpus) means none */
@@ -49,7 +51,8 @@ struct corral_spec {
 	uint64_t pids;
 	char *cpuset;
 	struct strv rlimit;   /* "name=value", validated by units_parse_rlimit */
-	int cgroup;           /* enum corral_cgroup_mode */
+	int cgroup;           /* enum corral_home { CORRAL_HOME_TMPFS, CORRAL_HOME_NO };
+enum corral_cgroup_mode */
 	char *cgroup_parent;
 	uint64_t time_limit;  /* microseconds */
 	uint64_t kill_grace;  /* microseconds */
@@ -61,6 +64,7 @@ struct corral_spec {
 	char *seccomp_action;
 	bool seccomp_log;     /* denied calls go to the supervisor (notify.c) */
 	char *learn;          /* --learn FILE: observe every call, write a profile */
+	bool learn_overwrite; /* --learn may replace an existing FILE */
 	struct strv cap_keep;
 
 

@@ -114,7 +114,7 @@ notify_or_skip() {
 	cd "$T"
 	run "$CORRAL" --learn p.profile -- sh -c 'ls / >/dev/null'
 	assert_success
-	assert_output ""
+	assert_output --regexp "^corral: learn: wrote p.profile, a profile allowing the [0-9]+ syscalls the command made \(use it with --profile ./p.profile\)$"
 	assert_file_exists p.profile
 	run cat p.profile
 	assert_line --regexp "^# Learned by corral --learn on [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]{8} UTC from a run of:$"
@@ -173,7 +173,7 @@ notify_or_skip() {
 
 @test "--learn: threads and clone (clone3's ENOSYS fallback) are learned" {
 	notify_or_skip
-	run "$CORRAL" --learn "$T/t.profile" "${WITH_PROBE[@]}" -- "$PROBE" threads 4
+	run "$CORRAL" -q --learn "$T/t.profile" "${WITH_PROBE[@]}" -- "$PROBE" threads 4
 	assert_success
 	assert_output "threads 4 failed 0"
 	grep -q '^seccomp-allow = clone$' "$T/t.profile"

@@ -96,7 +96,8 @@ proc
 sbin
 tmp
 usr
-$(cd /etc && ls -d alternatives group ld.so.cache localtime nsswitch.conf passwd 2>/dev/null)
+$( (cd /etc && ls -d alternatives group ld.so.cache localtime nsswitch.conf passwd 2>/dev/null
+	echo hostname; echo hosts) | LC_ALL=C sort)
 /tmp"
 }
 

@@ -106,6 +106,82 @@ static void test_validate(void **state)
 	option_spec_free(&s);
 }
 
+/* /etc/hosts, /etc/hostname and HOME's tmpfs, unless something is there. */
+static void test_implicit(void **state)
+{
+	struct corral_spec s;
+	struct corral_error e = {0};
+	struct mount_plan p;
+	assert_int_equal(option_defaults(&s, &e), 0);
+	apply(&s, "ro-bind", "/etc");
+	apply(&s, "tmpfs", "/tmp");
+	assert_int_equal(mountplan_build(&s, NULL, &p, &e), 0);
+	assert_int_equal(mountplan_add_implicit(&s, "/home//me/", &p, &e), 0);
+	const char *want[][2] = {
+		{"ro-bind", "/etc"}, {"tmpfs", "/tmp"}, {"home", "/home/me"},
+		{"hosts", "/etc/hosts"}, {"hostname", "/etc/hostname"},
+	};
+	assert_int_equal(p.n, 5);
+	for (size_t i = 0; i < p.n; i++) {
+		assert_string_equal(p.v[i].key, want[i][0]);
+		assert_string_equal(p.v[i].dst, want[i][1]);
+	}
+	assert_true(p.v[2].home);
+	assert_false(p.v[1].home);
+	mountplan_free(&p);
+
+	/* HOME under a tmpfs or bind, or at one: theirs. A file bound at
+	 * /etc/hosts: the caller's. A dir at HOME: still a tmpfs. */
+	const char *covered[] = {"/tmp", "/tmp/me", "/etc/x"};
+	for (size_t i = 0; i < ARRAY_SIZE(covered); i++) {
+		assert_int_equal(mountplan_build(&s, NULL, &p, &e), 0);
+		assert_int_equal(mountplan_add_implicit(&s, covered[i], &p, &e), 0);
+		assert_int_equal(p.n, 4);
+		mountplan_free(&p);
+	}
+	apply(&s, "ro-bind", "/srv/hosts:/etc/hosts");
+	apply(&s, "dir", "/root");
+	assert_int_equal(mountplan_build(&s, NULL, &p, &e), 0);
+	assert_int_equal(mountplan_add_implicit(&s, "/root", &p, &e), 0);
+	assert_int_equal(p.n, 6);
+	assert_string_equal(p.v[p.n - 1].key, "hostname");
+	mountplan_free(&p);
+	/* No HOME, HOME=/, a relative one, or home = no: no tmpfs. */
+	const char *none[] = {NULL, "/", "relative"};
+	for (size_t i = 0; i < ARRAY_SIZE(none); i++) {
+		assert_int_equal(mountplan_build(&s, NULL, &p, &e), 0);
+		assert_int_equal(mountplan_add_implicit(&s, none[i], &p, &e), 0);
+		assert_int_equal(p.n, 5);
+		mountplan_free(&p);
+	}
+	apply(&s, "home", "no");
+	assert_int_equal(mountplan_build(&s, NULL, &p, &e), 0);
+	assert_int_equal(mountplan_add_implicit(&s, "/home/me", &p, &e), 0);
+	assert_int_equal(p.n, 5);
+	mountplan_free(&p);
+	option_spec_free(&s);
+}
+
+/* The HOME the command gets: setenv, then clearenv and unsetenv, then the
+ * caller's. */
+static void test_command_home(void **state)
+{
+	struct corral_spec s;
+	struct corral_error e = {0};
+	assert_int_equal(option_defaults(&s, &e), 0);
+	setenv("HOME", "/home/caller", 1);
+	assert_string_equal(mountplan_command_home(&s), "/home/caller");
+	apply(&s, "unsetenv", "HOME");
+	assert_null(mountplan_command_home(&s));
+	apply(&s, "unsetenv", "");
+	apply(&s, "clearenv", "yes");
+	assert_null(mountplan_command_home(&s));
+	apply(&s, "setenv", "HOME=/a");
+	apply(&s, "setenv", "HOME=/b");
+	assert_string_equal(mountplan_command_home(&s), "/b");
+	option_spec_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -113,6 +189,8 @@ int main(void)
 		cmocka_unit_test(test_checks),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_validate),
+		cmocka_unit_test(test_implicit),
+		cmocka_unit_test(test_command_home),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
