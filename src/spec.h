@@ -51,8 +51,7 @@ struct corral_spec {
 	uint64_t pids;
 	char *cpuset;
 	struct strv rlimit;   /* "name=value", validated by units_parse_rlimit */
-	int cgroup;           /* enum corral_home { CORRAL_HOME_TMPFS, CORRAL_HOME_NO };
-enum corral_cgroup_mode */
+	int cgroup;           /* enum corral_cgroup_mode */
 	char *cgroup_parent;
 	uint64_t time_limit;  /* microseconds */
 	uint64_t kill_grace;  /* microseconds */

@@ -180,7 +180,7 @@ host_mounts() {
 	printf 'include default\nbind = /no/such/file\n' >"$T/p.profile"
 	run "$CORRAL" --profile "$T/p.profile" -- touch "$T/ran"
 	assert_failure 125
-	assert_output "corral: error: bind: source '/no/such/file': No such file or directory"
+	assert_output "corral: error: $T/p.profile:2: bind: source '/no/such/file': No such file or directory"
 	assert_file_not_exists "$T/ran"
 }
 

@@ -227,7 +227,10 @@ R() { jq -r "$@" "$T/r.json"; }
 	run --separate-stderr "$CORRAL" -v -- sh -c 'echo out; exit 3'
 	[ "$status" -eq 3 ]
 	[ "$output" = out ]
-	[[ "$stderr" =~ ^corral:\ exited:\ status\ 3\ after\ [0-9.]+\ s\ \(peak\ [0-9.]+\ [KM]iB,\ cpu\ [0-9.]+\ s\)$ ]]
+	# Two lines: what runs, and why it ended.
+	[ "${#stderr_lines[@]}" -eq 2 ]
+	[[ "${stderr_lines[0]}" == "corral: running sh -c echo out; exit 3 (profile default; "* ]]
+	[[ "${stderr_lines[1]}" =~ ^corral:\ exited:\ status\ 3\ after\ [0-9.]+\ s\ \(peak\ [0-9.]+\ [KM]iB,\ cpu\ [0-9.]+\ s\)$ ]]
 	run --separate-stderr "$CORRAL" -q -- sh -c 'echo out; exit 3'
 	[ "$status" -eq 3 ]
 	[ "$output" = out ]

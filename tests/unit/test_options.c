@@ -162,7 +162,7 @@ static void test_errors(void **state)
 		     "lots");
 	assert_error(OPTION_PASS_APPLY, "net: invalid value 'wifi' (expected none|host)", "--net",
 		     "wifi");
-	assert_error(OPTION_PASS_APPLY, "clearenv: invalid value 'maybe' (expected yes or no)",
+	assert_error(OPTION_PASS_APPLY, "clearenv: invalid value 'maybe' (expected yes or no; true/false, on/off and 1/0 too)",
 		     "--clearenv=maybe", NULL);
 }
 
@@ -201,6 +201,7 @@ static const struct {
 	{OPT_BIND_CWD,
 	 {"no", "yes", "ro"},
 	 {CORRAL_BIND_CWD_NO, CORRAL_BIND_CWD_YES, CORRAL_BIND_CWD_RO}},
+	{OPT_HOME, {"tmpfs", "no"}, {CORRAL_HOME_TMPFS, CORRAL_HOME_NO}},
 	{OPT_CGROUP,
 	 {"required", "auto", "off"},
 	 {CORRAL_CGROUP_REQUIRED, CORRAL_CGROUP_AUTO, CORRAL_CGROUP_OFF}},

@@ -44,9 +44,11 @@ static void test_names(void **state)
 	assert_int_equal(seccomp_filter_check_name("@mount", &e), 0);
 	assert_int_equal(seccomp_filter_check_name("rtas", &e), 0); /* powerpc only */
 	assert_int_not_equal(seccomp_filter_check_name("ptracee", &e), 0);
-	assert_string_equal(e.msg, "unknown syscall 'ptracee'");
+	assert_string_equal(e.msg, "unknown syscall 'ptracee' (did you mean 'ptrace'?)");
 	assert_int_not_equal(seccomp_filter_check_name("@mounts", &e), 0);
-	assert_string_equal(e.msg, "unknown syscall group '@mounts'");
+	assert_string_equal(e.msg, "unknown syscall group '@mounts' (did you mean '@mount'?)");
+	assert_int_not_equal(seccomp_filter_check_name("qqqqqqqq", &e), 0);
+	assert_string_equal(e.msg, "unknown syscall 'qqqqqqqq'");
 }
 
 static void test_actions(void **state)
