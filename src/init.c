@@ -91,8 +91,19 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 		fail(l, &e);
 	}
 
+	char here[4096];
+	if (!getcwd(here, sizeof(here)))
+		here[0] = '\0';
 	if (mounts_setup(spec, l->cwd, sizeof(l->cwd), &e) < 0 || namespaces_setup_inside(spec, &e) < 0)
 		fail(l, &e);
+	/* The caller's directory is not in the new root: say where the command
+	 * starts, or `corral -- make` fails with no word of why. To a person
+	 * at a terminal: a script or a judge that captures stderr has chosen
+	 * its profile, and gets no line it did not ask for. */
+	if (!spec->chdir && here[0] && strcmp(l->cwd, "/") == 0 && strcmp(here, "/") != 0 &&
+	    isatty(STDERR_FILENO))
+		log_warn("the command starts in /: %s is not in the sandbox "
+			 "(--bind-cwd binds it; --chdir DIR starts elsewhere)", here);
 
 	/* Nothing of the caller's or the supervisor's stays in the sandbox
 	 * beyond 0, 1, 2 and the sync socket: the command's fds are closed at
