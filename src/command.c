@@ -56,7 +56,7 @@ static void setup_session(const struct corral_spec *spec, struct launch *l)
 	 * job, or reading it would stop the command with SIGTTIN. SIGTTOU is
 	 * still blocked here, so this cannot stop us. */
 	if (l->foreground)
-		tcsetpgrp(STDIN_FILENO, getpgrp());
+		tcsetpgrp(l->tty_fd, getpgrp());
 }
 
 static void setup_cwd(const struct corral_spec *spec, struct launch *l)
@@ -216,11 +216,13 @@ void command_exec(const struct corral_spec *spec, struct launch *l)
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		fail(l, 125, errno, "set no_new_privs");
 
-	/* Last: the command gets default dispositions and an empty mask. */
+	/* Last: an empty mask, and default dispositions but for the signals
+	 * ignored when corral started, which stay ignored, as across execve
+	 * (nohup). */
 	sigset_t none;
 	sigemptyset(&none);
 	for (int sig = 1; sig < NSIG; sig++)
-		signal(sig, SIG_DFL);
+		signal(sig, sigismember(&l->ignored, sig) == 1 ? SIG_IGN : SIG_DFL);
 	if (sigprocmask(SIG_SETMASK, &none, NULL) < 0)
 		fail(l, 125, errno, "unblock the command's signals");
 

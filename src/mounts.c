@@ -52,6 +52,8 @@ struct ctx {
 	int root;         /* O_PATH fd of the new root, at /newroot */
 	dev_t ours[128];  /* st_dev of every tmpfs we made: the only places we create in */
 	size_t n_ours;
+	char tty[256];    /* the caller's terminal (fd 0, 1 or 2) on the host; "": none */
+	dev_t tty_rdev;
 };
 
 static int resolve(int dirfd, const char *path, int flags)
@@ -386,6 +388,26 @@ static int do_proc(struct ctx *c, const struct mount_entry *m, struct corral_err
 	return proc_read_only(c, m->dst, e);
 }
 
+/* The caller's terminal, when fd 0, 1 or 2 is one, at dev/console, as
+ * bubblewrap binds it: the command holds it already, and with a name it can
+ * say so (tty, ttyname). Not the host's /dev/pts: only this one terminal.
+ * Looked up by name on the host, so the name is checked to be that device. */
+static int bind_console(struct ctx *c, const char *dst, struct corral_error *e)
+{
+	if (!c->tty[0])
+		return 0;
+	_cleanup_close_ int src = resolve(c->oldroot, c->tty, O_PATH);
+	struct stat st;
+	if (src < 0 || fstat(src, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != c->tty_rdev)
+		return 0; /* not nameable on the host either */
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/console", strcmp(dst, "/") ? dst : "");
+	_cleanup_close_ int node = target(c, path, false, e);
+	if (node < 0 || bind_fd(src, node, false, false, "the terminal", e) < 0)
+		return corral_error_prefix(e, "dev");
+	return 0;
+}
+
 /* A tmpfs with the host's harmless device nodes bound in (a user namespace
  * cannot mknod), a new devpts instance (so the host's ptys are not there), shm
  * and mqueue. */
@@ -421,6 +443,8 @@ static int do_dev(struct ctx *c, const struct mount_entry *m, struct corral_erro
 	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
 		if (symlinkat(links[i][1], dev, links[i][0]) < 0)
 			return corral_error_set(e, errno, "dev: symlink %s", links[i][0]);
+	if (bind_console(c, m->dst, e) < 0)
+		return -1;
 
 	static const char *const dirs[] = {"pts", "shm", "mqueue"};
 	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
@@ -582,6 +606,15 @@ static int setup_tmpfs_root(const struct corral_spec *spec, char *cwd, size_t cw
 	struct stat cwd_st = {0};
 	if (!getcwd(here, sizeof(here)) || stat(".", &cwd_st) < 0)
 		here[0] = '\0';
+	/* The caller's terminal, by its host name, while that can be read. */
+	struct ctx c = {.spec = spec, .oldroot = -1, .root = -1};
+	for (int fd = 0; fd <= 2 && !c.tty[0]; fd++) {
+		struct stat st;
+		if (isatty(fd) && fstat(fd, &st) == 0 && ttyname_r(fd, c.tty, sizeof(c.tty)) == 0)
+			c.tty_rdev = st.st_rdev;
+		else
+			c.tty[0] = '\0';
+	}
 
 	if (mount("tmpfs", BASE, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700") < 0)
 		return corral_error_set(e, errno, "mount a tmpfs on " BASE);
@@ -592,7 +625,6 @@ static int setup_tmpfs_root(const struct corral_spec *spec, char *cwd, size_t cw
 	if (syscall(SYS_pivot_root, ".", "oldroot") < 0 || chdir("/") < 0)
 		return corral_error_set(e, errno, "pivot_root into the base");
 
-	struct ctx c = {.spec = spec, .oldroot = -1, .root = -1};
 	struct mount_plan plan = {0};
 	int r = -1;
 	c.oldroot = open("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);

@@ -19,10 +19,14 @@
  *   <---------------- [sync 3] SYNC_STATUS (command's wait status), exit
  *                                          [sync 2a] seccomp-log, --learn: SYNC_LISTENER
  *   <------------------------------------------------------------ with the listener fd (notify.c)
+ *                                    the command stops (Ctrl-Z):
+ *   <---------------- [sync 4] SYNC_STOPPED: corral stops itself the same way;
+ *   SIGCONT (fg, bg) -------------> SIGCONT by sigqueue: the terminal first
+ *                                    if corral is in the foreground
  *   event_loop: poll the sources (pidfd of init, sync socket, signalfd,
  *   timerfd, seccomp listener) until init has exited
  *   collect: wait4(init): status, rusage, cgroup usage -> report_verdict
- *   restore: the terminal, the signal mask
+ *   restore: the terminal (its process group, its settings), the signal mask
  *
  * The fds: the sync socket (SOCK_SEQPACKET, close-on-exec, so the command's
  * copy is gone once execve succeeds), the pidfd of init from clone, a
@@ -65,7 +69,13 @@ struct run {
 	struct notify nt;         /* nt.fd: that listener, -1 until it comes */
 	/* block_signals */
 	sigset_t old_mask;
+	sigset_t ignored; /* ignored when corral started: neither relayed nor reset */
 	int sig_fd;
+	/* the terminal: corral's controlling terminal among fds 0, 1, 2 */
+	int tty_fd;          /* -1: none */
+	bool tty_given;      /* the command's group holds it: take it back at the end */
+	bool have_tio;
+	struct termios tio;  /* its settings before the run, restored after */
 	/* launch_init */
 	int sync_fd;              /* our end of the sync socket */
 	int child_end;            /* init's end, until clone */
@@ -149,9 +159,11 @@ static void take_message(const struct sync_msg *m, struct corral_result *res)
 	}
 }
 
-/* Read one message; 1 if taken, 0 at EOF or nothing pending. A listener
- * (SYNC_LISTENER, its fd as SCM_RIGHTS) goes to nt; any other fd is closed. */
-static int read_message(int fd, int flags, struct corral_result *res, struct notify *nt)
+/* Read one message into m; 1 if taken, 0 at EOF or nothing pending. A
+ * listener (SYNC_LISTENER, its fd as SCM_RIGHTS) goes to nt; any other fd is
+ * closed. */
+static int read_message(int fd, int flags, struct corral_result *res, struct notify *nt,
+			struct sync_msg *mp)
 {
 	struct sync_msg m;
 	struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
@@ -180,6 +192,8 @@ static int read_message(int fd, int flags, struct corral_result *res, struct not
 	if (n != sizeof(m))
 		return 0;
 	take_message(&m, res);
+	if (mp)
+		*mp = m;
 	return 1;
 }
 
@@ -203,13 +217,23 @@ static int prepare(struct run *r, struct corral_error *e)
 
 /* Block what we relay, before clone: init inherits the mask and takes its
  * signals with sigwaitinfo; we take ours from a signalfd. SIGTTOU lets us
- * hand the terminal back at the end. */
+ * hand the terminal back at the end. A signal the caller ignored (nohup,
+ * trap '') is not relayed, and stays ignored in the command, as across
+ * execve; but SIGCHLD, without which init could not reap. */
 static int block_signals(struct run *r, struct corral_error *e)
 {
+	sigemptyset(&r->ignored);
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction sa;
+		if (sig != SIGCHLD && sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+			sigaddset(&r->ignored, sig);
+	}
+	signal(SIGCHLD, SIG_DFL);
 	sigset_t mask;
 	sigemptyset(&mask);
 	for (unsigned i = 0; i < init_relayed_count; i++)
-		sigaddset(&mask, init_relayed_signals[i]);
+		if (!sigismember(&r->ignored, init_relayed_signals[i]))
+			sigaddset(&mask, init_relayed_signals[i]);
 	sigaddset(&mask, SIGCHLD);
 	sigaddset(&mask, SIGTTOU);
 	sigaddset(&mask, SIGTTIN);
@@ -270,7 +294,9 @@ static int launch_init(struct run *r, struct corral_error *e)
 
 	r->l = (struct launch){
 		.sync_fd = r->child_end,
-		.foreground = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp(),
+		.tty_fd = r->tty_fd,
+		.foreground = r->tty_fd >= 0 && tcgetpgrp(r->tty_fd) == getpgrp(),
+		.ignored = r->ignored,
 		.seccomp = spec->seccomp || spec->learn ? &r->filter : NULL,
 		.seccomp_notify = r->notify_on,
 	};
@@ -293,6 +319,10 @@ static int launch_init(struct run *r, struct corral_error *e)
 	}
 	close(take_fd(&r->child_end));
 	r->t_clone = now_ms();
+	/* init leaves our process group (it does so itself too, whoever is
+	 * first): signals to the shell's job come to init through us, once. */
+	setpgid(r->pid, r->pid);
+	r->tty_given = r->l.foreground && !spec->new_session;
 
 	if ((flags & CLONE_NEWUSER) && namespaces_write_maps(r->pid, spec, e) < 0)
 		return -1;
@@ -332,12 +362,59 @@ static int init_ready(struct run *r, short revents, struct corral_error *e)
 	return 0;
 }
 
+/* The job continues (fg, bg, or any SIGCONT to corral): continue the
+ * command, and when corral's process group holds the terminal (fg), init
+ * first hands it to the command's group. */
+static void job_continue(struct run *r)
+{
+	bool fg = r->tty_fd >= 0 && !r->spec->new_session && tcgetpgrp(r->tty_fd) == getpgrp();
+	sigqueue(r->pid, SIGCONT, (union sigval){.sival_int = fg ? INIT_CONT_FOREGROUND : 0});
+	if (fg)
+		r->tty_given = true;
+}
+
+/* The command stopped (Ctrl-Z: SIGTSTP; reading or writing the terminal in
+ * the background: SIGTTIN, SIGTTOU; SIGSTOP): stop corral with the same
+ * signal, so that the shell sees its job stopped and takes the terminal
+ * back, as su and sudo do. The terminal goes back to corral's group first
+ * when the command's held it. Here until SIGCONT. */
+static void job_stop(struct run *r, const struct sync_msg *m)
+{
+	int sig = WSTOPSIG(m->wstatus);
+	log_debug("the command stopped (%s): stopping corral too", strsignal(sig));
+	if (m->held_tty && r->tty_fd >= 0) {
+		tcsetpgrp(r->tty_fd, getpgrp());
+		r->tty_given = false;
+	}
+	sigset_t one, prev, pending;
+	sigemptyset(&one);
+	sigaddset(&one, sig);
+	struct sigaction dfl = {.sa_handler = SIG_DFL}, old;
+	bool saved = sigaction(sig, &dfl, &old) == 0; /* not for SIGSTOP */
+	/* Blocked here (SIGTTIN, SIGTTOU, SIGTSTP) it waits until the unblock,
+	 * which stops us on its way back; SIGCONT (blocked: we relay it) then
+	 * waits in the signalfd. */
+	kill(getpid(), sig);
+	sigprocmask(SIG_UNBLOCK, &one, &prev);
+	sigprocmask(SIG_SETMASK, &prev, NULL);
+	if (saved)
+		sigaction(sig, &old, NULL);
+	/* No SIGCONT pending: the stop was discarded (the kernel ignores
+	 * SIGTSTP, SIGTTIN and SIGTTOU in a process group without job
+	 * control), so nobody will continue us: continue the command now. */
+	if (sigpending(&pending) == 0 && sigismember(&pending, SIGCONT) != 1)
+		job_continue(r);
+}
+
 /* Messages from init and the command: errors (sync point 2), the seccomp
- * listener (2a), the command's status (3). */
+ * listener (2a), the command's status (3), its stops (4). */
 static int sync_ready(struct run *r, short revents, struct corral_error *e)
 {
 	if (revents & POLLIN) {
-		read_message(r->sync_fd, MSG_DONTWAIT, r->res, &r->nt);
+		struct sync_msg m;
+		if (read_message(r->sync_fd, MSG_DONTWAIT, r->res, &r->nt, &m) &&
+		    m.type == SYNC_STOPPED && !r->init_gone)
+			job_stop(r, &m);
 		if (r->res->have_wstatus && !r->t_status)
 			r->t_status = now_ms();
 	} else if (revents & (POLLHUP | POLLERR)) {
@@ -357,7 +434,9 @@ static int signals_ready(struct run *r, short revents, struct corral_error *e)
 		 * as a second Ctrl-C does elsewhere. */
 		if ((sig == SIGTERM || sig == SIGINT) && r->stops++ > 0)
 			sig = SIGKILL;
-		if (sig != SIGCHLD && sig != SIGTTOU && sig != SIGTTIN && sig != SIGPIPE)
+		if (sig == SIGCONT)
+			job_continue(r);
+		else if (sig != SIGCHLD && sig != SIGTTOU && sig != SIGTTIN && sig != SIGPIPE)
 			kill(r->pid, sig);
 	}
 	return 0;
@@ -458,7 +537,7 @@ static int collect(struct run *r, struct corral_error *e)
 	if (w > 0) {
 		res->have_rusage = true;
 		/* Messages init sent before it exited. */
-		while (read_message(r->sync_fd, MSG_DONTWAIT, res, &r->nt))
+		while (read_message(r->sync_fd, MSG_DONTWAIT, res, &r->nt, NULL))
 			;
 		if (!res->have_wstatus) {
 			res->have_wstatus = true;
@@ -470,12 +549,47 @@ static int collect(struct run *r, struct corral_error *e)
 	return 0;
 }
 
-/* Hand the terminal back from the command's process group, and unblock
- * what block_signals blocked. */
+/* corral's controlling terminal, when one of fds 0, 1, 2 is, and its
+ * settings, to restore after the run. */
+static void find_terminal(struct run *r)
+{
+	for (int fd = 0; fd <= 2 && r->tty_fd < 0; fd++)
+		if (isatty(fd) && tcgetpgrp(fd) >= 0)
+			r->tty_fd = fd;
+	if (r->tty_fd >= 0 && tcgetattr(r->tty_fd, &r->tio) == 0)
+		r->have_tio = true;
+}
+
+static bool same_termios(const struct termios *a, const struct termios *b)
+{
+	return a->c_iflag == b->c_iflag && a->c_oflag == b->c_oflag &&
+	       a->c_cflag == b->c_cflag && a->c_lflag == b->c_lflag &&
+	       memcmp(a->c_cc, b->c_cc, sizeof(a->c_cc)) == 0 &&
+	       cfgetispeed(a) == cfgetispeed(b) && cfgetospeed(a) == cfgetospeed(b);
+}
+
+/* Hand the terminal back from the command's process group, and its
+ * settings as they were before the run: a command that ends in raw mode or
+ * without echo (killed, or careless) does not leave the caller's terminal
+ * so, as a shell restores its own after a job. Only in the foreground:
+ * the terminal is not ours to change while the shell holds it. */
+static void restore_terminal(struct run *r)
+{
+	if (r->tty_fd < 0)
+		return;
+	if (r->tty_given)
+		tcsetpgrp(r->tty_fd, getpgrp());
+	r->tty_given = false;
+	struct termios now;
+	if (r->have_tio && tcgetpgrp(r->tty_fd) == getpgrp() && tcgetattr(r->tty_fd, &now) == 0 &&
+	    !same_termios(&now, &r->tio))
+		tcsetattr(r->tty_fd, TCSANOW, &r->tio);
+}
+
+/* The terminal, and unblock what block_signals blocked. */
 static int restore(struct run *r, struct corral_error *e)
 {
-	if (r->l.foreground)
-		tcsetpgrp(STDIN_FILENO, getpgrp());
+	restore_terminal(r);
 	if (sigprocmask(SIG_SETMASK, &r->old_mask, NULL) < 0)
 		return corral_error_set(e, errno, "restore the signal mask");
 	return 0;
@@ -488,6 +602,7 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res, st
 		.res = res,
 		.nt = {.fd = -1},
 		.sig_fd = -1,
+		.tty_fd = -1,
 		.sync_fd = -1,
 		.child_end = -1,
 		.timer_fd = -1,
@@ -495,8 +610,11 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res, st
 		.sync_poll = -1,
 		.start = now_ms(),
 	};
+	find_terminal(&r);
 	if (prepare(&r, e) < 0 || block_signals(&r, e) < 0 || launch_init(&r, e) < 0 ||
-	    event_loop(&r, e) < 0 || collect(&r, e) < 0)
+	    event_loop(&r, e) < 0 || collect(&r, e) < 0) {
+		restore_terminal(&r);
 		return -1;
+	}
 	return restore(&r, e);
 }

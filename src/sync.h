@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include <signal.h>
+
 struct sock_fprog;
 
 enum sync_type {
@@ -14,12 +16,14 @@ enum sync_type {
 	SYNC_ERROR,  /* init or command -> supervisor: set-up failed; code is the exit status */
 	SYNC_STATUS, /* init -> supervisor: the command's wait status, then init exits */
 	SYNC_LISTENER, /* command -> supervisor: the seccomp listener, as SCM_RIGHTS */
+	SYNC_STOPPED,  /* init -> supervisor: the command stopped (job control) */
 };
 
 struct sync_msg {
 	int type;
 	int code;            /* SYNC_ERROR: 125, 126 or 127 */
-	int wstatus;         /* SYNC_STATUS: as from waitpid */
+	int wstatus;         /* SYNC_STATUS, SYNC_STOPPED: as from waitpid */
+	bool held_tty;       /* SYNC_STOPPED: the command's group held the terminal */
 	unsigned reaped;     /* SYNC_STATUS: processes other than the command init reaped */
 	char text[1024];     /* SYNC_ERROR: the message, as corral prints it */
 };
@@ -37,7 +41,9 @@ __attribute__((noreturn, format(printf, 4, 0))) void sync_failv(int fd, int code
 /* What init needs to know that is not in the spec. */
 struct launch {
 	int sync_fd;         /* init's end of the socket */
+	int tty_fd;          /* corral's controlling terminal among 0, 1, 2; -1: none */
 	bool foreground;     /* corral owned the terminal: hand it to the command */
+	sigset_t ignored;    /* ignored when corral started: they stay so in the command */
 	char cwd[4096];      /* where the command starts (mounts_setup); "" to stay */
 	bool unshare_cgroupns; /* in a cgroup: unshare the cgroup ns after GO */
 	const struct sock_fprog *seccomp; /* the command's filter, built by the supervisor; NULL: none */

@@ -1,0 +1,144 @@
+#!/usr/bin/env bats
+# The shell around corral: job control (Ctrl-Z, jobs, fg, bg, Ctrl-C) in an
+# interactive bash on a real pty (tests/ptyshell.py), signals the caller
+# ignores, the terminal's name inside, its settings after the run, and where
+# the command starts.
+
+load helpers
+
+# ptyshell STEP...: an interactive bash with job control on a pty, driven
+# step by step (tests/ptyshell.py); every expect waits for the output.
+ptyshell() {
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	run python3 "$TOP/tests/ptyshell.py" "$@"
+}
+
+@test "Ctrl-Z stops the run: jobs says Stopped, the prompt is back; fg continues it with the terminal; Ctrl-C ends it with 130" {
+	cd "$T"
+	ptyshell \
+		send "$CORRAL -q -- sh -c 'echo ready; read x; echo \"read:\$x\"; sleep 1000'" \
+		expect '^ready' \
+		key ^Z \
+		expect '^\[1\]\+ +Stopped +.*corral' \
+		expect '^\$ $' \
+		send 'jobs' \
+		expect '^\[1\]\+ +Stopped +.*corral' \
+		expect '^\$ $' \
+		send 'fg' \
+		expect 'sleep 1000.\n' \
+		send 'typed after fg' \
+		expect '^read:typed after fg' \
+		key ^C \
+		expect '\$ $' \
+		send 'echo "status $?"' \
+		expect '^status 130'
+	assert_success
+}
+
+@test "bg continues a stopped run in the background; its read of the terminal stops it (tty input) until fg" {
+	cd "$T"
+	ptyshell \
+		send "$CORRAL -q -- sh -c 'echo ready; read x; echo \"read:\$x\"; exit 7'" \
+		expect '^ready' \
+		key ^Z \
+		expect '^\[1\]\+ +Stopped +.*corral' \
+		expect '^\$ $' \
+		send 'set -b' \
+		expect '^\$ $' \
+		send 'bg' \
+		expect '^\[1\]\+ +Stopped.* +.*corral' \
+		send 'fg' \
+		expect "exit 7'\n" \
+		send 'line' \
+		expect '^read:line' \
+		expect '\$ $' \
+		send 'echo "status $?"' \
+		expect '^status 7'
+	assert_success
+}
+
+@test "a run ignores what its caller ignores: trap '' HUP and nohup keep SIGHUP ignored in the command" {
+	run bash -c '(trap "" HUP; "$1" -q -- sh -c "kill -HUP \$\$; echo alive")' sh "$CORRAL"
+	assert_success
+	assert_output "alive"
+	run nohup "$CORRAL" -q -- sh -c 'kill -HUP $$; echo alive'
+	assert_success
+	assert_line "alive"
+	# Not ignored: the command gets the default, and dies of it (128 + 1).
+	run "$CORRAL" -q -- sh -c 'kill -HUP $$; echo alive'
+	assert_failure 129
+}
+
+@test "a signal the caller ignores is not relayed: the command never sees corral's SIGHUP" {
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	# The command catches both; SIGHUP, were it relayed, comes before SIGUSR1
+	# (sent first, and lower: delivered first all the way through).
+	(
+		trap '' HUP
+		exec "$CORRAL" -q -- python3 -c '
+import signal, sys
+signal.signal(signal.SIGHUP, lambda *a: print("got HUP", flush=True))
+signal.signal(signal.SIGUSR1, lambda *a: (print("got USR1", flush=True), sys.exit(0)))
+print("ready", flush=True)
+while True:
+    signal.pause()
+'
+	) >"$T/out" 2>&1 &
+	pid=$!
+	wait_for 'grep -q ready "$T/out"'
+	kill -HUP "$pid"
+	kill -USR1 "$pid"
+	status=0
+	wait "$pid" || status=$?
+	run cat "$T/out"
+	assert_equal "$status" 0
+	assert_output "$(printf 'ready\ngot USR1')"
+}
+
+@test "the caller's terminal has a name inside: tty and os.ttyname(0) say /dev/console" {
+	cd "$T"
+	ptyshell \
+		send "$CORRAL -q -- tty; echo \"status \$?\"" \
+		expect '^/dev/console\nstatus 0\n\$ $' \
+		send "$CORRAL -q -- python3 -c 'import os; print(\"name\", os.ttyname(0), os.ttyname(1))'" \
+		expect '^name /dev/console /dev/console\n\$ $' \
+		send "$CORRAL -q -- sh -c 'echo hello >/dev/console'" \
+		expect '^hello'
+	assert_success
+	# Without a terminal, there is none inside either.
+	run "$CORRAL" -q -- sh -c 'tty; ls /dev/console' </dev/null
+	assert_failure
+	assert_line "not a tty"
+}
+
+@test "the terminal's settings come back after the run: raw mode and no echo do not outlive the command" {
+	cd "$T"
+	ptyshell \
+		send "$CORRAL -q -- stty raw -echo" \
+		expect '\$ $' \
+		send 'echo "mark-$((6 * 7))"' \
+		expect 'echo "mark-\$\(\(6 \* 7\)\)"\n' \
+		expect '^mark-42' \
+		send 'stty -a' \
+		expect ' icanon ' \
+		expect ' echo '
+	assert_success
+}
+
+@test "a working directory not in the sandbox: at a terminal, one line says the command starts in /" {
+	cd "$T"
+	ptyshell \
+		send "$CORRAL -- pwd" \
+		expect "^corral: warning: the command starts in /: $T is not in the sandbox \\(--bind-cwd binds it; --chdir DIR starts elsewhere\\)\n/\n\\$ $" \
+		send "$CORRAL -q -- pwd; echo \"status \$?\"" \
+		expect '^/\nstatus 0\n\$ $' \
+		send "$CORRAL --bind-cwd ro -- pwd" \
+		expect "^$T\n\\$ $" \
+		send "cd / && $CORRAL -- pwd" \
+		expect '^/\n\$ $'
+	assert_success
+	# Not to a file or a pipe: a script that captures stderr chose its profile.
+	run "$CORRAL" -- pwd
+	assert_success
+	assert_output "/"
+}
