@@ -62,6 +62,7 @@ struct corral_cgroup {
 	struct part part[MAX_CTL];
 	unsigned npart;
 	int v2_fd; /* the v2 directory when every controller is on v2 */
+	bool cpu_quota; /* a cpus limit is written: throttling is counted */
 	double t_init, t_create, t_attach, t_delete;
 };
 
@@ -409,6 +410,7 @@ int cgroup_create(const struct corral_spec *spec, struct corral_cgroup **out,
 	if (!cg)
 		return corral_error_set(e, ENOMEM, "cgroup");
 	cg->v2_fd = -1;
+	cg->cpu_quota = spec->cpus > 0;
 
 	double t = now_ms();
 	if (!initialised) {
@@ -592,18 +594,40 @@ void cgroup_collect(struct corral_cgroup *cg, struct corral_result *res)
 		res->have_memory_peak = true;
 		res->memory_peak_bytes = v;
 	}
+	/* OOM kills: v2 memory.events, v1 memory.oom_control (4.13+); each
+	 * counts the cgroup's kills, whichever process the killer chose. */
 	if (mem && read_knob(mem, mem->v2 ? "memory.events" : "memory.oom_control", buf,
 			     sizeof(buf)) == 0 &&
-	    keyed_value(buf, "oom_kill", &v))
+	    keyed_value(buf, "oom_kill", &v)) {
+		res->have_oom_kills = true;
 		res->oom_kills = v;
+	}
 
-	if (file_value(find_ctl(cg, "pids"), "pids.peak", &v)) {
+	struct ctl *pids = find_ctl(cg, "pids");
+	if (file_value(pids, "pids.peak", &v)) {
 		res->have_pids_peak = true;
 		res->pids_peak = v;
 	}
+	/* pids.events "max": forks and clones refused at pids.max (v1 and v2). */
+	if (pids && read_knob(pids, "pids.events", buf, sizeof(buf)) == 0 &&
+	    keyed_value(buf, "max", &v)) {
+		res->have_pids_refused = true;
+		res->pids_refused = v;
+	}
+
+	/* Throttling by the cpus quota: cpu.stat of the cpu controller, v2 in
+	 * microseconds, v1 in nanoseconds. Only with a cpus limit. */
+	struct ctl *cpu = find_ctl(cg, "cpu");
+	if (cpu && cg->cpu_quota && read_knob(cpu, "cpu.stat", buf, sizeof(buf)) == 0 &&
+	    keyed_value(buf, "nr_throttled", &v) &&
+	    keyed_value(buf, cpu->v2 ? "throttled_usec" : "throttled_time", &u)) {
+		res->have_cpu_throttled = true;
+		res->cpu_throttled_periods = v;
+		res->cpu_throttled_ms = (double)u / (cpu->v2 ? 1e3 : 1e6);
+	}
 
 	if (log_verbosity() >= CORRAL_VERBOSE) {
-		char line[256] = "";
+		char line[384] = "";
 		if (res->have_cgroup_cpu)
 			snprintf(line + strlen(line), sizeof(line) - strlen(line),
 				 ", cpu user %.3f s system %.3f s", res->cgroup_cpu_user_ms / 1e3,
@@ -614,6 +638,17 @@ void cgroup_collect(struct corral_cgroup *cg, struct corral_result *res)
 		if (res->have_pids_peak)
 			snprintf(line + strlen(line), sizeof(line) - strlen(line), ", pids peak %lu",
 				 res->pids_peak);
+		/* The limits' counters only when they bit (zeros are the report's). */
+		if (res->have_oom_kills && res->oom_kills)
+			snprintf(line + strlen(line), sizeof(line) - strlen(line), ", oom kills %lu",
+				 res->oom_kills);
+		if (res->have_pids_refused && res->pids_refused)
+			snprintf(line + strlen(line), sizeof(line) - strlen(line),
+				 ", forks refused %lu", res->pids_refused);
+		if (res->have_cpu_throttled && res->cpu_throttled_periods)
+			snprintf(line + strlen(line), sizeof(line) - strlen(line),
+				 ", throttled %lu periods %.1f ms", res->cpu_throttled_periods,
+				 res->cpu_throttled_ms);
 		/* Items are written ", x"; the first one's comma goes. */
 		log_info("cgroup usage: %s", line[0] == ',' ? line + 2 : line + 1);
 	}

@@ -2,7 +2,8 @@
  * for programs (JSON with stable keys, documented in corral(1)).
  *
  * The JSON keys, in this order, on one line ending in a newline:
- *   version            1; bumped only if a key changes meaning
+ *   version            2 (2 added the counters and limits_hit); bumped when
+ *                      a key is added or changes meaning
  *   command            argv as given (invalid UTF-8 bytes become U+FFFD)
  *   profiles           the profiles named (or ["default"])
  *   status             exited|signaled|oom|timeout|seccomp|error
@@ -15,8 +16,17 @@
  *   memory_peak_bytes  the cgroup's peak; without a cgroup, ru_maxrss: the
  *                      largest single process, not the sum; null if unknown
  *   pids_peak          the cgroup's; null without one
+ *   oom_kills          processes the OOM killer killed in the cgroup (the
+ *                      command or any other); null without a memory limit
+ *   pids_refused       forks the pids limit refused; null without one
+ *   cpu_throttled_periods, cpu_throttled_ms
+ *                      periods in which the cpus quota ran out, and the time
+ *                      spent throttled; null without a cpus limit
  *   limits             {memory_bytes, cpus, pids, time_ms}, each null if unset
  *                      or not in force (cgroup = auto without a cgroup)
+ *   limits_hit         the option names of the limits that bit, from the
+ *                      counters above and the verdict: "memory", "pids",
+ *                      "cpus", "time-limit"; [] when none did
  *   seccomp            {action (null when off), violations: [{syscall, count}],
  *                      violations_unlisted (calls of syscalls beyond the list),
  *                      killed_syscall (seccomp-log's kill: the call, else null)}
@@ -130,6 +140,20 @@ bool report_memory_peak(const struct corral_result *r, uint64_t *bytes)
 		return true;
 	}
 	return false;
+}
+
+unsigned report_limits_hit(const struct corral_result *r, const char *names[8])
+{
+	unsigned n = 0;
+	if (r->have_oom_kills && r->oom_kills > 0)
+		names[n++] = "memory";
+	if (r->have_pids_refused && r->pids_refused > 0)
+		names[n++] = "pids";
+	if (r->have_cpu_throttled && r->cpu_throttled_periods > 0)
+		names[n++] = "cpus";
+	if (r->timed_out)
+		names[n++] = "time-limit";
+	return n;
 }
 
 /* "SIGTERM", or "SIGRTMIN+3" for a real-time signal; false for none. */
@@ -396,6 +420,14 @@ void report_json(FILE *out, const struct corral_spec *spec, const struct corral_
 	json_u64(out, have_peak, peak);
 	json_key(out, "pids_peak");
 	json_u64(out, r->have_pids_peak, r->pids_peak);
+	json_key(out, "oom_kills");
+	json_u64(out, r->have_oom_kills, r->oom_kills);
+	json_key(out, "pids_refused");
+	json_u64(out, r->have_pids_refused, r->pids_refused);
+	json_key(out, "cpu_throttled_periods");
+	json_u64(out, r->have_cpu_throttled, r->cpu_throttled_periods);
+	json_key(out, "cpu_throttled_ms");
+	json_ms(out, r->have_cpu_throttled, r->cpu_throttled_ms);
 
 	json_key(out, "limits");
 	bool cg = !r->limits_skipped;
@@ -416,6 +448,11 @@ void report_json(FILE *out, const struct corral_spec *spec, const struct corral_
 	else
 		fprintf(out, "%.3f", (double)spec->time_limit / 1e3);
 	fputc('}', out);
+
+	const char *hit[8];
+	unsigned nhit = report_limits_hit(r, hit);
+	json_key(out, "limits_hit");
+	json_strv(out, (char *const *)hit, nhit);
 
 	json_key(out, "seccomp");
 	fputs("{\"action\": ", out);
@@ -524,6 +561,13 @@ void report_text(FILE *out, const struct corral_spec *spec, const struct corral_
 		fprintf(out, "  pids peak:    %llu\n", (unsigned long long)r->pids_peak);
 	else
 		fputs("  pids peak:    unknown\n", out);
+	if (r->have_oom_kills)
+		fprintf(out, "  oom kills:    %llu\n", (unsigned long long)r->oom_kills);
+	if (r->have_pids_refused)
+		fprintf(out, "  forks refused: %llu\n", (unsigned long long)r->pids_refused);
+	if (r->have_cpu_throttled)
+		fprintf(out, "  throttled:    %llu periods, %.1f ms\n",
+			(unsigned long long)r->cpu_throttled_periods, r->cpu_throttled_ms);
 
 	fputs("  limits:      ", out);
 	bool any = false, cg = !r->limits_skipped;
@@ -546,6 +590,12 @@ void report_text(FILE *out, const struct corral_spec *spec, const struct corral_
 		any = true;
 	}
 	fputs(any ? "\n" : " none\n", out);
+	const char *hit[8];
+	unsigned nhit = report_limits_hit(r, hit);
+	fputs("  limits hit:  ", out);
+	for (unsigned i = 0; i < nhit; i++)
+		fprintf(out, "%s %s", i ? "," : "", hit[i]);
+	fputs(nhit ? "\n" : " none\n", out);
 
 	fputs("  seccomp:     ", out);
 	if (spec->seccomp && spec->seccomp_action) {

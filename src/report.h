@@ -21,7 +21,7 @@ enum corral_status {
 /* spec->report_format, in the order of options.def's "auto|json|text". */
 enum corral_report_format { CORRAL_REPORT_AUTO, CORRAL_REPORT_JSON, CORRAL_REPORT_TEXT };
 
-#define CORRAL_REPORT_VERSION 1
+#define CORRAL_REPORT_VERSION 2
 #define CORRAL_MAX_VIOLATIONS 16
 
 /* The evidence the supervisor gathers; report_verdict turns it into status
@@ -65,6 +65,15 @@ struct corral_result {
 	bool have_pids_peak;
 	uint64_t pids_peak;
 
+	/* the cgroup's own counters of its limits biting, each read only where
+	 * that limit is in force (else unknown, and null in the report) */
+	bool have_oom_kills;      /* oom_kills (above) was read */
+	bool have_pids_refused;
+	uint64_t pids_refused;    /* forks the pids limit refused */
+	bool have_cpu_throttled;
+	uint64_t cpu_throttled_periods; /* periods in which the cpus quota ran out */
+	double cpu_throttled_ms;  /* time spent throttled */
+
 	/* the verdict */
 	enum corral_status status;
 	int exit_code;
@@ -85,6 +94,10 @@ const char *report_status_name(enum corral_status s);
  * of any single process, not the sum. false when the figure is unknown. */
 bool report_cpu_ms(const struct corral_result *r, double *user, double *system);
 bool report_memory_peak(const struct corral_result *r, uint64_t *bytes);
+
+/* The limits that bit, by their option names ("memory", "pids", "cpus",
+ * "time-limit"), in that order: names[] gets at most 8; returns the count. */
+unsigned report_limits_hit(const struct corral_result *r, const char *names[8]);
 
 /* The one-line summary of -v, with a newline:
  * "corral: oom: killed at memory limit 64 MiB after 0.41 s (peak 64.0 MiB, cpu 0.38 s)". */

@@ -52,12 +52,15 @@ setup() {
 # Every test: no corral-* cgroup of its finished runs is left.
 teardown() {
 	local left
+	local bad_reports=0
+	validate_reports || bad_reports=1
 	left=$(left_cgroups "$T/pids")
 	rm -rf "$T"
 	if [ -n "$left" ]; then
 		echo "cgroups left behind: $left"
 		return 1
 	fi
+	return $bad_reports
 }
 
 @test "memory = 64M: a 1 GiB allocation exits 137, out of memory" {
