@@ -95,13 +95,13 @@ static void cg_logger(void *userdata, int level, const char *fmt, va_list ap)
 bool cgroup_wanted(const struct corral_spec *spec)
 {
 	return spec->memory != CORRAL_UNSET || spec->cpus > 0 || spec->pids != CORRAL_UNSET ||
-	       (spec->cpuset && spec->cpuset[0]);
+	       (spec->cpuset && spec->cpuset[0]) || spec->cpu_time_limit != CORRAL_UNSET;
 }
 
 /* "memory, pids": the options that need a cgroup, for messages. */
 static void limit_names(const struct corral_spec *spec, char *buf, size_t size, bool *plural)
 {
-	const char *names[4];
+	const char *names[5];
 	unsigned n = 0;
 	if (spec->memory != CORRAL_UNSET)
 		names[n++] = "memory";
@@ -111,6 +111,8 @@ static void limit_names(const struct corral_spec *spec, char *buf, size_t size, 
 		names[n++] = "pids";
 	if (spec->cpuset && spec->cpuset[0])
 		names[n++] = "cpuset";
+	if (spec->cpu_time_limit != CORRAL_UNSET)
+		names[n++] = "cpu-time-limit";
 	buf[0] = '\0';
 	for (unsigned i = 0; i < n; i++)
 		snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", i ? ", " : "", names[i]);
@@ -127,7 +129,7 @@ int cgroup_validate(const struct corral_spec *spec, struct corral_error *e)
 	}
 	if (spec->cgroup != CORRAL_CGROUP_OFF || !cgroup_wanted(spec))
 		return 0;
-	char names[64];
+	char names[96];
 	bool plural;
 	limit_names(spec, names, sizeof(names), &plural);
 	return corral_error_set(e, 0, "option%s %s need%s a cgroup, but cgroup = off (drop the limit%s, or set cgroup = required or auto)",
@@ -138,7 +140,7 @@ int cgroup_validate(const struct corral_spec *spec, struct corral_error *e)
  * warning and a run without the limits. */
 static int no_cgroup(const struct corral_spec *spec, struct corral_error *e, const char *why)
 {
-	char names[64];
+	char names[96];
 	bool plural;
 	limit_names(spec, names, sizeof(names), &plural);
 	if (spec->cgroup == CORRAL_CGROUP_AUTO) {
@@ -321,6 +323,8 @@ static int add_limits(const struct ctl *c, struct cgroup_controller *cc,
 		return add_value(cc, c->v2 ? "memory.max" : "memory.limit_in_bytes", v, e);
 	}
 	if (strcmp(c->name, "cpu") == 0) {
+		if (spec->cpus <= 0)
+			return 0; /* only for the CPU-time limit's accounting */
 		uint64_t quota = (uint64_t)(spec->cpus * (double)CPU_PERIOD_US + 0.5);
 		if (quota < 1000)
 			quota = 1000; /* the kernel's minimum is 1 ms */
@@ -430,6 +434,9 @@ int cgroup_create(const struct corral_spec *spec, struct corral_cgroup **out,
 		{"cpu", spec->cpus > 0},
 		{"pids", spec->pids != CORRAL_UNSET},
 		{"cpuset", spec->cpuset && spec->cpuset[0]},
+		/* The CPU-time limit reads the cpu controller's accounting on
+		 * v2 (cpu.stat) and cpuacct's on v1 (added below). */
+		{"cpu", spec->cpu_time_limit != CORRAL_UNSET && spec->cpus <= 0},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
 		if (!want[i].want || plan_ctl(cg, spec, want[i].name))
@@ -450,6 +457,12 @@ int cgroup_create(const struct corral_spec *spec, struct corral_cgroup **out,
 		char path[PATH_MAX * 2];
 		snprintf(path, sizeof(path), "%s/%s", acct->mount, acct->parent);
 		if (access(path, W_OK) < 0) {
+			if (spec->cpu_time_limit != CORRAL_UNSET) {
+				char why[PATH_MAX * 2 + 64];
+				snprintf(why, sizeof(why), "%s is not writable by uid %u", path,
+					 (unsigned)geteuid());
+				return no_cgroup(spec, e, why);
+			}
 			bool shared = false;
 			for (unsigned i = 0; i + 1 < cg->nctl; i++)
 				shared |= cg->ctl[i].part == acct->part;
@@ -561,6 +574,29 @@ void cgroup_kill(struct corral_cgroup *cg)
 		struct timespec ts = {0, 2000000};
 		nanosleep(&ts, NULL);
 	}
+}
+
+int cgroup_cpu_usage(struct corral_cgroup *cg, uint64_t *usec)
+{
+	char buf[4096];
+	uint64_t v;
+	struct ctl *acct = cg ? find_ctl(cg, "cpuacct") : NULL;
+	struct ctl *cpu = cg ? find_ctl(cg, "cpu") : NULL;
+	if (acct && file_value(acct, "cpuacct.usage", &v)) {
+		*usec = v / 1000;
+		return 0;
+	}
+	if (cpu && cpu->v2 && read_knob(cpu, "cpu.stat", buf, sizeof(buf)) == 0 &&
+	    keyed_value(buf, "usage_usec", &v)) {
+		*usec = v;
+		return 0;
+	}
+	if (cg && cg->v2_fd >= 0 && read_file_at(cg->v2_fd, "cpu.stat", buf, sizeof(buf)) >= 0 &&
+	    keyed_value(buf, "usage_usec", &v)) {
+		*usec = v;
+		return 0;
+	}
+	return -1;
 }
 
 void cgroup_collect(struct corral_cgroup *cg, struct corral_result *res)

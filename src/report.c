@@ -6,7 +6,7 @@
  *                      a key is added or changes meaning
  *   command            argv as given (invalid UTF-8 bytes become U+FFFD)
  *   profiles           the profiles named (or ["default"])
- *   status             exited|signaled|oom|timeout|seccomp|error
+ *   status             exited|signaled|oom|timeout|cpu_timeout|seccomp|error
  *   exit_code          corral's own exit status
  *   signal             the signal that ended the command ("SIGKILL"), or null
  *   wall_time_ms       from the start of the run to the end of the sandbox
@@ -22,11 +22,11 @@
  *   cpu_throttled_periods, cpu_throttled_ms
  *                      periods in which the cpus quota ran out, and the time
  *                      spent throttled; null without a cpus limit
- *   limits             {memory_bytes, cpus, pids, time_ms}, each null if unset
+ *   limits             {memory_bytes, cpus, pids, time_ms, cpu_time_ms}, each null if unset
  *                      or not in force (cgroup = auto without a cgroup)
  *   limits_hit         the option names of the limits that bit, from the
  *                      counters above and the verdict: "memory", "pids",
- *                      "cpus", "time-limit"; [] when none did
+ *                      "cpus", "time-limit", "cpu-time-limit"; [] when none did
  *   seccomp            {action (null when off), violations: [{syscall, count}],
  *                      violations_unlisted (calls of syscalls beyond the list),
  *                      killed_syscall (seccomp-log's kill: the call, else null)}
@@ -49,6 +49,7 @@ const char *report_status_name(enum corral_status s)
 	static const char *names[] = {
 		[CORRAL_EXITED] = "exited", [CORRAL_SIGNALED] = "signaled",
 		[CORRAL_OOM] = "oom",       [CORRAL_TIMEOUT] = "timeout",
+		[CORRAL_CPU_TIMEOUT] = "cpu_timeout",
 		[CORRAL_SECCOMP] = "seccomp", [CORRAL_ERROR] = "error",
 	};
 	return names[s];
@@ -81,6 +82,11 @@ void report_verdict(struct corral_result *r)
 	} else if (r->timed_out) {
 		r->status = CORRAL_TIMEOUT;
 		r->exit_code = 124;
+	} else if (r->cpu_timed_out) {
+		/* 128 + SIGXCPU, the status of a process over RLIMIT_CPU; the
+		 * signal corral sent is SIGKILL. */
+		r->status = CORRAL_CPU_TIMEOUT;
+		r->exit_code = 128 + SIGXCPU;
 	} else if (r->oom_kills > 0 && (sig == SIGKILL || failed)) {
 		/* The OOM killer picks the largest process in the cgroup: when
 		 * that is a child of the command (a shell's job, a worker), the
@@ -153,6 +159,8 @@ unsigned report_limits_hit(const struct corral_result *r, const char *names[8])
 		names[n++] = "cpus";
 	if (r->timed_out)
 		names[n++] = "time-limit";
+	if (r->cpu_timed_out)
+		names[n++] = "cpu-time-limit";
 	return n;
 }
 
@@ -197,6 +205,10 @@ static void describe(const struct corral_spec *spec, const struct corral_result 
 		} else {
 			snprintf(what, size, "ended at the time limit");
 		}
+		break;
+	case CORRAL_CPU_TIMEOUT:
+		units_format_duration(spec->cpu_time_limit, lim, sizeof(lim));
+		snprintf(what, size, "killed at CPU-time limit %s", lim);
 		break;
 	case CORRAL_SECCOMP:
 		if (r->seccomp_killed[0])
@@ -388,6 +400,17 @@ static void json_u64(FILE *out, bool known, uint64_t v)
 		fputs("null", out);
 }
 
+/* A limit in microseconds as milliseconds: whole when it is, null unset. */
+static void json_usec_ms(FILE *out, uint64_t usec)
+{
+	if (usec == CORRAL_UNSET)
+		fputs("null", out);
+	else if (usec % 1000 == 0)
+		fprintf(out, "%llu", (unsigned long long)(usec / 1000));
+	else
+		fprintf(out, "%.3f", (double)usec / 1e3);
+}
+
 void report_json(FILE *out, const struct corral_spec *spec, const struct corral_result *r)
 {
 	fprintf(out, "{\"version\": %d", CORRAL_REPORT_VERSION);
@@ -441,12 +464,9 @@ void report_json(FILE *out, const struct corral_spec *spec, const struct corral_
 	fputs(", \"pids\": ", out);
 	json_u64(out, cg && spec->pids != CORRAL_UNSET, spec->pids);
 	fputs(", \"time_ms\": ", out);
-	if (spec->time_limit == CORRAL_UNSET)
-		fputs("null", out);
-	else if (spec->time_limit % 1000 == 0)
-		fprintf(out, "%llu", (unsigned long long)(spec->time_limit / 1000));
-	else
-		fprintf(out, "%.3f", (double)spec->time_limit / 1e3);
+	json_usec_ms(out, spec->time_limit);
+	fputs(", \"cpu_time_ms\": ", out);
+	json_usec_ms(out, cg ? spec->cpu_time_limit : CORRAL_UNSET);
 	fputc('}', out);
 
 	const char *hit[8];
@@ -587,6 +607,11 @@ void report_text(FILE *out, const struct corral_spec *spec, const struct corral_
 	if (spec->time_limit != CORRAL_UNSET) {
 		units_format_duration(spec->time_limit, buf, sizeof(buf));
 		fprintf(out, "%s time %s", any ? "," : "", buf);
+		any = true;
+	}
+	if (cg && spec->cpu_time_limit != CORRAL_UNSET) {
+		units_format_duration(spec->cpu_time_limit, buf, sizeof(buf));
+		fprintf(out, "%s cpu time %s", any ? "," : "", buf);
 		any = true;
 	}
 	fputs(any ? "\n" : " none\n", out);

@@ -14,6 +14,7 @@ enum corral_status {
 	CORRAL_SIGNALED,
 	CORRAL_OOM,
 	CORRAL_TIMEOUT,
+	CORRAL_CPU_TIMEOUT,
 	CORRAL_SECCOMP,
 	CORRAL_ERROR,
 };
@@ -31,6 +32,7 @@ struct corral_result {
 	bool have_wstatus;
 	int wstatus;            /* the command's, or init's when it never reported */
 	bool timed_out;         /* the time limit fired while the command ran */
+	bool cpu_timed_out;     /* the sandbox used up its CPU-time limit */
 	uint64_t oom_kills;     /* from the cgroup; 0 when unknown */
 	bool seccomp_kill;      /* the filter's action kills */
 	int error_code;         /* 125/126/127 for corral's own errors, else 0 */
@@ -84,7 +86,8 @@ struct corral_result {
  * the seccomp action kills. Call before report_verdict. */
 void report_evidence(const struct corral_spec *spec, struct corral_result *r);
 /* Decide status, exit_code and signal from the evidence, in a fixed
- * precedence: error > timeout > oom > seccomp > signaled > exited. */
+ * precedence: error > timeout > cpu_timeout > oom > seccomp > signaled >
+ * exited (only one of the two time limits can fire: the first kills). */
 void report_verdict(struct corral_result *r);
 const char *report_status_name(enum corral_status s);
 
@@ -96,7 +99,7 @@ bool report_cpu_ms(const struct corral_result *r, double *user, double *system);
 bool report_memory_peak(const struct corral_result *r, uint64_t *bytes);
 
 /* The limits that bit, by their option names ("memory", "pids", "cpus",
- * "time-limit"), in that order: names[] gets at most 8; returns the count. */
+ * "time-limit", "cpu-time-limit"), in that order: names[] gets at most 8; returns the count. */
 unsigned report_limits_hit(const struct corral_result *r, const char *names[8]);
 
 /* The one-line summary of -v, with a newline:

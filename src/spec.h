@@ -56,6 +56,7 @@ enum corral_cgroup_mode */
 	char *cgroup_parent;
 	uint64_t time_limit;  /* microseconds */
 	uint64_t kill_grace;  /* microseconds */
+	uint64_t cpu_time_limit; /* microseconds of CPU time, the cgroup's */
 
 
 	/* privilege */

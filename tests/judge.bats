@@ -33,9 +33,9 @@ need_cgroup() {
 	[ "$(R -c .limits_hit)" = '["pids"]' ]
 }
 
-@test "counters: a busy loop under cpus = 0.2 is throttled, and cpus is a limit hit" {
+@test "counters: a busy loop under cpus = 0.05 is throttled, and cpus is a limit hit" {
 	need_cgroup
-	run "$CORRAL" --cpus 0.2 --report "$T/r.json" "${WITH_PROBE[@]}" -- "$PROBE" spin-ms 300
+	run "$CORRAL" --cpus 0.05 --report "$T/r.json" "${WITH_PROBE[@]}" -- "$PROBE" spin-ms 100
 	assert_success
 	R '.cpu_throttled_periods >= 1 and .cpu_throttled_ms > 0' | grep -qx true
 	[ "$(R -c .limits_hit)" = '["cpus"]' ]
@@ -78,4 +78,59 @@ need_cgroup() {
 	run "$TOP/tests/report_schema.py" "$T/bad.txt"
 	assert_failure
 	rm "$T/bad.txt"
+}
+
+@test "cpu-time-limit: a busy loop is killed at its CPU time, 152, status cpu_timeout" {
+	need_cgroup
+	run --separate-stderr "$CORRAL" -v --cpu-time-limit 300ms --report "$T/r.json" \
+		"${WITH_PROBE[@]}" -- "$PROBE" spin-ms 60000
+	[ "$status" -eq 152 ]
+	[ "$(R .status)" = cpu_timeout ]
+	[ "$(R .exit_code)" = 152 ]
+	[ "$(R .signal)" = SIGKILL ]
+	[ "$(R .limits.cpu_time_ms)" = 300 ]
+	[ "$(R -c .limits_hit)" = '["cpu-time-limit"]' ]
+	# From the cgroup's accounting, to the millisecond: not before the
+	# limit, and past it by no more than the supervisor's wake-up.
+	R '(.cpu_user_ms + .cpu_system_ms) >= 300 and (.cpu_user_ms + .cpu_system_ms) < 400' | grep -qx true
+	[[ "$stderr" =~ corral:\ cpu_timeout:\ killed\ at\ CPU-time\ limit\ 300ms\ after\ [0-9.]+\ s ]]
+}
+
+@test "cpu-time-limit: the whole sandbox's CPU time counts, every process" {
+	need_cgroup
+	run "$CORRAL" --cpu-time-limit 400ms --report "$T/r.json" "${WITH_PROBE[@]}" -- \
+		sh -c '"$1" spin-ms 60000 & "$1" spin-ms 60000 & "$1" spin-ms 60000; wait' sh "$PROBE"
+	[ "$status" -eq 152 ]
+	[ "$(R .status)" = cpu_timeout ]
+	R '(.cpu_user_ms + .cpu_system_ms) >= 400 and (.cpu_user_ms + .cpu_system_ms) < 500' | grep -qx true
+}
+
+@test "cpu-time-limit with time-limit: a sleeper is a wall-clock timeout, a spinner a CPU one" {
+	need_cgroup
+	run "$CORRAL" --cpu-time-limit 1s --time-limit 300ms --report "$T/r.json" -- sleep 60
+	[ "$status" -eq 124 ]
+	[ "$(R .status)" = timeout ]
+	[ "$(R -c .limits_hit)" = '["time-limit"]' ]
+	run "$CORRAL" --cpu-time-limit 200ms --time-limit 60s --report "$T/r.json" \
+		"${WITH_PROBE[@]}" -- "$PROBE" spin-ms 60000
+	[ "$status" -eq 152 ]
+	[ "$(R .status)" = cpu_timeout ]
+	[ "$(R .limits.time_ms)" = 60000 ]
+	# Under the limit: the command's own status.
+	run "$CORRAL" --cpu-time-limit 5s --report "$T/r.json" -- sh -c 'exit 3'
+	[ "$status" -eq 3 ]
+	[ "$(R .status)" = exited ]
+}
+
+@test "cpu-time-limit needs a cgroup: an error with cgroup = off, nothing run" {
+	run -125 "$CORRAL" --cgroup off --cpu-time-limit 1s -- sh -c 'touch "$1"' sh "$T/ran"
+	assert_output --partial "option cpu-time-limit needs a cgroup, but cgroup = off"
+	[ ! -e "$T/ran" ]
+}
+
+@test "judge: the profile sets a CPU-time limit and a wall-clock limit" {
+	run "$CORRAL" -p judge --check
+	assert_success
+	assert_line --regexp '^cpu-time-limit = [0-9]+(s|ms)$'
+	assert_line --regexp '^time-limit = [0-9]+(s|ms)$'
 }

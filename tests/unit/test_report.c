@@ -259,7 +259,7 @@ static void test_json_report(void **state)
 				  "\"oom_kills\": null, \"pids_refused\": null, "
 				  "\"cpu_throttled_periods\": null, \"cpu_throttled_ms\": null, "
 				  "\"limits\": {\"memory_bytes\": null, \"cpus\": null, \"pids\": null, "
-				  "\"time_ms\": null}, \"limits_hit\": [], \"seccomp\": {\"action\": \"errno:EPERM\", "
+				  "\"time_ms\": null, \"cpu_time_ms\": null}, \"limits_hit\": [], \"seccomp\": {\"action\": \"errno:EPERM\", "
 				  "\"violations\": [], \"violations_unlisted\": 0, \"killed_syscall\": null}, "
 				  "\"error\": \"clone: \\\"quoted\\\"\"}\n"));
 	free(j);
@@ -300,7 +300,7 @@ static void test_json_report(void **state)
 				  "\"oom_kills\": 1, \"pids_refused\": 0, "
 				  "\"cpu_throttled_periods\": 2, \"cpu_throttled_ms\": 12.5, "
 				  "\"limits\": {\"memory_bytes\": 67108864, \"cpus\": 0.5, \"pids\": 64, "
-				  "\"time_ms\": 1500}, \"limits_hit\": [\"memory\", \"cpus\"], \"seccomp\": {\"action\": null, "
+				  "\"time_ms\": 1500, \"cpu_time_ms\": null}, \"limits_hit\": [\"memory\", \"cpus\"], \"seccomp\": {\"action\": null, "
 				  "\"violations\": [{\"syscall\": \"mkdir\", \"count\": 3}], "
 				  "\"violations_unlisted\": 0, \"killed_syscall\": null}, \"error\": null}\n"));
 	free(j);
