@@ -684,6 +684,8 @@ int report_write(struct report_sink *sink, const struct corral_spec *spec,
 	 * is gone, so what follows comes after it; ours is all buffered here. */
 	if (sink->format == CORRAL_REPORT_TEXT)
 		report_text(out, spec, r);
+	else if (sink->format == CORRAL_REPORT_ISOLATE)
+		report_isolate(out, spec, r);
 	else
 		report_json(out, spec, r);
 	int bad = ferror(out);

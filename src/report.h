@@ -19,8 +19,13 @@ enum corral_status {
 	CORRAL_ERROR,
 };
 
-/* spec->report_format, in the order of options.def's "auto|json|text". */
-enum corral_report_format { CORRAL_REPORT_AUTO, CORRAL_REPORT_JSON, CORRAL_REPORT_TEXT };
+/* spec->report_format, in the order of options.def's "auto|json|text|isolate". */
+enum corral_report_format {
+	CORRAL_REPORT_AUTO,
+	CORRAL_REPORT_JSON,
+	CORRAL_REPORT_TEXT,
+	CORRAL_REPORT_ISOLATE,
+};
 
 #define CORRAL_REPORT_VERSION 2
 #define CORRAL_MAX_VIOLATIONS 16
@@ -113,7 +118,7 @@ void report_summary(FILE *out, const struct corral_spec *spec, const struct corr
 struct report_sink {
 	FILE *out;        /* NULL: no report */
 	bool is_stdout;
-	int format;       /* CORRAL_REPORT_JSON or CORRAL_REPORT_TEXT, resolved */
+	int format;       /* CORRAL_REPORT_JSON, _TEXT or _ISOLATE, resolved */
 	const char *path; /* for messages */
 };
 int report_open(const struct corral_spec *spec, struct report_sink *sink, struct corral_error *e);
@@ -124,6 +129,8 @@ int report_write(struct report_sink *sink, const struct corral_spec *spec,
 /* The report itself, for the sink and the unit tests. */
 void report_json(FILE *out, const struct corral_spec *spec, const struct corral_result *r);
 void report_text(FILE *out, const struct corral_spec *spec, const struct corral_result *r);
+/* isolate(1)'s meta file (report_isolate.c, which documents the mapping). */
+void report_isolate(FILE *out, const struct corral_spec *spec, const struct corral_result *r);
 /* A JSON string literal for any NUL-terminated bytes: quotes, backslashes
  * and control characters escaped, valid UTF-8 kept, each maximal invalid
  * subsequence (as Unicode 15 3.9 defines it) replaced with U+FFFD. */

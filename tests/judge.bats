@@ -134,3 +134,52 @@ need_cgroup() {
 	assert_line --regexp '^cpu-time-limit = [0-9]+(s|ms)$'
 	assert_line --regexp '^time-limit = [0-9]+(s|ms)$'
 }
+
+# The value of key $1 in isolate's meta file $T/meta ("" when absent).
+meta() { sed -n "s/^$1://p" "$T/meta"; }
+
+@test "isolate format: a meta file of key:value lines, isolate's keys only" {
+	run "$CORRAL" --report "$T/meta" --report-format isolate -- sh -c 'exit 0'
+	assert_success
+	# Every line is key:value with one of isolate's keys (isolate(1), META-FILES).
+	run grep -Ev '^(time|time-wall|max-rss|csw-voluntary|csw-forced|cg-enabled|cg-mem|cg-oom-killed|exitcode|exitsig|killed|status|message):' "$T/meta"
+	assert_failure
+	[ "$(meta exitcode)" = 0 ]
+	[ -z "$(meta status)" ]
+	[[ "$(meta time-wall)" =~ ^[0-9]+\.[0-9]{3}$ ]]
+	[[ "$(meta time)" =~ ^[0-9]+\.[0-9]{3}$ ]]
+	[[ "$(meta max-rss)" =~ ^[1-9][0-9]*$ ]]
+}
+
+@test "isolate format: RE, SG, TO (CPU and wall clock), XX as isolate writes them" {
+	run "$CORRAL" --report "$T/meta" --report-format isolate -- sh -c 'exit 3'
+	[ "$status" -eq 3 ]
+	[ "$(meta status)" = RE ] && [ "$(meta exitcode)" = 3 ]
+	[ "$(meta message)" = "Exited with error status 3" ]
+	run "$CORRAL" --report "$T/meta" --report-format isolate -- sh -c 'kill -SEGV $$'
+	[ "$(meta status)" = SG ] && [ "$(meta exitsig)" = 11 ] && [ -z "$(meta killed)" ]
+	[ "$(meta message)" = "Caught fatal signal 11" ]
+	run "$CORRAL" --time-limit 200ms --report "$T/meta" --report-format isolate -- sleep 60
+	[ "$status" -eq 124 ]
+	[ "$(meta status)" = TO ] && [ "$(meta killed)" = 1 ]
+	[ "$(meta message)" = "Time limit exceeded (wall clock)" ]
+	run -127 "$CORRAL" --report "$T/meta" --report-format isolate -- no-such-command-here
+	[ "$(meta status)" = XX ]
+	[ "$(meta message)" = "no-such-command-here: command not found" ]
+}
+
+@test "isolate format: cg-mem, cg-oom-killed and a CPU-time TO from the cgroup" {
+	need_cgroup
+	run "$CORRAL" --memory 64M --report "$T/meta" --report-format isolate "${WITH_PROBE[@]}" -- \
+		sh -c '"$1" touch-mib 256; exit 0' sh "$PROBE"
+	assert_success
+	[ "$(meta cg-oom-killed)" = 1 ] && [ "$(meta cg-enabled)" = 1 ]
+	[ "$(meta exitcode)" = 0 ]
+	[ "$(meta cg-mem)" -ge 1024 ] && [ "$(meta cg-mem)" -le $((64 * 1024 + 64)) ]
+	run "$CORRAL" --cpu-time-limit 200ms --report "$T/meta" --report-format isolate \
+		"${WITH_PROBE[@]}" -- "$PROBE" spin-ms 60000
+	[ "$status" -eq 152 ]
+	[ "$(meta status)" = TO ] && [ "$(meta killed)" = 1 ] && [ "$(meta exitsig)" = 9 ]
+	[ "$(meta message)" = "Time limit exceeded" ]
+	awk -F: '$1 == "time" { exit !($2 >= 0.200 && $2 < 0.300) }' "$T/meta"
+}
