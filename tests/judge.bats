@@ -183,3 +183,19 @@ meta() { sed -n "s/^$1://p" "$T/meta"; }
 	[ "$(meta message)" = "Time limit exceeded" ]
 	awk -F: '$1 == "time" { exit !($2 >= 0.200 && $2 < 0.300) }' "$T/meta"
 }
+
+@test "examples/judge: the harness prints a verdict table from the reports" {
+	need_cgroup
+	command -v python3 >/dev/null || skip "no python3"
+	s=$TOP/examples/judge/solutions
+	run env CORRAL="$CORRAL" "$TOP/examples/judge/judge.sh" "$s/ok.py" "$s/wrong.py" "$s/loop.py" \
+		"$s/helper_oom.py" "$s/shadow.py"
+	assert_success
+	assert_line --index 0 --regexp '^solution +verdict +status +exit +cpu_ms +wall_ms +peak_MiB +limits_hit$'
+	assert_line --regexp '^ok +AC +exited +0 .* -$'
+	assert_line --regexp '^wrong +WA +exited +0 .* -$'
+	assert_line --regexp '^loop +TLE +cpu_timeout +152 .* cpu-time-limit$'
+	# Right answer, but a helper was OOM-killed: the report says so.
+	assert_line --regexp '^helper_oom +AC +exited +0 .* memory$'
+	assert_line --regexp '^shadow +RE +exited +1 '
+}
