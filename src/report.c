@@ -247,6 +247,9 @@ void report_start(FILE *out, const struct corral_spec *spec)
 		ADD(", pids %llu", (unsigned long long)spec->pids);
 	if (spec->time_limit != CORRAL_UNSET)
 		ADD(", time limit %s", (units_format_duration(spec->time_limit, v, sizeof(v)), v));
+	if (spec->cpu_time_limit != CORRAL_UNSET)
+		ADD(", CPU-time limit %s",
+		    (units_format_duration(spec->cpu_time_limit, v, sizeof(v)), v));
 	if (spec->seccomp_allow.n)
 		ADD(", seccomp allowlist");
 	else if (spec->seccomp && spec->seccomp_deny.n)
