@@ -29,7 +29,7 @@ TOP=$(pwd)
 # other files only the tests whose names match V2_FILTER run: limits, usage
 # and OOM in the report, the examples that use limits, rootless with a
 # delegated cgroup, and the launch path (PID 2, orphans, SIGKILL) on v2.
-V2_BATS="tests/cgroup_v2.bats tests/limits.bats"
+V2_BATS="tests/cgroup_v2.bats tests/limits.bats tests/judge.bats"
 V2_FILTERED="tests/report.bats tests/examples.bats tests/rootless.bats tests/foundation.bats"
 V2_FILTER=${CHECK_V2_FILTER:-'pids|memory|oom|cgroup|time-limit|deleg|PID 2|orphans|SIGKILL|peak|cpu_user'}
 # The modules for virtio-pci, 9p over virtio and overlayfs (a writable layer

@@ -62,6 +62,7 @@ struct corral_cgroup {
 	struct part part[MAX_CTL];
 	unsigned npart;
 	int v2_fd; /* the v2 directory when every controller is on v2 */
+	bool cpu_quota; /* a cpus limit is written: throttling is counted */
 	double t_init, t_create, t_attach, t_delete;
 };
 
@@ -94,13 +95,13 @@ static void cg_logger(void *userdata, int level, const char *fmt, va_list ap)
 bool cgroup_wanted(const struct corral_spec *spec)
 {
 	return spec->memory != CORRAL_UNSET || spec->cpus > 0 || spec->pids != CORRAL_UNSET ||
-	       (spec->cpuset && spec->cpuset[0]);
+	       (spec->cpuset && spec->cpuset[0]) || spec->cpu_time_limit != CORRAL_UNSET;
 }
 
 /* "memory, pids": the options that need a cgroup, for messages. */
 static void limit_names(const struct corral_spec *spec, char *buf, size_t size, bool *plural)
 {
-	const char *names[4];
+	const char *names[5];
 	unsigned n = 0;
 	if (spec->memory != CORRAL_UNSET)
 		names[n++] = "memory";
@@ -110,6 +111,8 @@ static void limit_names(const struct corral_spec *spec, char *buf, size_t size, 
 		names[n++] = "pids";
 	if (spec->cpuset && spec->cpuset[0])
 		names[n++] = "cpuset";
+	if (spec->cpu_time_limit != CORRAL_UNSET)
+		names[n++] = "cpu-time-limit";
 	buf[0] = '\0';
 	for (unsigned i = 0; i < n; i++)
 		snprintf(buf + strlen(buf), size - strlen(buf), "%s%s", i ? ", " : "", names[i]);
@@ -126,7 +129,7 @@ int cgroup_validate(const struct corral_spec *spec, struct corral_error *e)
 	}
 	if (spec->cgroup != CORRAL_CGROUP_OFF || !cgroup_wanted(spec))
 		return 0;
-	char names[64];
+	char names[96];
 	bool plural;
 	limit_names(spec, names, sizeof(names), &plural);
 	return corral_error_set(e, 0, "option%s %s need%s a cgroup, but cgroup = off (drop the limit%s, or set cgroup = required or auto)",
@@ -137,7 +140,7 @@ int cgroup_validate(const struct corral_spec *spec, struct corral_error *e)
  * warning and a run without the limits. */
 static int no_cgroup(const struct corral_spec *spec, struct corral_error *e, const char *why)
 {
-	char names[64];
+	char names[96];
 	bool plural;
 	limit_names(spec, names, sizeof(names), &plural);
 	if (spec->cgroup == CORRAL_CGROUP_AUTO) {
@@ -320,6 +323,8 @@ static int add_limits(const struct ctl *c, struct cgroup_controller *cc,
 		return add_value(cc, c->v2 ? "memory.max" : "memory.limit_in_bytes", v, e);
 	}
 	if (strcmp(c->name, "cpu") == 0) {
+		if (spec->cpus <= 0)
+			return 0; /* only for the CPU-time limit's accounting */
 		uint64_t quota = (uint64_t)(spec->cpus * (double)CPU_PERIOD_US + 0.5);
 		if (quota < 1000)
 			quota = 1000; /* the kernel's minimum is 1 ms */
@@ -409,6 +414,7 @@ int cgroup_create(const struct corral_spec *spec, struct corral_cgroup **out,
 	if (!cg)
 		return corral_error_set(e, ENOMEM, "cgroup");
 	cg->v2_fd = -1;
+	cg->cpu_quota = spec->cpus > 0;
 
 	double t = now_ms();
 	if (!initialised) {
@@ -428,6 +434,9 @@ int cgroup_create(const struct corral_spec *spec, struct corral_cgroup **out,
 		{"cpu", spec->cpus > 0},
 		{"pids", spec->pids != CORRAL_UNSET},
 		{"cpuset", spec->cpuset && spec->cpuset[0]},
+		/* The CPU-time limit reads the cpu controller's accounting on
+		 * v2 (cpu.stat) and cpuacct's on v1 (added below). */
+		{"cpu", spec->cpu_time_limit != CORRAL_UNSET && spec->cpus <= 0},
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(want); i++) {
 		if (!want[i].want || plan_ctl(cg, spec, want[i].name))
@@ -448,6 +457,12 @@ int cgroup_create(const struct corral_spec *spec, struct corral_cgroup **out,
 		char path[PATH_MAX * 2];
 		snprintf(path, sizeof(path), "%s/%s", acct->mount, acct->parent);
 		if (access(path, W_OK) < 0) {
+			if (spec->cpu_time_limit != CORRAL_UNSET) {
+				char why[PATH_MAX * 2 + 64];
+				snprintf(why, sizeof(why), "%s is not writable by uid %u", path,
+					 (unsigned)geteuid());
+				return no_cgroup(spec, e, why);
+			}
 			bool shared = false;
 			for (unsigned i = 0; i + 1 < cg->nctl; i++)
 				shared |= cg->ctl[i].part == acct->part;
@@ -561,6 +576,29 @@ void cgroup_kill(struct corral_cgroup *cg)
 	}
 }
 
+int cgroup_cpu_usage(struct corral_cgroup *cg, uint64_t *usec)
+{
+	char buf[4096];
+	uint64_t v;
+	struct ctl *acct = cg ? find_ctl(cg, "cpuacct") : NULL;
+	struct ctl *cpu = cg ? find_ctl(cg, "cpu") : NULL;
+	if (acct && file_value(acct, "cpuacct.usage", &v)) {
+		*usec = v / 1000;
+		return 0;
+	}
+	if (cpu && cpu->v2 && read_knob(cpu, "cpu.stat", buf, sizeof(buf)) == 0 &&
+	    keyed_value(buf, "usage_usec", &v)) {
+		*usec = v;
+		return 0;
+	}
+	if (cg && cg->v2_fd >= 0 && read_file_at(cg->v2_fd, "cpu.stat", buf, sizeof(buf)) >= 0 &&
+	    keyed_value(buf, "usage_usec", &v)) {
+		*usec = v;
+		return 0;
+	}
+	return -1;
+}
+
 void cgroup_collect(struct corral_cgroup *cg, struct corral_result *res)
 {
 	if (!cg)
@@ -592,18 +630,40 @@ void cgroup_collect(struct corral_cgroup *cg, struct corral_result *res)
 		res->have_memory_peak = true;
 		res->memory_peak_bytes = v;
 	}
+	/* OOM kills: v2 memory.events, v1 memory.oom_control (4.13+); each
+	 * counts the cgroup's kills, whichever process the killer chose. */
 	if (mem && read_knob(mem, mem->v2 ? "memory.events" : "memory.oom_control", buf,
 			     sizeof(buf)) == 0 &&
-	    keyed_value(buf, "oom_kill", &v))
+	    keyed_value(buf, "oom_kill", &v)) {
+		res->have_oom_kills = true;
 		res->oom_kills = v;
+	}
 
-	if (file_value(find_ctl(cg, "pids"), "pids.peak", &v)) {
+	struct ctl *pids = find_ctl(cg, "pids");
+	if (file_value(pids, "pids.peak", &v)) {
 		res->have_pids_peak = true;
 		res->pids_peak = v;
 	}
+	/* pids.events "max": forks and clones refused at pids.max (v1 and v2). */
+	if (pids && read_knob(pids, "pids.events", buf, sizeof(buf)) == 0 &&
+	    keyed_value(buf, "max", &v)) {
+		res->have_pids_refused = true;
+		res->pids_refused = v;
+	}
+
+	/* Throttling by the cpus quota: cpu.stat of the cpu controller, v2 in
+	 * microseconds, v1 in nanoseconds. Only with a cpus limit. */
+	struct ctl *cpu = find_ctl(cg, "cpu");
+	if (cpu && cg->cpu_quota && read_knob(cpu, "cpu.stat", buf, sizeof(buf)) == 0 &&
+	    keyed_value(buf, "nr_throttled", &v) &&
+	    keyed_value(buf, cpu->v2 ? "throttled_usec" : "throttled_time", &u)) {
+		res->have_cpu_throttled = true;
+		res->cpu_throttled_periods = v;
+		res->cpu_throttled_ms = (double)u / (cpu->v2 ? 1e3 : 1e6);
+	}
 
 	if (log_verbosity() >= CORRAL_VERBOSE) {
-		char line[256] = "";
+		char line[384] = "";
 		if (res->have_cgroup_cpu)
 			snprintf(line + strlen(line), sizeof(line) - strlen(line),
 				 ", cpu user %.3f s system %.3f s", res->cgroup_cpu_user_ms / 1e3,
@@ -614,6 +674,17 @@ void cgroup_collect(struct corral_cgroup *cg, struct corral_result *res)
 		if (res->have_pids_peak)
 			snprintf(line + strlen(line), sizeof(line) - strlen(line), ", pids peak %lu",
 				 res->pids_peak);
+		/* The limits' counters only when they bit (zeros are the report's). */
+		if (res->have_oom_kills && res->oom_kills)
+			snprintf(line + strlen(line), sizeof(line) - strlen(line), ", oom kills %lu",
+				 res->oom_kills);
+		if (res->have_pids_refused && res->pids_refused)
+			snprintf(line + strlen(line), sizeof(line) - strlen(line),
+				 ", forks refused %lu", res->pids_refused);
+		if (res->have_cpu_throttled && res->cpu_throttled_periods)
+			snprintf(line + strlen(line), sizeof(line) - strlen(line),
+				 ", throttled %lu periods %.1f ms", res->cpu_throttled_periods,
+				 res->cpu_throttled_ms);
 		/* Items are written ", x"; the first one's comma goes. */
 		log_info("cgroup usage: %s", line[0] == ',' ? line + 2 : line + 1);
 	}

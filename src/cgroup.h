@@ -12,7 +12,8 @@
 struct corral_cgroup;
 
 /* Whether the spec asks for anything a cgroup does (memory, cpus, pids,
- * cpuset). No: no cgroup, and libcgroup is never initialised. */
+ * cpuset, cpu-time-limit). No: no cgroup, and libcgroup is never
+ * initialised. */
 bool cgroup_wanted(const struct corral_spec *spec);
 /* Cross-option check, no system access: limits with cgroup = off. */
 int cgroup_validate(const struct corral_spec *spec, struct corral_error *e);
@@ -32,6 +33,9 @@ int cgroup_attach(struct corral_cgroup *cg, pid_t pid, struct corral_error *e);
 /* SIGKILL everything in the run's cgroup (v2 cgroup.kill, else a kill loop
  * over cgroup.procs). */
 void cgroup_kill(struct corral_cgroup *cg);
+/* CPU time used so far by everything in the run's cgroup, in microseconds
+ * (v1 cpuacct.usage, v2 cpu.stat usage_usec); -1 when it cannot be read. */
+int cgroup_cpu_usage(struct corral_cgroup *cg, uint64_t *usec);
 /* After init is reaped: kill what is left, read usage and OOM kills into res. */
 void cgroup_collect(struct corral_cgroup *cg, struct corral_result *res);
 /* Remove the run's cgroup and free; NULL-safe. */

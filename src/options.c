@@ -21,6 +21,7 @@ static int check_setenv(const char *v, struct corral_error *e);
 static int check_envname(const char *v, struct corral_error *e);
 static int check_pids(const char *v, struct corral_error *e);
 static int check_rlimit(const char *v, struct corral_error *e);
+static int check_memory(const char *v, struct corral_error *e);
 
 const struct option_row option_table[OPT__COUNT] = {
 #define X(id, name, sh, kind, field, metavar, def, flags, check, help)            \
@@ -550,6 +551,31 @@ static int check_pids(const char *v, struct corral_error *e)
 	if (units_parse_uint(v, 4194304, &n) < 0 || n == 0)
 		return corral_error_set(e, 0, "invalid value '%s' (expected 1 to 4194304)", v);
 	return 0;
+}
+
+/* The smallest memory limit under which anything runs: init (a copy of
+ * corral) and the command are charged to the cgroup, and below this even a
+ * static program is killed before its first instruction (measured: 240K
+ * kills tests/probe; `true` needs about 300K). */
+#define MEMORY_FLOOR (256ULL * 1024)
+
+/* "--memory 200" is 200 bytes: a limit that can run nothing is an error
+ * saying so, with the value and the unit it was read in. */
+static int check_memory(const char *v, struct corral_error *e)
+{
+	uint64_t b;
+	if (units_parse_size(v, &b) < 0 || b == 0 || b >= MEMORY_FLOOR)
+		return 0; /* a bad value is option_apply's error; a good one passes */
+	size_t n = strspn(v, "0123456789.");
+	if (v[n] == '\0')
+		return corral_error_set(e, 0, "'%s' is %s bytes (a size without a unit is in bytes), "
+					"too small to run any program: the sandbox needs at least 256K "
+					"(did you mean %sM?)", v, v, v);
+	static const char *unit[] = {['b'] = "bytes", ['k'] = "KiB", ['m'] = "MiB"};
+	char c = (char)(v[n] | 0x20);
+	return corral_error_set(e, 0, "'%s' is %llu bytes (read in %s), too small to run any "
+				"program: the sandbox needs at least 256K", v, (unsigned long long)b,
+				c == 'b' || c == 'k' || c == 'm' ? unit[(unsigned char)c] : v + n);
 }
 
 static int check_rlimit(const char *v, struct corral_error *e)

@@ -2,10 +2,11 @@
  * for programs (JSON with stable keys, documented in corral(1)).
  *
  * The JSON keys, in this order, on one line ending in a newline:
- *   version            1; bumped only if a key changes meaning
+ *   version            2 (2 added the counters and limits_hit); bumped when
+ *                      a key is added or changes meaning
  *   command            argv as given (invalid UTF-8 bytes become U+FFFD)
  *   profiles           the profiles named (or ["default"])
- *   status             exited|signaled|oom|timeout|seccomp|error
+ *   status             exited|signaled|oom|timeout|cpu_timeout|seccomp|error
  *   exit_code          corral's own exit status
  *   signal             the signal that ended the command ("SIGKILL"), or null
  *   wall_time_ms       from the start of the run to the end of the sandbox
@@ -15,8 +16,17 @@
  *   memory_peak_bytes  the cgroup's peak; without a cgroup, ru_maxrss: the
  *                      largest single process, not the sum; null if unknown
  *   pids_peak          the cgroup's; null without one
- *   limits             {memory_bytes, cpus, pids, time_ms}, each null if unset
+ *   oom_kills          processes the OOM killer killed in the cgroup (the
+ *                      command or any other); null without a memory limit
+ *   pids_refused       forks the pids limit refused; null without one
+ *   cpu_throttled_periods, cpu_throttled_ms
+ *                      periods in which the cpus quota ran out, and the time
+ *                      spent throttled; null without a cpus limit
+ *   limits             {memory_bytes, cpus, pids, time_ms, cpu_time_ms}, each null if unset
  *                      or not in force (cgroup = auto without a cgroup)
+ *   limits_hit         the option names of the limits that bit, from the
+ *                      counters above and the verdict: "memory", "pids",
+ *                      "cpus", "time-limit", "cpu-time-limit"; [] when none did
  *   seccomp            {action (null when off), violations: [{syscall, count}],
  *                      violations_unlisted (calls of syscalls beyond the list),
  *                      killed_syscall (seccomp-log's kill: the call, else null)}
@@ -39,6 +49,7 @@ const char *report_status_name(enum corral_status s)
 	static const char *names[] = {
 		[CORRAL_EXITED] = "exited", [CORRAL_SIGNALED] = "signaled",
 		[CORRAL_OOM] = "oom",       [CORRAL_TIMEOUT] = "timeout",
+		[CORRAL_CPU_TIMEOUT] = "cpu_timeout",
 		[CORRAL_SECCOMP] = "seccomp", [CORRAL_ERROR] = "error",
 	};
 	return names[s];
@@ -71,6 +82,11 @@ void report_verdict(struct corral_result *r)
 	} else if (r->timed_out) {
 		r->status = CORRAL_TIMEOUT;
 		r->exit_code = 124;
+	} else if (r->cpu_timed_out) {
+		/* 128 + SIGXCPU, the status of a process over RLIMIT_CPU; the
+		 * signal corral sent is SIGKILL. */
+		r->status = CORRAL_CPU_TIMEOUT;
+		r->exit_code = 128 + SIGXCPU;
 	} else if (r->oom_kills > 0 && (sig == SIGKILL || failed)) {
 		/* The OOM killer picks the largest process in the cgroup: when
 		 * that is a child of the command (a shell's job, a worker), the
@@ -132,6 +148,22 @@ bool report_memory_peak(const struct corral_result *r, uint64_t *bytes)
 	return false;
 }
 
+unsigned report_limits_hit(const struct corral_result *r, const char *names[8])
+{
+	unsigned n = 0;
+	if (r->have_oom_kills && r->oom_kills > 0)
+		names[n++] = "memory";
+	if (r->have_pids_refused && r->pids_refused > 0)
+		names[n++] = "pids";
+	if (r->have_cpu_throttled && r->cpu_throttled_periods > 0)
+		names[n++] = "cpus";
+	if (r->timed_out)
+		names[n++] = "time-limit";
+	if (r->cpu_timed_out)
+		names[n++] = "cpu-time-limit";
+	return n;
+}
+
 /* "SIGTERM", or "SIGRTMIN+3" for a real-time signal; false for none. */
 static bool signal_text(int sig, char *buf, size_t size)
 {
@@ -174,6 +206,10 @@ static void describe(const struct corral_spec *spec, const struct corral_result 
 			snprintf(what, size, "ended at the time limit");
 		}
 		break;
+	case CORRAL_CPU_TIMEOUT:
+		units_format_duration(spec->cpu_time_limit, lim, sizeof(lim));
+		snprintf(what, size, "killed at CPU-time limit %s", lim);
+		break;
 	case CORRAL_SECCOMP:
 		if (r->seccomp_killed[0])
 			snprintf(what, size, "killed by the seccomp filter for calling %s",
@@ -211,6 +247,9 @@ void report_start(FILE *out, const struct corral_spec *spec)
 		ADD(", pids %llu", (unsigned long long)spec->pids);
 	if (spec->time_limit != CORRAL_UNSET)
 		ADD(", time limit %s", (units_format_duration(spec->time_limit, v, sizeof(v)), v));
+	if (spec->cpu_time_limit != CORRAL_UNSET)
+		ADD(", CPU-time limit %s",
+		    (units_format_duration(spec->cpu_time_limit, v, sizeof(v)), v));
 	if (spec->seccomp_allow.n)
 		ADD(", seccomp allowlist");
 	else if (spec->seccomp && spec->seccomp_deny.n)
@@ -364,6 +403,17 @@ static void json_u64(FILE *out, bool known, uint64_t v)
 		fputs("null", out);
 }
 
+/* A limit in microseconds as milliseconds: whole when it is, null unset. */
+static void json_usec_ms(FILE *out, uint64_t usec)
+{
+	if (usec == CORRAL_UNSET)
+		fputs("null", out);
+	else if (usec % 1000 == 0)
+		fprintf(out, "%llu", (unsigned long long)(usec / 1000));
+	else
+		fprintf(out, "%.3f", (double)usec / 1e3);
+}
+
 void report_json(FILE *out, const struct corral_spec *spec, const struct corral_result *r)
 {
 	fprintf(out, "{\"version\": %d", CORRAL_REPORT_VERSION);
@@ -396,6 +446,14 @@ void report_json(FILE *out, const struct corral_spec *spec, const struct corral_
 	json_u64(out, have_peak, peak);
 	json_key(out, "pids_peak");
 	json_u64(out, r->have_pids_peak, r->pids_peak);
+	json_key(out, "oom_kills");
+	json_u64(out, r->have_oom_kills, r->oom_kills);
+	json_key(out, "pids_refused");
+	json_u64(out, r->have_pids_refused, r->pids_refused);
+	json_key(out, "cpu_throttled_periods");
+	json_u64(out, r->have_cpu_throttled, r->cpu_throttled_periods);
+	json_key(out, "cpu_throttled_ms");
+	json_ms(out, r->have_cpu_throttled, r->cpu_throttled_ms);
 
 	json_key(out, "limits");
 	bool cg = !r->limits_skipped;
@@ -409,13 +467,15 @@ void report_json(FILE *out, const struct corral_spec *spec, const struct corral_
 	fputs(", \"pids\": ", out);
 	json_u64(out, cg && spec->pids != CORRAL_UNSET, spec->pids);
 	fputs(", \"time_ms\": ", out);
-	if (spec->time_limit == CORRAL_UNSET)
-		fputs("null", out);
-	else if (spec->time_limit % 1000 == 0)
-		fprintf(out, "%llu", (unsigned long long)(spec->time_limit / 1000));
-	else
-		fprintf(out, "%.3f", (double)spec->time_limit / 1e3);
+	json_usec_ms(out, spec->time_limit);
+	fputs(", \"cpu_time_ms\": ", out);
+	json_usec_ms(out, cg ? spec->cpu_time_limit : CORRAL_UNSET);
 	fputc('}', out);
+
+	const char *hit[8];
+	unsigned nhit = report_limits_hit(r, hit);
+	json_key(out, "limits_hit");
+	json_strv(out, (char *const *)hit, nhit);
 
 	json_key(out, "seccomp");
 	fputs("{\"action\": ", out);
@@ -524,6 +584,13 @@ void report_text(FILE *out, const struct corral_spec *spec, const struct corral_
 		fprintf(out, "  pids peak:    %llu\n", (unsigned long long)r->pids_peak);
 	else
 		fputs("  pids peak:    unknown\n", out);
+	if (r->have_oom_kills)
+		fprintf(out, "  oom kills:    %llu\n", (unsigned long long)r->oom_kills);
+	if (r->have_pids_refused)
+		fprintf(out, "  forks refused: %llu\n", (unsigned long long)r->pids_refused);
+	if (r->have_cpu_throttled)
+		fprintf(out, "  throttled:    %llu periods, %.1f ms\n",
+			(unsigned long long)r->cpu_throttled_periods, r->cpu_throttled_ms);
 
 	fputs("  limits:      ", out);
 	bool any = false, cg = !r->limits_skipped;
@@ -545,7 +612,18 @@ void report_text(FILE *out, const struct corral_spec *spec, const struct corral_
 		fprintf(out, "%s time %s", any ? "," : "", buf);
 		any = true;
 	}
+	if (cg && spec->cpu_time_limit != CORRAL_UNSET) {
+		units_format_duration(spec->cpu_time_limit, buf, sizeof(buf));
+		fprintf(out, "%s cpu time %s", any ? "," : "", buf);
+		any = true;
+	}
 	fputs(any ? "\n" : " none\n", out);
+	const char *hit[8];
+	unsigned nhit = report_limits_hit(r, hit);
+	fputs("  limits hit:  ", out);
+	for (unsigned i = 0; i < nhit; i++)
+		fprintf(out, "%s %s", i ? "," : "", hit[i]);
+	fputs(nhit ? "\n" : " none\n", out);
 
 	fputs("  seccomp:     ", out);
 	if (spec->seccomp && spec->seccomp_action) {
@@ -609,6 +687,8 @@ int report_write(struct report_sink *sink, const struct corral_spec *spec,
 	 * is gone, so what follows comes after it; ours is all buffered here. */
 	if (sink->format == CORRAL_REPORT_TEXT)
 		report_text(out, spec, r);
+	else if (sink->format == CORRAL_REPORT_ISOLATE)
+		report_isolate(out, spec, r);
 	else
 		report_json(out, spec, r);
 	int bad = ferror(out);

@@ -14,14 +14,20 @@ enum corral_status {
 	CORRAL_SIGNALED,
 	CORRAL_OOM,
 	CORRAL_TIMEOUT,
+	CORRAL_CPU_TIMEOUT,
 	CORRAL_SECCOMP,
 	CORRAL_ERROR,
 };
 
-/* spec->report_format, in the order of options.def's "auto|json|text". */
-enum corral_report_format { CORRAL_REPORT_AUTO, CORRAL_REPORT_JSON, CORRAL_REPORT_TEXT };
+/* spec->report_format, in the order of options.def's "auto|json|text|isolate". */
+enum corral_report_format {
+	CORRAL_REPORT_AUTO,
+	CORRAL_REPORT_JSON,
+	CORRAL_REPORT_TEXT,
+	CORRAL_REPORT_ISOLATE,
+};
 
-#define CORRAL_REPORT_VERSION 1
+#define CORRAL_REPORT_VERSION 2
 #define CORRAL_MAX_VIOLATIONS 16
 
 /* The evidence the supervisor gathers; report_verdict turns it into status
@@ -31,6 +37,7 @@ struct corral_result {
 	bool have_wstatus;
 	int wstatus;            /* the command's, or init's when it never reported */
 	bool timed_out;         /* the time limit fired while the command ran */
+	bool cpu_timed_out;     /* the sandbox used up its CPU-time limit */
 	uint64_t oom_kills;     /* from the cgroup; 0 when unknown */
 	bool seccomp_kill;      /* the filter's action kills */
 	int error_code;         /* 125/126/127 for corral's own errors, else 0 */
@@ -65,6 +72,15 @@ struct corral_result {
 	bool have_pids_peak;
 	uint64_t pids_peak;
 
+	/* the cgroup's own counters of its limits biting, each read only where
+	 * that limit is in force (else unknown, and null in the report) */
+	bool have_oom_kills;      /* oom_kills (above) was read */
+	bool have_pids_refused;
+	uint64_t pids_refused;    /* forks the pids limit refused */
+	bool have_cpu_throttled;
+	uint64_t cpu_throttled_periods; /* periods in which the cpus quota ran out */
+	double cpu_throttled_ms;  /* time spent throttled */
+
 	/* the verdict */
 	enum corral_status status;
 	int exit_code;
@@ -75,7 +91,8 @@ struct corral_result {
  * the seccomp action kills. Call before report_verdict. */
 void report_evidence(const struct corral_spec *spec, struct corral_result *r);
 /* Decide status, exit_code and signal from the evidence, in a fixed
- * precedence: error > timeout > oom > seccomp > signaled > exited. */
+ * precedence: error > timeout > cpu_timeout > oom > seccomp > signaled >
+ * exited (only one of the two time limits can fire: the first kills). */
 void report_verdict(struct corral_result *r);
 const char *report_status_name(enum corral_status s);
 
@@ -85,6 +102,10 @@ const char *report_status_name(enum corral_status s);
  * of any single process, not the sum. false when the figure is unknown. */
 bool report_cpu_ms(const struct corral_result *r, double *user, double *system);
 bool report_memory_peak(const struct corral_result *r, uint64_t *bytes);
+
+/* The limits that bit, by their option names ("memory", "pids", "cpus",
+ * "time-limit", "cpu-time-limit"), in that order: names[] gets at most 8; returns the count. */
+unsigned report_limits_hit(const struct corral_result *r, const char *names[8]);
 
 /* The one-line summary of -v, with a newline:
  * "corral: oom: killed at memory limit 64 MiB after 0.41 s (peak 64.0 MiB, cpu 0.38 s)". */
@@ -97,7 +118,7 @@ void report_summary(FILE *out, const struct corral_spec *spec, const struct corr
 struct report_sink {
 	FILE *out;        /* NULL: no report */
 	bool is_stdout;
-	int format;       /* CORRAL_REPORT_JSON or CORRAL_REPORT_TEXT, resolved */
+	int format;       /* CORRAL_REPORT_JSON, _TEXT or _ISOLATE, resolved */
 	const char *path; /* for messages */
 };
 int report_open(const struct corral_spec *spec, struct report_sink *sink, struct corral_error *e);
@@ -108,6 +129,8 @@ int report_write(struct report_sink *sink, const struct corral_spec *spec,
 /* The report itself, for the sink and the unit tests. */
 void report_json(FILE *out, const struct corral_spec *spec, const struct corral_result *r);
 void report_text(FILE *out, const struct corral_spec *spec, const struct corral_result *r);
+/* isolate(1)'s meta file (report_isolate.c, which documents the mapping). */
+void report_isolate(FILE *out, const struct corral_spec *spec, const struct corral_result *r);
 /* A JSON string literal for any NUL-terminated bytes: quotes, backslashes
  * and control characters escaped, valid UTF-8 kept, each maximal invalid
  * subsequence (as Unicode 15 3.9 defines it) replaced with U+FFFD. */

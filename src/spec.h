@@ -55,6 +55,7 @@ struct corral_spec {
 	char *cgroup_parent;
 	uint64_t time_limit;  /* microseconds */
 	uint64_t kill_grace;  /* microseconds */
+	uint64_t cpu_time_limit; /* microseconds of CPU time, the cgroup's */
 
 
 	/* privilege */

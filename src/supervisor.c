@@ -80,6 +80,8 @@ struct run {
 	int sync_fd;              /* our end of the sync socket */
 	int child_end;            /* init's end, until clone */
 	int timer_fd;             /* the time limit; -1 without one */
+	int cpu_timer_fd;         /* when to look at the CPU-time limit; -1 without one */
+	unsigned cpu_rate;        /* CPUs the sandbox can use at once */
 	struct corral_cgroup *cg; /* NULL: no cgroup */
 	struct launch l;          /* what init needs that is not in the spec */
 	pid_t pid;                /* init; 0 when there is none to kill */
@@ -108,6 +110,7 @@ static void run_end(struct run *r)
 	closep(&r->pidfd);
 	cgroup_destroy(&r->cg);
 	closep(&r->timer_fd);
+	closep(&r->cpu_timer_fd);
 	closep(&r->child_end);
 	closep(&r->sync_fd);
 	closep(&r->sig_fd);
@@ -268,6 +271,22 @@ static int clone_sandbox(struct run *r, unsigned long flags, int *cgroup_fd, str
 	return 0;
 }
 
+/* The CPU-time limit, read from the cgroup: the sandbox cannot use CPU
+ * time faster than cpu_rate CPUs, so the limit cannot be reached before
+ * (limit - used) / cpu_rate of wall time; look again then. Each look is
+ * closer, so the kill comes within about a millisecond of the limit.
+ * Returns 1 when the limit is used up. */
+static int arm_cpu_timer(struct run *r, struct corral_error *e)
+{
+	uint64_t used;
+	if (cgroup_cpu_usage(r->cg, &used) < 0)
+		return corral_error_set(e, errno, "cgroup: read the CPU time used");
+	if (used >= r->spec->cpu_time_limit)
+		return 1;
+	uint64_t wait = (r->spec->cpu_time_limit - used) / r->cpu_rate;
+	return set_timer(r->cpu_timer_fd, wait < 1000 ? 1000 : wait, e);
+}
+
 /* The sync socket, the timer and the cgroup; clone init into them; write
  * its maps, attach it, start the clock of the time limit and release init
  * (sync point 1). In the child, this never returns: init_main runs. */
@@ -284,6 +303,11 @@ static int launch_init(struct run *r, struct corral_error *e)
 		if (r->timer_fd < 0)
 			return corral_error_set(e, errno, "timerfd");
 	}
+	if (spec->cpu_time_limit != CORRAL_UNSET) {
+		r->cpu_timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+		if (r->cpu_timer_fd < 0)
+			return corral_error_set(e, errno, "timerfd");
+	}
 
 	/* Before clone, so the command is never outside it; run_end kills
 	 * init before it removes the cgroup. */
@@ -291,6 +315,14 @@ static int launch_init(struct run *r, struct corral_error *e)
 		return -1;
 	/* cgroup = auto without a writable cgroup: the report must not claim them. */
 	r->res->limits_skipped = !r->cg && cgroup_wanted(spec);
+	if (r->cpu_timer_fd >= 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		r->cpu_rate = n > 0 ? (unsigned)n : 1;
+		if (spec->cpus > 0 && spec->cpus < r->cpu_rate)
+			r->cpu_rate = (unsigned)(spec->cpus + 0.999);
+		if (!r->cg) /* cgroup = auto without one: nothing to read */
+			closep(&r->cpu_timer_fd);
+	}
 
 	r->l = (struct launch){
 		.sync_fd = r->child_end,
@@ -332,6 +364,8 @@ static int launch_init(struct run *r, struct corral_error *e)
 	/* The time limit starts with the go; armed first, so that when it
 	 * cannot be, nothing of the command has run. */
 	if (r->timer_fd >= 0 && set_timer(r->timer_fd, spec->time_limit, e) < 0)
+		return -1;
+	if (r->cpu_timer_fd >= 0 && r->cg && arm_cpu_timer(r, e) < 0)
 		return -1;
 	/* Sync point 1: release init. */
 	struct sync_msg go = {.type = SYNC_GO};
@@ -467,6 +501,24 @@ static int timer_ready(struct run *r, short revents, struct corral_error *e)
 	return 0;
 }
 
+/* The CPU-time limit: when the sandbox has used it up, SIGKILL at once
+ * (a CPU budget has no grace: isolate's --time kills the same way). */
+static int cpu_timer_ready(struct run *r, short revents, struct corral_error *e)
+{
+	uint64_t ticks;
+	if (!(revents & POLLIN) || read(r->cpu_timer_fd, &ticks, sizeof(ticks)) < 0 ||
+	    r->init_gone || r->res->timed_out || r->res->cpu_timed_out)
+		return 0;
+	int used_up = arm_cpu_timer(r, e);
+	if (used_up <= 0)
+		return used_up;
+	r->res->cpu_timed_out = true;
+	r->killed = true;
+	kill(r->pid, SIGKILL);
+	cgroup_kill(r->cg);
+	return 0;
+}
+
 /* seccomp-log and --learn: the calls the filter hands to us. */
 static int listener_ready(struct run *r, short revents, struct corral_error *e)
 {
@@ -486,6 +538,7 @@ static const struct source sources[] = {
 	{offsetof(struct run, sync_poll), POLLIN, sync_ready},
 	{offsetof(struct run, sig_fd), POLLIN, signals_ready},
 	{offsetof(struct run, timer_fd), POLLIN, timer_ready},
+	{offsetof(struct run, cpu_timer_fd), POLLIN, cpu_timer_ready},
 	{offsetof(struct run, nt.fd), POLLIN, listener_ready},
 };
 #define N_SOURCES ARRAY_SIZE(sources)
@@ -606,6 +659,7 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res, st
 		.sync_fd = -1,
 		.child_end = -1,
 		.timer_fd = -1,
+		.cpu_timer_fd = -1,
 		.pidfd = -1,
 		.sync_poll = -1,
 		.start = now_ms(),

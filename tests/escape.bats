@@ -36,11 +36,14 @@ setup() {
 
 teardown() {
 	local p
+	local bad_reports=0
+	validate_reports || bad_reports=1
 	for p in "${PIDS[@]}"; do
 		kill "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
 	done
 	rm -rf "$T"
+	return $bad_reports
 }
 
 # What an escape would change on the host: its mounts, a file the sandbox

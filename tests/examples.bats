@@ -63,11 +63,14 @@ release_held() {
 }
 
 teardown() {
+	local bad_reports=0
+	validate_reports || bad_reports=1
 	if [ -n "${BG:-}" ]; then
 		kill -KILL "$BG" 2>/dev/null || true
 		wait "$BG" 2>/dev/null || true
 	fi
 	rm -rf "$T"
+	return $bad_reports
 }
 
 @test "examples are built" {

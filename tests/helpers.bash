@@ -23,7 +23,25 @@ setup() {
 }
 
 teardown() {
+	local rc=0
+	validate_reports || rc=$?
 	rm -rf "$T"
+	return $rc
+}
+
+# Every JSON report a test left in $T (a file whose last line is one: a
+# --report file, or the output of --report -), checked against docs/report.schema.json
+# (tests/report_schema.py): a report that breaks the schema fails the test.
+# Every teardown calls this before removing $T.
+validate_reports() {
+	local f reports=()
+	[ -d "${T:-}" ] || return 0
+	while IFS= read -r -d '' f; do
+		tail -n 1 "$f" 2>/dev/null | head -c 64 | grep -q '^{"version": [0-9]*, "command": ' &&
+			reports+=("$f")
+	done < <(find "$T" -maxdepth 3 -type f -size -1024k -print0 2>/dev/null)
+	[ ${#reports[@]} -eq 0 ] && return 0
+	"$TOP/tests/report_schema.py" "${reports[@]}"
 }
 
 # Skip unless we can switch to uid 65534 and it can run corral from this

@@ -52,12 +52,15 @@ setup() {
 # Every test: no corral-* cgroup of its finished runs is left.
 teardown() {
 	local left
+	local bad_reports=0
+	validate_reports || bad_reports=1
 	left=$(left_cgroups "$T/pids")
 	rm -rf "$T"
 	if [ -n "$left" ]; then
 		echo "cgroups left behind: $left"
 		return 1
 	fi
+	return $bad_reports
 }
 
 @test "memory = 64M: a 1 GiB allocation exits 137, out of memory" {
@@ -257,4 +260,18 @@ teardown() {
 	run "$CORRAL" --cgroup-parent a/../b --pids 8 -- true
 	assert_failure 125
 	assert_output --partial "option cgroup-parent: 'a/../b' must not contain '..'"
+}
+
+@test "memory too small to run anything: an error with the value and its unit, nothing run" {
+	run -125 "$CORRAL" --memory 200 -- sh -c 'touch "$1"' sh "$T/ran"
+	assert_output "corral: error: memory: '200' is 200 bytes (a size without a unit is in bytes), too small to run any program: the sandbox needs at least 256K (did you mean 200M?)"
+	run -125 "$CORRAL" --memory 100K -- true
+	assert_output --partial "memory: '100K' is 102400 bytes (read in KiB), too small to run any program"
+	printf 'memory = 64\n' >"$T/p.profile"
+	run -125 "$CORRAL" -p "$T/p.profile" -- true
+	assert_output --partial "$T/p.profile:1: memory: '64' is 64 bytes"
+	[ ! -e "$T/ran" ]
+	# A size with room for a program runs it.
+	run "$CORRAL" --memory 2M -- true
+	assert_success
 }

@@ -206,8 +206,8 @@ static const struct {
 	 {"required", "auto", "off"},
 	 {CORRAL_CGROUP_REQUIRED, CORRAL_CGROUP_AUTO, CORRAL_CGROUP_OFF}},
 	{OPT_REPORT_FORMAT,
-	 {"auto", "json", "text"},
-	 {CORRAL_REPORT_AUTO, CORRAL_REPORT_JSON, CORRAL_REPORT_TEXT}},
+	 {"auto", "json", "text", "isolate"},
+	 {CORRAL_REPORT_AUTO, CORRAL_REPORT_JSON, CORRAL_REPORT_TEXT, CORRAL_REPORT_ISOLATE}},
 };
 
 static void test_enum_order_matches_choices(void **state)

@@ -251,13 +251,15 @@ static void test_json_report(void **state)
 	snprintf(r.error, sizeof(r.error), "clone: \"quoted\"");
 	report_verdict(&r);
 	char *j = report_of(&spec, &r);
-	assert_non_null(strstr(j, "{\"version\": 1, \"command\": [\"sh\", \"-c\", \"echo \\\"x\\\"\"], "
+	assert_non_null(strstr(j, "{\"version\": 2, \"command\": [\"sh\", \"-c\", \"echo \\\"x\\\"\"], "
 				  "\"profiles\": [\"default\"], \"status\": \"error\", \"exit_code\": 125, "
 				  "\"signal\": null, \"wall_time_ms\": 1.2"));
 	assert_non_null(strstr(j, "\"cpu_user_ms\": null, \"cpu_system_ms\": null, "
 				  "\"memory_peak_bytes\": null, \"pids_peak\": null, "
+				  "\"oom_kills\": null, \"pids_refused\": null, "
+				  "\"cpu_throttled_periods\": null, \"cpu_throttled_ms\": null, "
 				  "\"limits\": {\"memory_bytes\": null, \"cpus\": null, \"pids\": null, "
-				  "\"time_ms\": null}, \"seccomp\": {\"action\": \"errno:EPERM\", "
+				  "\"time_ms\": null, \"cpu_time_ms\": null}, \"limits_hit\": [], \"seccomp\": {\"action\": \"errno:EPERM\", "
 				  "\"violations\": [], \"violations_unlisted\": 0, \"killed_syscall\": null}, "
 				  "\"error\": \"clone: \\\"quoted\\\"\"}\n"));
 	free(j);
@@ -269,7 +271,13 @@ static void test_json_report(void **state)
 	option_apply(&spec, option_find("time-limit"), "1500ms", &e);
 	option_apply(&spec, option_find("seccomp"), "no", &e);
 	r = with_status(KILLED(SIGKILL));
+	r.have_oom_kills = true;
 	r.oom_kills = 1;
+	r.have_pids_refused = true;
+	r.pids_refused = 0;
+	r.have_cpu_throttled = true;
+	r.cpu_throttled_periods = 2;
+	r.cpu_throttled_ms = 12.5;
 	r.wall_ms = 412.74;
 	r.have_rusage = true;
 	r.rusage.ru_utime.tv_usec = 1000;
@@ -289,8 +297,10 @@ static void test_json_report(void **state)
 	assert_non_null(strstr(j, "\"status\": \"oom\", \"exit_code\": 137, \"signal\": \"SIGKILL\", "
 				  "\"wall_time_ms\": 412.7, \"cpu_user_ms\": 380.0, \"cpu_system_ms\": 21.5, "
 				  "\"memory_peak_bytes\": 67108864, \"pids_peak\": 3, "
+				  "\"oom_kills\": 1, \"pids_refused\": 0, "
+				  "\"cpu_throttled_periods\": 2, \"cpu_throttled_ms\": 12.5, "
 				  "\"limits\": {\"memory_bytes\": 67108864, \"cpus\": 0.5, \"pids\": 64, "
-				  "\"time_ms\": 1500}, \"seccomp\": {\"action\": null, "
+				  "\"time_ms\": 1500, \"cpu_time_ms\": null}, \"limits_hit\": [\"memory\", \"cpus\"], \"seccomp\": {\"action\": null, "
 				  "\"violations\": [{\"syscall\": \"mkdir\", \"count\": 3}], "
 				  "\"violations_unlisted\": 0, \"killed_syscall\": null}, \"error\": null}\n"));
 	free(j);

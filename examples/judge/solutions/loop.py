@@ -1,0 +1,3 @@
+# Never ends: burns CPU until the CPU-time limit.
+while True:
+    pass

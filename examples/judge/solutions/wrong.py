@@ -1,0 +1,2 @@
+# Wrong answer: ignores its input.
+print(42 + 1)
