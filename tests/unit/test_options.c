@@ -201,6 +201,7 @@ static const struct {
 	{OPT_BIND_CWD,
 	 {"no", "yes", "ro"},
 	 {CORRAL_BIND_CWD_NO, CORRAL_BIND_CWD_YES, CORRAL_BIND_CWD_RO}},
+	{OPT_HOME, {"tmpfs", "no"}, {CORRAL_HOME_TMPFS, CORRAL_HOME_NO}},
 	{OPT_CGROUP,
 	 {"required", "auto", "off"},
 	 {CORRAL_CGROUP_REQUIRED, CORRAL_CGROUP_AUTO, CORRAL_CGROUP_OFF}},
