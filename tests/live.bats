@@ -64,6 +64,7 @@ setuid 4242: denied
 
 @test "every shipped profile gives the command a HOME that exists and is writable" {
 	need_root
+	cd "$T" # judge writes its report in the current directory
 	for profile in build default judge net strict test; do
 		run "$CORRAL" --profile "$profile" -- sh -c 'mkdir "$HOME/.npm" && touch "$HOME/.npm/x" && echo "$HOME"'
 		assert_success
