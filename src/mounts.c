@@ -546,12 +546,32 @@ out:
 	return r;
 }
 
-int mounts_setup(const struct corral_spec *spec, char *cwd, size_t cwd_size,
-		 struct corral_error *e)
+/* guard.c's mounts, in the host's tree before anything copies it: each
+ * prefix of g->path bound over itself, read-only where asked. */
+static int guard_mounts(const struct guard *g, struct corral_error *e)
+{
+	for (unsigned i = 0; g && i < g->n; i++) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof(path), "%.*s", (int)g->v[i].len, g->path);
+		_cleanup_close_ int fd = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0)
+			return corral_error_set(e, errno, "guard %s", path);
+		char what[PATH_MAX + 64];
+		snprintf(what, sizeof(what), "guard %s (the seccomp filter cache)", path);
+		if (bind_fd(fd, fd, g->v[i].ro, true, what, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int mounts_setup(const struct corral_spec *spec, const struct guard *guard, char *cwd,
+		 size_t cwd_size, struct corral_error *e)
 {
 	cwd[0] = '\0';
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return corral_error_set(e, errno, "make / private");
+	if (guard_mounts(guard, e) < 0)
+		return -1;
 
 	if (spec->root == CORRAL_ROOT_TMPFS) {
 		/* Directories made for mount points: 0755 whatever the caller's umask. */

@@ -32,6 +32,7 @@
 #include "supervisor.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <linux/sched.h>
 #include <poll.h>
 #include <sched.h>
@@ -48,6 +49,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "guard.h"
 #include "init.h"
 #include "namespaces.h"
 #include "notify.h"
@@ -72,6 +74,7 @@ struct run {
 	int timer_fd;             /* the time limit; -1 without one */
 	struct corral_cgroup *cg; /* NULL: no cgroup */
 	struct launch l;          /* what init needs that is not in the spec */
+	struct guard guard;       /* what later runs trust, out of reach (guard.c) */
 	pid_t pid;                /* init; 0 when there is none to kill */
 	int pidfd;
 
@@ -268,7 +271,11 @@ static int launch_init(struct run *r, struct corral_error *e)
 	/* cgroup = auto without a writable cgroup: the report must not claim them. */
 	r->res->limits_skipped = !r->cg && cgroup_wanted(spec);
 
+	/* What later runs trust, out of this sandbox's reach (guard.c). */
+	char cwd[PATH_MAX];
+	guard_plan(spec, getcwd(cwd, sizeof(cwd)) ? cwd : NULL, &r->guard);
 	r->l = (struct launch){
+		.guard = &r->guard,
 		.sync_fd = r->child_end,
 		.foreground = isatty(STDIN_FILENO) && tcgetpgrp(STDIN_FILENO) == getpgrp(),
 		.seccomp = spec->seccomp || spec->learn ? &r->filter : NULL,
