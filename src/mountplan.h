@@ -20,6 +20,7 @@ enum mount_kind {
 	MOUNT_TMPFS,
 	MOUNT_PROC,
 	MOUNT_DEV,
+	MOUNT_MASK,
 };
 
 struct mount_entry {
