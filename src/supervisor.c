@@ -414,7 +414,7 @@ static const struct source sources[] = {
 	{offsetof(struct run, sync_poll), POLLIN, sync_ready},
 	{offsetof(struct run, sig_fd), POLLIN, signals_ready},
 	{offsetof(struct run, timer_fd), POLLIN, timer_ready},
-	{offsetof(struct run, nt.fd), POLLIN, listener_ready},
+	{offsetof(struct run, nt.fd), POLLIN, listener_ready}, /* last: event_loop pauses it */
 };
 #define N_SOURCES ARRAY_SIZE(sources)
 
@@ -428,10 +428,15 @@ static int event_loop(struct run *r, struct corral_error *e)
 {
 	struct pollfd p[N_SOURCES];
 	while (!r->init_gone) {
+		/* The listener waits while notify.c's CPU governor says so:
+		 * the callers wait in the kernel, outside the supervisor. */
+		int pause = r->nt.fd >= 0 ? notify_pause_ms(&r->nt) : 0;
 		for (size_t i = 0; i < N_SOURCES; i++)
 			p[i] = (struct pollfd){.fd = *source_fd(r, &sources[i]),
 					       .events = sources[i].events};
-		if (poll(p, N_SOURCES, -1) < 0) {
+		if (pause)
+			p[N_SOURCES - 1].fd = -1;
+		if (poll(p, N_SOURCES, pause ? pause : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return corral_error_set(e, errno, "poll");
