@@ -129,13 +129,13 @@ int outfile_prepare(struct outfile *o, const char *path, const char *what, struc
 	return 0;
 }
 
-int outfile_commit(struct outfile *o, void (*write)(FILE *out, const void *arg), const void *arg,
+int outfile_commit(struct outfile *o, int (*write)(FILE *out, const void *arg), const void *arg,
 		   const char *what, struct corral_error *e)
 {
 	if (o->stream) {
 		FILE *out = steal_pointer(&o->stream);
-		write(out, arg);
-		int bad = ferror(out), err = errno;
+		int r = write(out, arg);
+		int bad = r < 0 || ferror(out), err = r < 0 ? -r : errno;
 		if (fclose(out) != 0 || bad)
 			return corral_error_set(e, bad ? err : errno, "%s: write %s", what, o->path);
 		return 0;
@@ -170,8 +170,8 @@ int outfile_commit(struct outfile *o, void (*write)(FILE *out, const void *arg),
 		unlinkat(d, tmp, 0);
 		return corral_error_set(e, err, "%s: %s", what, o->path);
 	}
-	write(out, arg);
-	int bad = ferror(out), err = errno;
+	int r = write(out, arg);
+	int bad = r < 0 || ferror(out), err = r < 0 ? -r : errno;
 	if (fclose(out) != 0 || bad) {
 		err = bad ? err : errno;
 		unlinkat(d, tmp, 0);

@@ -21,8 +21,9 @@ struct outfile {
  * end is removed, never followed. what names the option in errors. */
 int outfile_prepare(struct outfile *o, const char *path, const char *what, struct corral_error *e);
 
-/* After the run: write (through write, given arg) to a new file in path's
- * directory, reached again without symlinks, and rename it over path. For
- * a stream, write to it in place. Closes everything. */
-int outfile_commit(struct outfile *o, void (*write)(FILE *out, const void *arg), const void *arg,
+/* After the run: write (through write, given arg; it returns 0 or a
+ * negative errno) to a new file in path's directory, reached again without
+ * symlinks, and rename it over path. For a stream, write to it in place.
+ * Closes everything. */
+int outfile_commit(struct outfile *o, int (*write)(FILE *out, const void *arg), const void *arg,
 		   const char *what, struct corral_error *e);

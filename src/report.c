@@ -561,13 +561,14 @@ struct report_args {
 	const struct corral_result *r;
 };
 
-static void write_report(FILE *out, const void *arg)
+static int write_report(FILE *out, const void *arg)
 {
 	const struct report_args *a = arg;
 	if (a->format == CORRAL_REPORT_TEXT)
 		report_text(out, a->spec, a->r);
 	else
 		report_json(out, a->spec, a->r);
+	return 0;
 }
 
 int report_write(struct report_sink *sink, const struct corral_spec *spec,
