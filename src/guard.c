@@ -93,6 +93,11 @@ static void add(struct guard *g, unsigned len, bool ro)
 void guard_plan(const struct corral_spec *spec, const char *cwd, struct guard *g)
 {
 	g->n = 0;
+	/* No writable bind into a new root: nothing of the host is writable,
+	 * the cache directory cannot even be made. No work at all. */
+	if (spec->root == CORRAL_ROOT_TMPFS && spec->bind.n == 0 && spec->bind_try.n == 0 &&
+	    spec->bind_cwd != CORRAL_BIND_CWD_YES)
+		return;
 	int dir = filter_cache_open(g->path, sizeof(g->path));
 	if (dir < 0)
 		return;
