@@ -183,9 +183,9 @@ static int new_fs(struct ctx *c, const char *type, const char *const *options, u
  * below path, read-only, keeping the flags it has. In a user namespace the
  * kernel refuses a remount that would clear a locked flag (nosuid, nodev,
  * noexec, atime), so they are read back with statvfs and passed again. */
-static int remount_ro_walk(const char *path, struct corral_error *e)
+static int remount_ro_walk(const char *mountinfo, const char *path, struct corral_error *e)
 {
-	_cleanup_fclose_ FILE *f = fopen("/oldroot/proc/self/mountinfo", "re");
+	_cleanup_fclose_ FILE *f = fopen(mountinfo, "re");
 	if (!f)
 		return corral_error_set(e, errno, "read mountinfo");
 	size_t len = strlen(path);
@@ -254,9 +254,43 @@ static int bind_fd(int src, int tgt, bool ro, bool recursive, const char *what,
 		if (n < 0)
 			return corral_error_set(e, errno, "%s: find the mount", what);
 		path[n] = '\0';
-		if (remount_ro_walk(path, e) < 0)
+		if (remount_ro_walk("/oldroot/proc/self/mountinfo", path, e) < 0)
 			return corral_error_prefix(e, "%s", what);
 	}
+	return 0;
+}
+
+/* path (fd: an fd of it) bound over itself with every submount, read-only
+ * all the way down when ro: for the host's tree before the pivot (guard.c)
+ * and for root = host's /proc, where bind_fd's walk (which looks in
+ * /oldroot/proc) does not apply. Where the kernel lacks open_tree (before
+ * 5.2; valgrind does not know it either) by path, and where it lacks
+ * mount_setattr (before 5.12) the remount walk through /proc/self: both
+ * name what exists before any sandbox runs. */
+static int self_bind(const char *path, int fd, bool ro, const char *what, struct corral_error *e)
+{
+	bool walk = ro && getenv("CORRAL_TEST_REMOUNT_WALK");
+	_cleanup_close_ int tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+							    AT_EMPTY_PATH | AT_RECURSIVE);
+	if (tree >= 0) {
+		struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+		if (ro && !walk &&
+		    mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0) {
+			if (errno != ENOSYS)
+				return corral_error_set(e, errno, "%s: make read-only", what);
+			walk = ro;
+		}
+		if (attach(tree, fd) < 0)
+			return corral_error_set(e, errno, "%s: mount", what);
+	} else if (errno != ENOSYS) {
+		return corral_error_set(e, errno, "%s: copy the mount", what);
+	} else {
+		if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0)
+			return corral_error_set(e, errno, "%s", what);
+		walk = ro;
+	}
+	if (walk && remount_ro_walk("/proc/self/mountinfo", path, e) < 0)
+		return corral_error_prefix(e, "%s", what);
 	return 0;
 }
 
@@ -385,7 +419,13 @@ static int proc_protect(int proc, const char *self, const char *null, const char
 			return corral_error_set(e, errno, "proc %s/%s", dst, parts[i]);
 		char what[4200];
 		snprintf(what, sizeof(what), "proc %s/%s", dst, parts[i]);
-		if (bind_fd(p, p, true, true, what, e) < 0)
+		/* root = host names its /proc by path ("/proc": mounted just
+		 * now, or the host's), for self_bind's fallback; a new root
+		 * needs open_tree anyway (openat2 is newer). */
+		char path[256];
+		snprintf(path, sizeof(path), "/proc/%s", parts[i]);
+		if (strcmp(self, "/proc") == 0 ? self_bind(path, p, true, what, e) < 0
+					       : bind_fd(p, p, true, true, what, e) < 0)
 			return -1;
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(proc_masked); i++) {
@@ -630,7 +670,7 @@ static int guard_mounts(const struct guard *g, struct corral_error *e)
 			return corral_error_set(e, errno, "guard %s", path);
 		char what[PATH_MAX + 64];
 		snprintf(what, sizeof(what), "guard %s (the seccomp filter cache)", path);
-		if (bind_fd(fd, fd, g->v[i].ro, true, what, e) < 0)
+		if (self_bind(path, fd, g->v[i].ro, what, e) < 0)
 			return -1;
 	}
 	return 0;
