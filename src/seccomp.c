@@ -26,7 +26,14 @@
  *     added, and x32 would double the build time again (measured: a 300-call
  *     allowlist takes 1.4 ms for one ABI, 8 ms for two, 20 ms for three).
  * The first two are a hand-written prologue (build_prologue) in front of
- * libseccomp's program; the rest are libseccomp rules.
+ * libseccomp's program; the rest are libseccomp rules. As libseccomp rules
+ * the first two would save nothing where it counts: the kernel (5.11 and later)
+ * never runs a filter for a call it always allows, so the prologue's steps
+ * matter only on the calls that read arguments, and there the prologue's
+ * path is no longer (steps counted in the exported filters, prologue vs
+ * rules, default and strict: openat 21 vs 25 and 22 vs 23; with O_CREAT 23
+ * vs 25 and 24 vs 32; ioctl 28 vs 28 and 25 vs 27). Before 5.11 every call
+ * pays the prologue's dispatch, about 17 steps.
  * Argument comparisons mask to 32 bits where the kernel takes an int: a
  * 64-bit compare of TIOCSTI would let 0x100005412 through, which the kernel
  * truncates back to TIOCSTI (CVE-2019-10063, flatpak).
