@@ -792,7 +792,9 @@ host_victim() {
 #                               writable bind (or root = host) lets reach it, each renamable
 #                               ancestor pinned (EROFS, EBUSY); behind it: a cached program is
 #                               run through bpf_run and must give the answers the spec's filter
-#                               gives; behind that, owner/mode/no-symlink/size/header checks
+#                               gives (the test's forgery carries a right sum of its
+#                               instructions); behind that, owner/mode/no-symlink/size/header
+#                               checks and that sum (which catches torn writes, not forgers)
 #   a corral with other rules reusing a filter
 #                               the cache key covers the binary's GNU build id
 #   cache growth                at most 32 entries, least recently used first; dead writers'
@@ -826,7 +828,16 @@ host_victim() {
 #       /etc/corral/profiles, the data dir
 #                               root's; a root command reaches them only through an explicit
 #                               writable bind of /etc or /usr (which exposes the system anyway)
-#   the seccomp filter cache    guard.c, the check of what is read, the build id (above)
+#       a profile named by its path (--profile ./x.profile, include)
+#                               the caller's choice, read as the caller; profile.c's checks
+#                               (regular file, 1 MiB, no NUL, no cycle). A sandbox that can
+#                               write it (a writable bind of its directory) can change what a
+#                               later run with it allows, as it can any script the user runs
+#                               from there: not guarded, said here
+#   shared libraries, NSS, locale files
+#                               none: corral is linked statically and reads no /etc file
+#   the seccomp filter cache    guard.c, the check of what is read (answers, sum), the build id
+#                               (above)
 #   the report and --learn files (written, then read by whatever reads them)
 #                               outfile.c (above)
 #   /proc/self/exe, /proc/self/cgroup, /proc/mounts, /proc/cgroups, the cgroup hierarchies
