@@ -9,8 +9,10 @@
 # denylist (@default-deny: what Docker denies, plus the mount API, io_uring
 # and the administrator's calls).
 # Read by corral when no --profile is given. It is for commands you trust
-# not to be hostile: all of /etc is there to read, and a command run by root
-# is uid 0 inside, so it reads the files root owns (such as /etc/shadow). For
+# not to be hostile: /etc is there to read, and a command run by root is uid
+# 0 inside, so it reads the files root owns, but for the secrets masked
+# below: password hashes (and their backups), the host's SSH and TLS private
+# keys, Kerberos and WireGuard keys, saved network and PPP passwords. For
 # untrusted code use strict.
 root = tmpfs
 ro-bind = /usr
@@ -22,6 +24,21 @@ ro-bind-try = /lib
 ro-bind-try = /lib64
 ro-bind-try = /lib32
 ro-bind-try = /libx32
+mask = /etc/shadow
+mask = /etc/shadow-
+mask = /etc/gshadow
+mask = /etc/gshadow-
+mask = /etc/security/opasswd
+mask = /etc/ssh/ssh_host_rsa_key
+mask = /etc/ssh/ssh_host_ecdsa_key
+mask = /etc/ssh/ssh_host_ed25519_key
+mask = /etc/ssh/ssh_host_dsa_key
+mask = /etc/ssl/private
+mask = /etc/krb5.keytab
+mask = /etc/wireguard
+mask = /etc/NetworkManager/system-connections
+mask = /etc/ppp/chap-secrets
+mask = /etc/ppp/pap-secrets
 tmpfs = /tmp
 # What programs expect to find: /run and /var/tmp writable and private (as
 # container runtimes give them), /var and /home there but empty.

@@ -1,6 +1,7 @@
 # strict: untrusted code. An empty root holding only what a typical program
 # needs: /usr read-only with the merged-/usr symlinks /bin /sbin /lib /lib64,
-# a few files of /etc, a private 64M /tmp, a fresh /proc and a minimal /dev.
+# a few files of /etc, a private 64M /tmp, a fresh /proc and a minimal /dev
+# with a 64M /dev/shm.
 # No network (loopback only), no capabilities, no privileges through execve,
 # an empty environment but for PATH, HOME=/tmp and LANG, 512M of memory (swap
 # included), 64 processes and threads, no core files.
@@ -33,6 +34,7 @@ ro-bind-try = /etc/alternatives
 tmpfs = /tmp:64M
 proc = /proc
 dev = /dev
+shm-size = 64M
 net = none
 hostname = corral
 clearenv = yes

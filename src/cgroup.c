@@ -268,19 +268,33 @@ static bool file_value(const struct ctl *c, const char *file, uint64_t *v)
 /* A previous corral killed with SIGKILL cannot remove its cgroup. Remove
  * corral-<digits> cgroups beneath our parent whose pid is dead, and only
  * empty ones: rmdir of a cgroup with processes fails, so a live run's
- * cgroup, even of a corral in another PID namespace, is never harmed. */
-static void remove_stale(struct corral_cgroup *cg)
+ * cgroup, even of a corral in another PID namespace, is never harmed. In
+ * every controller corral ever uses, not only this run's: a run killed with
+ * --cpus leaves cpu/corral-N, which a later run with only --memory would
+ * otherwise never look at. */
+static void remove_stale(const struct corral_spec *spec)
 {
-	for (unsigned i = 0; i < cg->nctl; i++) {
-		const struct ctl *c = &cg->ctl[i];
-		bool seen = false;
-		for (unsigned j = 0; j < i; j++)
-			seen |= strcmp(cg->ctl[j].mount, c->mount) == 0 &&
-				strcmp(cg->ctl[j].parent, c->parent) == 0;
-		if (seen)
+	static const char *const ctls[] = {"memory", "cpu", "cpuacct", "pids", "cpuset"};
+	char swept[ARRAY_SIZE(ctls)][PATH_MAX];
+	unsigned nswept = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(ctls); i++) {
+		char *mount = NULL, parent[PATH_MAX], path[PATH_MAX * 2];
+		if (cgroup_get_subsys_mount_point(ctls[i], &mount) != 0 || !mount)
 			continue;
-		char path[PATH_MAX * 2];
-		snprintf(path, sizeof(path), "%s/%s", c->mount, c->parent);
+		struct statfs sf;
+		bool v2 = statfs(mount, &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC;
+		if (spec->cgroup_parent && spec->cgroup_parent[0])
+			snprintf(parent, sizeof(parent), "%s", spec->cgroup_parent + strspn(spec->cgroup_parent, "/"));
+		else if (own_cgroup(ctls[i], v2, parent, sizeof(parent)) < 0)
+			parent[0] = '\0';
+		snprintf(path, sizeof(path), "%s%s%s", mount, parent[0] ? "/" : "", parent);
+		free(mount);
+		bool seen = false;
+		for (unsigned j = 0; j < nswept; j++)
+			seen |= strcmp(swept[j], path) == 0;
+		if (seen || strlen(path) >= PATH_MAX)
+			continue;
+		snprintf(swept[nswept++], PATH_MAX, "%s", path);
 		DIR *d = opendir(path);
 		struct dirent *de;
 		while (d && (de = readdir(d))) {
@@ -292,9 +306,9 @@ static void remove_stale(struct corral_cgroup *cg)
 			if (pid == getpid() || kill(pid, 0) == 0 || errno != ESRCH)
 				continue;
 			char rel[PATH_MAX];
-			join(rel, sizeof(rel), c->parent, de->d_name);
+			join(rel, sizeof(rel), parent, de->d_name);
 			struct cgroup *stale = cgroup_new_cgroup(rel);
-			if (stale && cgroup_add_controller(stale, c->name)) {
+			if (stale && cgroup_add_controller(stale, ctls[i])) {
 				int r = cgroup_delete_cgroup_ext(stale, CGFLAG_DELETE_EMPTY_ONLY);
 				log_debug("cgroup: stale %s/%s: %s", path, de->d_name,
 					  r ? cgroup_strerror(r) : "removed");
@@ -490,7 +504,7 @@ int cgroup_create(const struct corral_spec *spec, struct corral_cgroup **out,
 	}
 
 	t = now_ms();
-	remove_stale(cg);
+	remove_stale(spec);
 	for (unsigned p = 0; p < cg->npart; p++) {
 		struct part *pt = &cg->part[p];
 		pt->cg = cgroup_new_cgroup(pt->path);

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "outfile.h"
 #include "seccomp.h"
 #include "syscall_groups.h"
 
@@ -162,32 +163,26 @@ int learn_print(FILE *out, const struct corral_spec *spec, const struct strv *na
 	return 0;
 }
 
+struct learned {
+	const struct corral_spec *spec;
+	const struct strv *names;
+	time_t now;
+};
+
+static int print_learned(FILE *out, const void *arg)
+{
+	const struct learned *l = arg;
+	return learn_print(out, l->spec, l->names, l->now);
+}
+
+/* A profile later runs trust, in a directory the sandbox may have written:
+ * written as the report is (outfile.c), with no symlink followed and by
+ * rename, after every process of the sandbox is gone. */
 int learn_write(const struct corral_spec *spec, const struct strv *names, struct corral_error *e)
 {
-	char tmp[PATH_MAX];
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", spec->learn, (int)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return corral_error_set(e, errno, "--learn: create %s", tmp);
-	FILE *f = fdopen(fd, "w");
-	if (!f) {
-		int err = errno;
-		close(fd);
-		unlink(tmp);
-		return corral_error_set(e, err, "--learn: %s", tmp);
-	}
-	int r = learn_print(f, spec, names, time(NULL));
-	int err = r < 0 ? -r : ferror(f) ? (errno ? errno : EIO) : 0; /* errno of the failed write */
-	if (fclose(f) != 0 && !err)
-		err = errno;
-	if (err) {
-		unlink(tmp);
-		return corral_error_set(e, err, "--learn: write %s", tmp);
-	}
-	if (rename(tmp, spec->learn) < 0) {
-		err = errno;
-		unlink(tmp);
-		return corral_error_set(e, err, "--learn: rename to %s", spec->learn);
-	}
-	return 0;
+	struct outfile o;
+	struct learned l = {.spec = spec, .names = names, .now = time(NULL)};
+	if (outfile_prepare(&o, spec->learn, "--learn", e) < 0)
+		return -1;
+	return outfile_commit(&o, print_learned, &l, "--learn", e);
 }

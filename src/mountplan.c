@@ -5,12 +5,13 @@
  * parent is always mounted before anything below it (ro-bind = /usr before
  * bind = /srv:/usr/local/srv, whatever the profile's line order). Entries of
  * the same depth go by kind (dir, symlink, ro-bind, ro-bind-try, bind,
- * bind-try, bind-cwd, tmpfs, proc, dev, sys), and entries of one kind in the
+ * bind-try, bind-cwd, tmpfs, proc, dev, sys, mask), and entries of one kind in the
  * order given. Two entries with the same destination: the later one in this
  * order is on top. */
 #include "mountplan.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -213,6 +214,13 @@ int mountplan_build(const struct corral_spec *spec, const char *cwd, struct moun
 	for (size_t i = 0; i < spec->sys.n; i++)
 		if (push(p, MOUNT_SYS, "sys", NULL, spec->sys.v[i], NULL, i, e) < 0)
 			return -1;
+	/* A mask covers what is there once everything else is mounted, so it
+	 * sorts after every other mount, whatever its depth. */
+	for (size_t i = 0; i < spec->mask.n; i++) {
+		if (push(p, MOUNT_MASK, "mask", NULL, spec->mask.v[i], NULL, i, e) < 0)
+			return -1;
+		p->v[p->n - 1].depth = UINT_MAX;
+	}
 	if (p->n)
 		qsort(p->v, p->n, sizeof(*p->v), compare);
 	return 0;
@@ -296,6 +304,7 @@ int mountplan_validate(const struct corral_spec *spec, struct corral_error *e)
 			{"proc", offsetof(struct corral_spec, proc)},
 			{"dev", offsetof(struct corral_spec, dev)},
 			{"sys", offsetof(struct corral_spec, sys)},
+			{"mask", offsetof(struct corral_spec, mask)},
 		};
 		for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
 			const struct strv *l = (const struct strv *)((const char *)spec + keys[i].offset);

@@ -22,6 +22,7 @@ enum mount_kind {
 	MOUNT_DEV,
 	MOUNT_SYS,
 	MOUNT_FILE, /* a file corral writes: /etc/hosts, /etc/hostname */
+	MOUNT_MASK,
 };
 
 struct mount_entry {

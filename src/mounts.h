@@ -3,16 +3,18 @@
 
 #include <stddef.h>
 
+#include "guard.h"
 #include "log.h"
 #include "spec.h"
 
 /* Make / private (so nothing propagates to the host), then build the root
  * spec->root asks for: the host's with a fresh /proc, or a new tmpfs root
  * from the mount options, pivoted into. cwd receives where the command
- * starts unless spec->chdir says otherwise ("" for: stay). Runs in init,
- * inside the new mount namespace. */
-int mounts_setup(const struct corral_spec *spec, char *cwd, size_t cwd_size,
-		 struct corral_error *e);
+ * starts unless spec->chdir says otherwise ("" for: stay). guard's mounts
+ * (guard.c) come first, in the host's tree. Runs in init, inside the new
+ * mount namespace. */
+int mounts_setup(const struct corral_spec *spec, const struct guard *guard, char *cwd,
+		 size_t cwd_size, struct corral_error *e);
 
 /* Text to add to "command not found", computed outside on the host: when the
  * host has the command but the tmpfs root does not bind it, say so. Else "". */

@@ -25,7 +25,8 @@
  * Bounded: one notification per call of notify_handle, from the
  * supervisor's poll loop, so signals, the time limit and init's exit are
  * served between any two; counts go into a fixed table (the report's list,
- * then one "unlisted" counter), learning into a fixed bitmap. */
+ * then one "unlisted" counter), learning into a fixed bitmap; and at most
+ * NOTIFY_CPU_SHARE of a CPU (govern). */
 #include "notify.h"
 
 #include <errno.h>
@@ -37,6 +38,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "seccomp.h"
@@ -76,7 +78,9 @@ int notify_check(const char *what, struct corral_error *e)
 
 int notify_init(struct notify *n, const struct corral_spec *spec, struct corral_error *e)
 {
-	*n = (struct notify){.fd = -1};
+	*n = (struct notify){.fd = -1, .win_wall = -1, .share = NOTIFY_CPU_SHARE};
+	if (spec->cpus > 0 && spec->cpus / 2 < n->share)
+		n->share = spec->cpus / 2;
 	struct seccomp_notif_sizes sz;
 	int r = notif_sizes(&sz);
 	if (r < 0)
@@ -171,6 +175,48 @@ static void kill_caller(struct notify *n, const struct seccomp_notif *req)
 		close(pidfd);
 }
 
+static double clock_ms(clockid_t id)
+{
+	struct timespec ts;
+	clock_gettime(id, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* Every 16 notifications: the CPU this process spent since the window
+ * began, against n->share of the wall time. Over the share: pause
+ * until the window's average is back at it, and begin the next window
+ * there. Windows last 100 ms otherwise, so an old quiet stretch never pays
+ * for a new flood. */
+static void govern(struct notify *n)
+{
+	if (n->calls % 16)
+		return;
+	double wall = clock_ms(CLOCK_MONOTONIC), cpu = clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+	if (n->win_wall < 0 || wall - n->win_wall > 100) {
+		n->win_wall = wall;
+		n->win_cpu = cpu;
+		return;
+	}
+	double due = n->win_wall + (cpu - n->win_cpu) / n->share;
+	if (due > wall) {
+		n->resume_at = due;
+		n->win_wall = due;
+		n->win_cpu = cpu;
+	}
+}
+
+int notify_pause_ms(struct notify *n)
+{
+	if (n->resume_at <= 0)
+		return 0;
+	double left = n->resume_at - clock_ms(CLOCK_MONOTONIC);
+	if (left <= 0) {
+		n->resume_at = 0;
+		return 0;
+	}
+	return (int)left + 1;
+}
+
 bool notify_handle(struct notify *n, struct corral_result *res)
 {
 	struct seccomp_notif *req = n->req;
@@ -181,6 +227,7 @@ bool notify_handle(struct notify *n, struct corral_result *res)
 		 * from the poll loop. Anything else: the listener is unusable. */
 		return errno == ENOENT || errno == EINTR;
 	n->calls++;
+	govern(n);
 	memset(resp, 0, n->sz_resp);
 	resp->id = req->id;
 	int nr = req->data.nr;

@@ -32,6 +32,9 @@ struct notify {
 	/* learning: one bit per syscall, for the first two architectures seen */
 	uint32_t arch[2];
 	uint64_t seen[2][NOTIFY_MAX_NR / 64];
+	/* the CPU governor: the share of a CPU allowed, a window of wall and
+	 * process CPU time (ms), and when to read the listener again */
+	double share, win_wall, win_cpu, resume_at;
 };
 
 /* Whether this kernel has seccomp user notification; what names the feature
@@ -47,6 +50,17 @@ void notify_free(struct notify *n);
  * memory. Returns false when the listener is gone (every filtered process
  * has exited). */
 bool notify_handle(struct notify *n, struct corral_result *res);
+
+/* The supervisor runs outside every limit, and each notification costs it
+ * more CPU than the denied call costs the sandbox: a flood of denied calls
+ * would make it the busiest process of the run. So it spends at most
+ * NOTIFY_CPU_SHARE of one CPU on them, and at most half the command's cpus
+ * limit when that is lower: after a window in which it spent
+ * more, it leaves the listener alone for as long as it takes to fall back
+ * (the callers wait in the kernel meanwhile, so a flood slows down rather
+ * than costing more). 0: read the listener now, else how many ms to wait. */
+#define NOTIFY_CPU_SHARE 0.25
+int notify_pause_ms(struct notify *n);
 
 /* After the run, --learn: the names of every syscall seen, sorted, into
  * res->learned. */

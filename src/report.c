@@ -656,18 +656,10 @@ int report_open(const struct corral_spec *spec, struct report_sink *sink, struct
 			return corral_error_set(e, errno, "--report -: standard output");
 		sink->out = stdout;
 		sink->is_stdout = true;
-	} else {
+	} else if (outfile_prepare(&sink->file, spec->report, "--report", e) < 0) {
 		/* Close-on-exec, and the command's set-up closes what is left:
 		 * the sandbox never holds the report. */
-		int fd = open(spec->report, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0666);
-		if (fd < 0)
-			return corral_error_set(e, errno, "--report %s", spec->report);
-		sink->out = fdopen(fd, "w");
-		if (!sink->out) {
-			int err = errno;
-			close(fd);
-			return corral_error_set(e, err, "--report %s", spec->report);
-		}
+		return -1;
 	}
 	sink->format = spec->report_format;
 	if (sink->format == CORRAL_REPORT_AUTO)
@@ -676,29 +668,37 @@ int report_open(const struct corral_spec *spec, struct report_sink *sink, struct
 	return 0;
 }
 
+struct report_args {
+	int format;
+	const struct corral_spec *spec;
+	const struct corral_result *r;
+};
+
+static int write_report(FILE *out, const void *arg)
+{
+	const struct report_args *a = arg;
+	if (a->format == CORRAL_REPORT_TEXT)
+		report_text(out, a->spec, a->r);
+	else if (a->format == CORRAL_REPORT_ISOLATE)
+		report_isolate(out, a->spec, a->r);
+	else
+		report_json(out, a->spec, a->r);
+	return 0;
+}
+
 int report_write(struct report_sink *sink, const struct corral_spec *spec,
 		 const struct corral_result *r, struct corral_error *e)
 {
+	struct report_args a = {.format = sink->format, .spec = spec, .r = r};
 	if (!sink->out)
-		return 0;
-	FILE *out = sink->out;
-	sink->out = NULL;
+		/* A file: written now that every process of the sandbox is gone,
+		 * and renamed over the path (outfile.c). */
+		return outfile_commit(&sink->file, write_report, &a, "--report", e);
+	FILE *out = steal_pointer(&sink->out);
 	/* The command's output went straight to the same fd and the command
 	 * is gone, so what follows comes after it; ours is all buffered here. */
-	if (sink->format == CORRAL_REPORT_TEXT)
-		report_text(out, spec, r);
-	else if (sink->format == CORRAL_REPORT_ISOLATE)
-		report_isolate(out, spec, r);
-	else
-		report_json(out, spec, r);
-	int bad = ferror(out);
-	int err = errno;
-	if (sink->is_stdout) {
-		if (fflush(out) != 0 || bad)
-			return corral_error_set(e, bad ? err : errno, "write the report to standard output");
-		return 0;
-	}
-	if (fclose(out) != 0 || bad)
-		return corral_error_set(e, bad ? err : errno, "write the report to %s", sink->path);
+	write_report(out, &a);
+	if (fflush(out) != 0 || ferror(out))
+		return corral_error_set(e, errno, "write the report to standard output");
 	return 0;
 }

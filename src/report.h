@@ -1,6 +1,8 @@
 /* report.h: the verdict (why the command ended) and the report. */
 #pragma once
 
+#include "outfile.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -116,7 +118,8 @@ void report_summary(FILE *out, const struct corral_spec *spec, const struct corr
 /* Where the report goes; opened before anything is started, so a bad path
  * is a plain error (125) with nothing created. */
 struct report_sink {
-	FILE *out;        /* NULL: no report */
+	FILE *out;        /* standard output (--report -), else NULL */
+	struct outfile file; /* any other FILE (outfile.c) */
 	bool is_stdout;
 	int format;       /* CORRAL_REPORT_JSON, _TEXT or _ISOLATE, resolved */
 	const char *path; /* for messages */

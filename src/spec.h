@@ -40,6 +40,8 @@ struct corral_spec {
 	struct strv dir;      /* "DST" */
 	struct strv symlink;  /* "TARGET:DST" */
 	struct strv proc, dev, sys; /* "DST" */
+	struct strv mask;     /* "DST", applied last */
+	uint64_t shm_size;    /* bytes of the dev mount's /dev/shm; CORRAL_UNSET: no size */
 	int bind_cwd;         /* enum corral_bind_cwd */
 	char *chdir;          /* NULL: the caller's cwd when visible inside, else / */
 	int home;             /* enum corral_home: a tmpfs at the command's HOME */

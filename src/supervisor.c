@@ -36,6 +36,7 @@
 #include "supervisor.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <linux/sched.h>
 #include <poll.h>
 #include <sched.h>
@@ -52,6 +53,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "guard.h"
 #include "init.h"
 #include "namespaces.h"
 #include "notify.h"
@@ -84,6 +86,7 @@ struct run {
 	unsigned cpu_rate;        /* CPUs the sandbox can use at once */
 	struct corral_cgroup *cg; /* NULL: no cgroup */
 	struct launch l;          /* what init needs that is not in the spec */
+	struct guard guard;       /* what later runs trust, out of reach (guard.c) */
 	pid_t pid;                /* init; 0 when there is none to kill */
 	int pidfd;
 
@@ -324,7 +327,11 @@ static int launch_init(struct run *r, struct corral_error *e)
 			closep(&r->cpu_timer_fd);
 	}
 
+	/* What later runs trust, out of this sandbox's reach (guard.c). */
+	char cwd[PATH_MAX];
+	guard_plan(spec, getcwd(cwd, sizeof(cwd)) ? cwd : NULL, &r->guard);
 	r->l = (struct launch){
+		.guard = &r->guard,
 		.sync_fd = r->child_end,
 		.tty_fd = r->tty_fd,
 		.foreground = r->tty_fd >= 0 && tcgetpgrp(r->tty_fd) == getpgrp(),
@@ -539,7 +546,7 @@ static const struct source sources[] = {
 	{offsetof(struct run, sig_fd), POLLIN, signals_ready},
 	{offsetof(struct run, timer_fd), POLLIN, timer_ready},
 	{offsetof(struct run, cpu_timer_fd), POLLIN, cpu_timer_ready},
-	{offsetof(struct run, nt.fd), POLLIN, listener_ready},
+	{offsetof(struct run, nt.fd), POLLIN, listener_ready}, /* last: event_loop pauses it */
 };
 #define N_SOURCES ARRAY_SIZE(sources)
 
@@ -553,10 +560,15 @@ static int event_loop(struct run *r, struct corral_error *e)
 {
 	struct pollfd p[N_SOURCES];
 	while (!r->init_gone) {
+		/* The listener waits while notify.c's CPU governor says so:
+		 * the callers wait in the kernel, outside the supervisor. */
+		int pause = r->nt.fd >= 0 ? notify_pause_ms(&r->nt) : 0;
 		for (size_t i = 0; i < N_SOURCES; i++)
 			p[i] = (struct pollfd){.fd = *source_fd(r, &sources[i]),
 					       .events = sources[i].events};
-		if (poll(p, N_SOURCES, -1) < 0) {
+		if (pause)
+			p[N_SOURCES - 1].fd = -1;
+		if (poll(p, N_SOURCES, pause ? pause : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return corral_error_set(e, errno, "poll");

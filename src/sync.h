@@ -10,6 +10,7 @@
 #include <signal.h>
 
 struct sock_fprog;
+struct guard;
 
 enum sync_type {
 	SYNC_GO = 1, /* supervisor -> init: maps written, cgroup attached; go */
@@ -48,4 +49,5 @@ struct launch {
 	bool unshare_cgroupns; /* in a cgroup: unshare the cgroup ns after GO */
 	const struct sock_fprog *seccomp; /* the command's filter, built by the supervisor; NULL: none */
 	bool seccomp_notify;  /* load it with a listener, and hand that to the supervisor */
+	const struct guard *guard; /* guard.c's mounts, made first by mounts_setup */
 };

@@ -211,6 +211,20 @@ static int tty_ioctl(const char *what)
 		return 2;
 	}
 	char c = '\n';
+	int ldisc = 27; /* N_NULL: the terminal's output goes nowhere */
+	if (strcmp(what, "tiocsetd") == 0)
+		return sandbox_outcome(ioctl(0, TIOCSETD, &ldisc));
+	if (strcmp(what, "tiocsetd-high") == 0)
+		return sandbox_outcome(syscall(SYS_ioctl, 0, 0x100000000UL | TIOCSETD, &ldisc));
+	if (strcmp(what, "tioccons") == 0)
+		return sandbox_outcome(ioctl(0, TIOCCONS));
+	if (strcmp(what, "tiocexcl") == 0)
+		return sandbox_outcome(ioctl(0, TIOCEXCL));
+	if (strcmp(what, "tiocvhangup") == 0)
+		return sandbox_outcome(ioctl(0, TIOCVHANGUP));
+	if (strcmp(what, "kdskbmode") == 0)
+		/* K_RAW on a virtual console; a pty answers ENOTTY or EINVAL. */
+		return sandbox_outcome(ioctl(0, 0x4b45 /* KDSKBMODE */, 0));
 	if (strcmp(what, "tiocsti") == 0)
 		return sandbox_outcome(ioctl(0, TIOCSTI, &c));
 	if (strcmp(what, "tiocsti-high") == 0)
@@ -223,6 +237,61 @@ static int tty_ioctl(const char *what)
 	}
 	fprintf(stderr, "attack: unknown tty ioctl %s\n", what);
 	return 2;
+}
+
+/* Create PATH with a set-user-id (or, with "gid", set-group-id) mode by one
+ * way: chmod fchmod fchmodat fchmodat2 (of a file made first with 0755),
+ * open openat creat tmpfile mknod (made so), mkdir mkdirat, openat2. */
+static int setid(const char *path, const char *how, const char *which)
+{
+	mode_t mode = (strcmp(which, "gid") == 0 ? S_ISGID : S_ISUID) | 0755;
+	if (strncmp(how, "chmod", 5) == 0 || strncmp(how, "fchmod", 6) == 0) {
+		int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0755);
+		if (fd < 0)
+			return sandbox_outcome(fd);
+		if (strcmp(how, "chmod") == 0)
+			return sandbox_outcome(chmod(path, mode));
+		if (strcmp(how, "fchmod") == 0)
+			return sandbox_outcome(fchmod(fd, mode));
+		if (strcmp(how, "fchmodat") == 0)
+			return sandbox_outcome(syscall(SYS_fchmodat, AT_FDCWD, path, mode));
+		if (strcmp(how, "fchmodat2") == 0)
+			return sandbox_outcome(syscall(452 /* fchmodat2 */, AT_FDCWD, path, mode, 0));
+	}
+	if (strcmp(how, "open") == 0)
+		return sandbox_outcome(syscall(SYS_open, path, O_WRONLY | O_CREAT, mode));
+	if (strcmp(how, "openat") == 0)
+		return sandbox_outcome(openat(AT_FDCWD, path, O_WRONLY | O_CREAT, mode));
+	if (strcmp(how, "creat") == 0)
+		return sandbox_outcome(syscall(SYS_creat, path, mode));
+	if (strcmp(how, "tmpfile") == 0) {
+		char dir[4096], via[64];
+		snprintf(dir, sizeof(dir), "%s", path);
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		int fd = open(slash ? dir : ".", O_TMPFILE | O_WRONLY, mode);
+		if (fd < 0)
+			return sandbox_outcome(fd);
+		snprintf(via, sizeof(via), "/proc/self/fd/%d", fd);
+		return sandbox_outcome(linkat(AT_FDCWD, via, AT_FDCWD, path, AT_SYMLINK_FOLLOW));
+	}
+	if (strcmp(how, "mknod") == 0)
+		return sandbox_outcome(syscall(SYS_mknod, path, S_IFREG | mode, 0));
+	if (strcmp(how, "mknodat") == 0)
+		return sandbox_outcome(mknodat(AT_FDCWD, path, S_IFREG | mode, 0));
+	if (strcmp(how, "mkdir") == 0)
+		return sandbox_outcome(syscall(SYS_mkdir, path, mode));
+	if (strcmp(how, "mkdirat") == 0)
+		return sandbox_outcome(mkdirat(AT_FDCWD, path, mode));
+	if (strcmp(how, "openat2") == 0) {
+		struct {
+			uint64_t flags, mode, resolve;
+		} h = {O_WRONLY | O_CREAT, mode, 0};
+		return sandbox_outcome(syscall(SYS_openat2, AT_FDCWD, path, &h, sizeof(h)));
+	}
+	fprintf(stderr, "attack: unknown way %s\n", how);
+	exit(2);
 }
 
 static socklen_t abstract_addr(struct sockaddr_un *a, const char *name)
@@ -273,7 +342,11 @@ int main(int argc, char **argv)
 			"usage: attack open PATH r|w|rw|path | exe-write LINK | ptrace PID | kill PID |\n"
 			"              pidfd PID | mount | umount PATH | pivot-root | chroot-escape |\n"
 			"              unshare NS | clone NS | clone3 NS | setns PATH | shocker DIR |\n"
-			"              sys NAME | int80 NAME | x32 NAME | tty tiocsti|tiocsti-high|tioclinux |\n"
+			"              sys NAME | int80 NAME | x32 NAME |\n"
+			"              tty tiocsti|tiocsti-high|tioclinux|tiocsetd|tiocsetd-high|tioccons|\n"
+			"                  tiocexcl|tiocvhangup|kdskbmode |\n"
+			"              setid PATH chmod|fchmod|fchmodat|fchmodat2|open|openat|creat|tmpfile|\n"
+			"                  mknod|mknodat|mkdir|mkdirat|openat2 [uid|gid] |\n"
 			"              mknod PATH c|b | oom-adj | connect-abstract NAME | listen-abstract NAME\n");
 		return 2;
 	}
@@ -327,6 +400,8 @@ int main(int argc, char **argv)
 		return x32(a2);
 	if (strcmp(cmd, "tty") == 0)
 		return tty_ioctl(a2);
+	if (strcmp(cmd, "setid") == 0)
+		return setid(a2, a3, argc > 4 ? argv[4] : "uid");
 	if (strcmp(cmd, "mknod") == 0)
 		return sandbox_outcome(mknod(a2, (strcmp(a3, "b") == 0 ? S_IFBLK : S_IFCHR) | 0600,
 				     strcmp(a3, "b") == 0 ? makedev(8, 0) : makedev(1, 1)));

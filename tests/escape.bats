@@ -402,6 +402,121 @@ host_victim() {
 	assert_equal "$(printf '%s\n' "${lines[@]}" | sed -n '/---/,$p' | tr -d '\r' | tail -n +2)" "ptmx"
 }
 
+@test "terminal ioctls that change it for everyone (TIOCSETD, TIOCCONS, TIOCEXCL, TIOCVHANGUP, the console's): EPERM" {
+	command -v script >/dev/null || skip "script(1) from util-linux is not installed"
+	for p in "${PROFILES[@]}"; do
+		# With CAP_SYS_ADMIN kept, so that TIOCCONS and TIOCVHANGUP meet
+		# the filter, not the kernel's capability check.
+		for req in tiocsetd tiocsetd-high tioccons tiocexcl tiocvhangup kdskbmode; do
+			run script -qec "$CORRAL --profile $p --cap-keep SYS_ADMIN --ro-bind $ATTACK -- $ATTACK tty $req" /dev/null
+			assert_equal "$(printf '%s' "$output" | tr -d '\r')" "EPERM"
+		done
+	done
+	# Without the filter a pty is no console: the kernel's own error.
+	run script -qec "$CORRAL --seccomp=no --ro-bind $ATTACK -- $ATTACK tty kdskbmode" /dev/null
+	refute_output --partial "EPERM"
+	# And TIOCEXCL works: the filter is what refuses it.
+	run script -qec "$CORRAL --seccomp=no --ro-bind $ATTACK -- $ATTACK tty tiocexcl" /dev/null
+	assert_equal "$(printf '%s' "$output" | tr -d '\r')" "ok"
+}
+
+@test "setuid and setgid bits: every way to set or create them is EPERM (openat2: ENOSYS), root and rootless" {
+	ways=(chmod fchmod fchmodat fchmodat2 open openat creat tmpfile mknod mknodat mkdir mkdirat)
+	mkdir "$T/w"
+	chmod 777 "$T/w"
+	for p in "${PROFILES[@]}"; do
+		for how in "${ways[@]}"; do
+			for which in uid gid; do
+				expect_fail EPERM "$p" --bind "$T/w" -- setid "$T/w/$p-$how-$which" "$how" "$which"
+			done
+		done
+		expect_fail ENOSYS "$p" --bind "$T/w" -- setid "$T/w/$p-openat2" openat2
+	done
+	if [ "$(id -u)" -eq 0 ] && setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$ATTACK"; then
+		for how in "${ways[@]}"; do
+			run as_nobody "$CORRAL" --bind "$T/w" --ro-bind "$ATTACK" -- "$ATTACK" setid "$T/w/nobody-$how" "$how"
+			assert_failure 1
+			assert_output "EPERM"
+		done
+	fi
+	# On the host: no file or directory with either bit, owned by root or not.
+	assert_equal "$(find "$T/w" -perm /6000)" ""
+	# Without the filter the owner needs no capability: the filter is what
+	# stops it. (A setuid-root program left for any user of the host.)
+	attack_in default --seccomp=no --bind "$T/w" -- setid "$T/w/control" chmod
+	assert_success
+	[ -u "$T/w/control" ] && [ "$(stat -c %u "$T/w/control")" = "$(id -u)" ]
+	assert_host_unchanged
+}
+
+@test "kernel-wide /proc files (keys, timer_list, slabinfo, ...): masked as runc and Docker mask them, in every root" {
+	files=(keys key-users timer_list timer_stats sched_debug latency_stats interrupts slabinfo
+		vmallocinfo pagetypeinfo kpagecount kpageflags kpagecgroup kcore)
+	have=()
+	for f in "${files[@]}"; do
+		[ -e "/proc/$f" ] && have+=("$f")
+	done
+	[ "${#have[@]}" -gt 0 ] || skip "this kernel has none of: ${files[*]}"
+	# Something to hide on the host (as root the files have content).
+	[ "$(wc -c </proc/timer_list)" -gt 0 ]
+	for opts in "--profile default" "--profile strict" "--profile host" "--profile default --share pid"; do
+		for f in "${have[@]}"; do
+			run "$CORRAL" $opts -- sh -c "wc -c </proc/$f"
+			assert_success
+			assert_output "0"
+		done
+		for d in acpi asound scsi; do
+			[ -d "/proc/$d" ] || continue
+			run "$CORRAL" $opts -- ls -A "/proc/$d"
+			assert_success
+			assert_output ""
+		done
+	done
+}
+
+@test "the host profile's fresh /proc: the host kernel's settings read-only there too (core_pattern)" {
+	# root = host: the attack is on the host's own path, no bind needed.
+	for f in kernel/core_pattern kernel/printk_ratelimit vm/drop_caches; do
+		run "$CORRAL" --profile host -- "$ATTACK" open "/proc/sys/$f" w
+		assert_failure 1
+		assert_output "EROFS"
+	done
+	run "$CORRAL" --profile host -- sh -c 'v=$(cat /proc/sys/kernel/printk_ratelimit); echo "$v" >/proc/sys/kernel/printk_ratelimit'
+	assert_failure
+	assert_output --partial "Read-only file system"
+	assert_host_unchanged
+}
+
+@test "the default profile masks the host's secrets in /etc (password hashes, private keys), even from root" {
+	[ -s /etc/shadow ] || skip "this host has no /etc/shadow to hide"
+	for f in /etc/shadow /etc/gshadow /etc/shadow- /etc/gshadow- /etc/ssh/ssh_host_ed25519_key /etc/ssh/ssh_host_rsa_key; do
+		[ -e "$f" ] || continue
+		run "$CORRAL" -- sh -c "wc -c <$f"
+		assert_success
+		assert_output "0"
+	done
+	if [ -d /etc/ssl/private ]; then
+		run "$CORRAL" -- ls -A /etc/ssl/private
+		assert_success
+		assert_output ""
+	fi
+	# The rest of /etc is there.
+	run "$CORRAL" -- sh -c 'grep -c "^root:" /etc/passwd'
+	assert_output "1"
+}
+
+@test "strict's /dev and /dev/shm have sizes: a fill stops at them" {
+	p=strict
+	run "$CORRAL" --profile "$p" -- sh -c 'dd if=/dev/zero of=/dev/shm/fill bs=1M count=100 2>&1 | grep -o "No space left"; stat -c %s /dev/shm/fill'
+	assert_success
+	assert_output "$(printf 'No space left\n67108864')"
+	# /dev itself holds only nodes and links, in every profile.
+	for p in "${PROFILES[@]}"; do
+		run "$CORRAL" --profile "$p" -- sh -c 'dd if=/dev/zero of=/dev/fill bs=1k count=1000 2>&1 | grep -o "No space left"; [ "$(stat -c %s /dev/fill)" -le 65536 ] && echo bounded'
+		assert_output "$(printf 'No space left\nbounded')"
+	done
+}
+
 # Every i386 step of the suite is here, so that a kernel without the ABI
 # (int 0x80 from a 64-bit process dies of SIGSEGV even without a filter)
 # skips them with the reason, once, and keeps every other assertion.
@@ -628,8 +743,35 @@ host_victim() {
 #                               capabilities (reboot, settimeofday, swapoff; this kernel has no
 #                               modules, iopl or ioperm: ENOSYS)
 #   oom_score_adj -1000         no CAP_SYS_RESOURCE (EACCES)
-#   TIOCSTI (also high bits)    seccomp ioctl rule, masked to 32 bits
+#   TIOCSTI (also high bits)    seccomp ioctl rule, masked to 32 bits (now the prologue's)
 #   TIOCLINUX                   seccomp ioctl rule
+#   TIOCSETD (N_NULL: the caller's terminal dead after the run), TIOCCONS, TIOCEXCL,
+#   TIOCVHANGUP, TIOCSLCKTRMIOS, the console's KD*/VT* (keymap, font, graphics mode)
+#                               seccomp prologue, every filter, on the request's low 32 bits;
+#                               TIOCCONS/TIOCVHANGUP/TIOCSLCKTRMIOS also need CAP_SYS_ADMIN
+#                               [fixed here]; restoring the terminal's settings after a run
+#                               (termios) is issue 18's job-control work, not done here
+#   setuid/setgid bits (chmod, fchmod, fchmodat, fchmodat2, open/openat/creat with O_CREAT or
+#   O_TMPFILE, mknod(at), mkdir(at))
+#                               seccomp prologue, every filter (EPERM; openat2: ENOSYS, its mode
+#                               is out of reach); behind it nothing: an owner needs no
+#                               capability [fixed here]. io_uring's IORING_OP_OPENAT would pass a
+#                               mode unseen: io_uring is in @default-deny and not in strict
+#   kernel-wide /proc files (keys, key-users, timer_list, interrupts, slabinfo, vmallocinfo,
+#   pagetypeinfo, kpage*, and acpi, asound, scsi, kcore, sched_debug, ... where present)
+#                               masked in every fresh /proc and the shared one (/dev/null or an
+#                               empty ro tmpfs), runc's and Docker's lists plus the issue's
+#                               [fixed here]. mountinfo still names each bind's source path:
+#                               the kernel prints a mount's root within its filesystem, runc and
+#                               Docker show the same, and hiding it would mean hiding
+#                               /proc/<pid>/ itself; kept, and said here
+#   /proc/sys in root = host     read-only, as in a new root [fixed here: core_pattern was
+#                               writable by root's command in the host profile]
+#   /etc/shadow, gshadow (and -), opasswd, SSH host keys, /etc/ssl/private, krb5.keytab,
+#   WireGuard, NetworkManager and PPP secrets
+#                               default profile's mask entries [fixed here]; strict never binds them
+#   strict's /dev, /dev/shm fill /dev: tmpfs size=64k, 1024 inodes (every profile); /dev/shm:
+#                               shm-size = 64M (ENOSPC) [fixed here]
 #   host ptys in /dev/pts       a new devpts instance
 #   i386 int 0x80               seccomp filter covers the x86 ABI too
 #   x32                         seccomp kills x32 numbers (SIGSYS, 159; the verdict says
@@ -644,3 +786,68 @@ host_victim() {
 #   symlink race on bind target openat2(RESOLVE_IN_ROOT) resolution of the target; the fd is mounted on
 #   hostile profile paths       profile.c: O_NONBLOCK, regular files only, 1 MiB at most, NUL bytes,
 #                               include cycle detection
+#
+# What one run leaves for the next (tests/persistence.bats):
+#
+#   forged seccomp cache file (in place, renamed parent, planted; root and rootless; binds
+#   of the directory, of ~/.cache, of the home; root = host)
+#                               guard.c: the cache directory ro over itself in every sandbox a
+#                               writable bind (or root = host) lets reach it, each renamable
+#                               ancestor pinned (EROFS, EBUSY); behind it: a cached program is
+#                               run through bpf_run and must give the answers the spec's filter
+#                               gives (the test's forgery carries a right sum of its
+#                               instructions); behind that, owner/mode/no-symlink/size/header
+#                               checks and that sum (which catches torn writes, not forgers)
+#   a corral with other rules reusing a filter
+#                               the cache key covers the binary's GNU build id
+#   cache growth                at most 32 entries, least recently used first; dead writers'
+#                               temporary files removed
+#   TIOCSETD leaving the caller's terminal dead
+#                               seccomp prologue (above); the next command still has its terminal
+#   report path made a symlink (by an earlier run), or a forgery renamed over it
+#                               outfile.c: no symlink followed (O_NOFOLLOW walk; one at the end
+#                               is removed, one in the directory part is an error), the report
+#                               written after every process of the sandbox is gone, to a new file
+#                               renamed over the path; --learn's profile the same way
+#   stale corral-<pid> cgroup of a SIGKILLed run
+#                               removed by the next run in every controller corral uses
+#                               (memory, cpu, cpuacct, pids, cpuset), not only its own
+#   --seccomp-log flood          the supervisor spends at most 1/4 of a CPU (half of --cpus when
+#                               lower) on notifications; the callers wait meanwhile
+#
+# Every file corral reads at start, and what protects it:
+#
+#   the corral binary           what protects any program: not bound writable by a shipped
+#                               profile; a writable bind of its directory (building corral in
+#                               its own tree under the build profile) can replace it, as it
+#                               can any program there
+#   profiles on the search path (and what they include)
+#       $CORRAL_PROFILE_PATH     nothing of corral's yet: issue 25 gives the search path a trust
+#                               rule (owner root or the caller, not writable by others)
+#       ~/.config/corral/profiles, the tree's profiles/
+#                               not in any shipped profile's root; a writable bind of the home,
+#                               of ~/.config or of the tree exposes them, as it exposes
+#                               ~/.bashrc, systemd user units and the binary: not masked, said here
+#       /etc/corral/profiles, the data dir
+#                               root's; a root command reaches them only through an explicit
+#                               writable bind of /etc or /usr (which exposes the system anyway)
+#       a profile named by its path (--profile ./x.profile, include)
+#                               the caller's choice, read as the caller; profile.c's checks
+#                               (regular file, 1 MiB, no NUL, no cycle). A sandbox that can
+#                               write it (a writable bind of its directory) can change what a
+#                               later run with it allows, as it can any script the user runs
+#                               from there: not guarded, said here
+#   shared libraries, NSS, locale files
+#                               none: corral is linked statically and reads no /etc file
+#   the seccomp filter cache    guard.c, the check of what is read (answers, sum), the build id
+#                               (above)
+#   the report and --learn files (written, then read by whatever reads them)
+#                               outfile.c (above)
+#   /proc/self/exe, /proc/self/cgroup, /proc/mounts, /proc/cgroups, the cgroup hierarchies
+#                               the kernel's; no sandbox has /sys, and a delegated cgroup parent
+#                               is reachable only with root = host as its owner (not guarded)
+#   /proc/sys/kernel/seccomp/actions_avail
+#                               the kernel's, read-only in every sandbox's /proc
+#   bind sources, the working directory
+#                               resolved by path at start: issue 25's race (another user
+#                               swapping a directory) is its own fix

@@ -112,8 +112,9 @@ nobody_dir() {
 	# init keeps none either.
 	run as_nobody "$CORRAL" --uid 0 -- sh -c 'grep -E "^Cap(Prm|Eff|Bnd|Amb):" /proc/1/status | awk "{print \$2}" | sort -u'
 	assert_output "0000000000000000"
-	# uid 0 inside is still the caller outside: the host's root files stay closed.
-	run as_nobody "$CORRAL" --uid 0 --gid 0 --ro-bind /etc/shadow -- cat /etc/shadow
+	# uid 0 inside is still the caller outside: the host's root files stay
+	# closed (--mask= clears the default profile's mask of this one).
+	run as_nobody "$CORRAL" --uid 0 --gid 0 --mask= --ro-bind /etc/shadow -- cat /etc/shadow
 	assert_failure
 	assert_output --partial "Permission denied"
 }
