@@ -83,7 +83,7 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 		fail(l, &e);
 	}
 
-	if (mounts_setup(spec, l->cwd, sizeof(l->cwd), &e) < 0 || namespaces_setup_inside(spec, &e) < 0)
+	if (mounts_setup(spec, l->cwd, sizeof(l->cwd), l->caller_root, &e) < 0 || namespaces_setup_inside(spec, &e) < 0)
 		fail(l, &e);
 
 	/* Nothing of the caller's or the supervisor's stays in the sandbox

@@ -9,9 +9,10 @@
 /* Make / private (so nothing propagates to the host), then build the root
  * spec->root asks for: the host's with a fresh /proc, or a new tmpfs root
  * from the mount options, pivoted into. cwd receives where the command
- * starts unless spec->chdir says otherwise ("" for: stay). Runs in init,
- * inside the new mount namespace. */
-int mounts_setup(const struct corral_spec *spec, char *cwd, size_t cwd_size,
+ * starts unless spec->chdir says otherwise ("" for: stay). wary (corral
+ * runs as root): bind sources follow no symlink that another user could
+ * swap. Runs in init, inside the new mount namespace. */
+int mounts_setup(const struct corral_spec *spec, char *cwd, size_t cwd_size, bool wary,
 		 struct corral_error *e);
 
 /* Text to add to "command not found", computed outside on the host: when the

@@ -641,3 +641,14 @@ host_victim() {
 #   symlink race on bind target openat2(RESOLVE_IN_ROOT) resolution of the target; the fd is mounted on
 #   hostile profile paths       profile.c: O_NONBLOCK, regular files only, 1 MiB at most, NUL bytes,
 #                               include cycle detection
+#
+# Races and lifetimes (issue 25, tests/races.bats): what a local user, or the
+# command, does from outside the sandbox's rules:
+#
+#   cwd swapped for a symlink   bind-cwd binds the directory init started in, taken once as an
+#     (root, 50 runs)           O_PATH fd, never its path again; if the path inside is not that
+#                               directory, the run is refused (was: the path resolved again,
+#                               following the symlink: a root-only directory bound writable)
+#   --bind source swapped       as root, sources are walked one component at a time and a symlink
+#     (root, 50 runs)           is followed only in a directory root owns that no one else can
+#                               change (sticky: only root's own links); else refused, 125

@@ -1,0 +1,97 @@
+#!/usr/bin/env bats
+# Races and lifetimes (issue 25): what a local user, or the command itself,
+# can do to a run from outside the sandbox's rules. The escape suite's table
+# (tests/escape.bats) says what stops each.
+load helpers
+
+setup() {
+	T=$(mktemp -d "${BATS_TMPDIR:-/tmp}/corral-test.XXXXXX")
+	chmod 755 "$T"
+	SWAPPER=
+}
+
+teardown() {
+	if [ -n "$SWAPPER" ]; then
+		kill "$SWAPPER" 2>/dev/null || true
+		wait "$SWAPPER" 2>/dev/null || true
+	fi
+	rm -rf "$T"
+}
+
+# A user's tree, $U owned by uid 65534, with src/ (theirs) and link, a
+# symlink to $T/secret (root's, 0700, holding a secret). start_swapper then
+# has that user exchange src and link as fast as it can (renameat2
+# RENAME_EXCHANGE), in the background: $SWAPPER, ended by teardown.
+user_tree() {
+	need_nobody
+	U=$T/user
+	mkdir -m 700 "$T/secret"
+	echo "SECRET $$" >"$T/secret/key"
+	mkdir -p "$U/src"
+	echo "theirs" >"$U/src/key"
+	ln -s "$T/secret" "$U/link"
+	chown -hR 65534:65534 "$U"
+}
+
+start_swapper() {
+	setpriv --reuid=65534 --regid=65534 --clear-groups perl -e \
+		'for (;;) { syscall(316, -100, $ARGV[0], -100, $ARGV[1], 2) }' "$U/src" "$U/link" &
+	SWAPPER=$!
+	wait_for "[ -L '$U/src' ]"
+}
+
+# The secret never showed and nothing was planted in root's directory.
+assert_secret_kept() {
+	assert_file_not_exists "$T/secret/planted"
+	run grep -rl "SECRET $$" "$T/runs"
+	assert_failure
+}
+
+@test "bind-cwd as root, in a directory its owner keeps swapping for a symlink: never the target (50 runs)" {
+	user_tree
+	cd "$U/src"
+	start_swapper
+	mkdir "$T/runs"
+	for i in $(seq 50); do
+		# Wherever the directory was bound (under either name), look.
+		"$CORRAL" --profile build -- sh -c \
+			'for d in "$1/src" "$1/link" .; do cat "$d/key"; touch "$d/planted"; done' sh "$U" \
+			>"$T/runs/$i" 2>&1 || true
+	done
+	kill "$SWAPPER"
+	cd /
+	assert_secret_kept
+	# The runs were real: the user's own directory was bound and read.
+	run grep -l theirs "$T/runs"/*
+	assert_success
+}
+
+@test "--bind as root of a path whose owner keeps swapping it for a symlink: refused or theirs, never the target (50 runs)" {
+	user_tree
+	start_swapper
+	mkdir "$T/runs"
+	for i in $(seq 50); do
+		"$CORRAL" --bind "$U/src:/work" -- sh -c 'cat /work/key; touch /work/planted' \
+			>"$T/runs/$i" 2>&1 || true
+	done
+	kill "$SWAPPER"
+	assert_secret_kept
+	run grep -l theirs "$T/runs"/*
+	assert_success
+	# When the name was the symlink, the run was refused with one line.
+	run grep -h "corral: error:" "$T/runs"/*
+	refute_output --regexp 'planted|SECRET'
+}
+
+@test "--bind as root through a symlink in a directory another user can change: refused, 125" {
+	user_tree
+	run "$CORRAL" --bind "$U/link:/work" -- cat /work/key
+	assert_failure 125
+	assert_output --regexp "^corral: error: bind: source '$U/link': link is a symlink in a directory another user can change"
+	refute_output --partial SECRET
+	# Root's own symlinks are followed as before (/lib -> usr/lib on merged-/usr hosts).
+	ln -s "$T/secret" "$T/rootlink"
+	run "$CORRAL" --bind "$T/rootlink:/work" -- cat /work/key
+	assert_success
+	assert_output "SECRET $$"
+}
