@@ -502,14 +502,22 @@ static int check_hostname(const char *v, struct corral_error *e)
 	return 0;
 }
 
-const char *const option_share_names[] = {"ipc", "uts", "pid", "cgroup", "net", NULL};
+/* pid is not one: check_share says why. */
+const char *const option_share_names[] = {"ipc", "uts", "cgroup", "net", NULL};
 
 static int check_share(const char *v, struct corral_error *e)
 {
 	for (size_t i = 0; option_share_names[i]; i++)
 		if (strcmp(v, option_share_names[i]) == 0)
 			return 0;
-	return corral_error_set(e, 0, "unknown namespace '%s' (expected ipc, uts, pid, cgroup or net)", v);
+	/* In the host's PID namespace the command sees corral's pid: it can
+	 * stop it (the time limit never fires, the verdict says "exited") or
+	 * kill it (its own processes then outlive the run, cgroup or not). */
+	if (strcmp(v, "pid") == 0)
+		return corral_error_set(e, 0, "'pid' cannot be shared: in the host's PID namespace the "
+					      "command could stop or kill corral itself, so neither "
+					      "the time limit nor the end of the run would hold");
+	return corral_error_set(e, 0, "unknown namespace '%s' (expected ipc, uts, cgroup or net)", v);
 }
 
 static int check_id(const char *v, struct corral_error *e)

@@ -95,3 +95,17 @@ assert_secret_kept() {
 	assert_success
 	assert_output "SECRET $$"
 }
+
+@test "share pid (a setsid child outlives the run, the command can stop corral): refused, 125" {
+	m=$(marker)
+	run "$CORRAL" --share pid -- sh -c "setsid sh -c 'sleep 300; : $m' & echo started"
+	left=$(host_procs "$m")
+	[ -z "$left" ] || kill $left
+	assert_failure 125
+	assert_output --regexp "^corral: error: .*'pid' cannot be shared"
+	[ -z "$left" ]
+	# A profile cannot ask for it either.
+	printf 'share = pid\n' >"$T/p.profile"
+	run "$CORRAL" --profile "$T/p.profile" -- true
+	assert_failure 125
+}
