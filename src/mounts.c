@@ -57,8 +57,8 @@ struct ctx {
 	int root;         /* O_PATH fd of the new root, at /newroot */
 	int cwd;          /* O_PATH fd of the caller's directory, for bind-cwd */
 	bool wary;        /* corral runs as root: see open_source */
-	dev_t ours[128];  /* st_dev of every tmpfs we made: the only places we create in */
-	size_t n_ours;
+	dev_t *ours;      /* st_dev of every tmpfs we made: the only places we create in */
+	size_t n_ours;    /* (grown as needed: as many as the options ask for) */
 };
 
 static int resolve(int dirfd, const char *path, int flags)
@@ -81,11 +81,17 @@ static bool is_ours(const struct ctx *c, int fd)
 	return false;
 }
 
-static void add_ours(struct ctx *c, int fd)
+static int add_ours(struct ctx *c, int fd, struct corral_error *e)
 {
 	struct stat st;
-	if (fstat(fd, &st) == 0 && c->n_ours < ARRAY_SIZE(c->ours))
-		c->ours[c->n_ours++] = st.st_dev;
+	if (fstat(fd, &st) < 0)
+		return corral_error_set(e, errno, "stat a new tmpfs");
+	dev_t *v = realloc(c->ours, (c->n_ours + 1) * sizeof(*v));
+	if (!v)
+		return corral_error_set(e, ENOMEM, "remember a new tmpfs");
+	c->ours = v;
+	c->ours[c->n_ours++] = st.st_dev;
+	return 0;
 }
 
 /* An O_PATH fd for path in the new root, a directory (dir) or a file, made
@@ -175,8 +181,8 @@ static int new_fs(struct ctx *c, const char *type, const char *const *options, u
 		return corral_error_set(e, errno, "fsmount %s", type);
 	if (attach(mnt, tgt) < 0)
 		return corral_error_set(e, errno, "attach %s", type);
-	if (own)
-		add_ours(c, mnt);
+	if (own && add_ours(c, mnt, e) < 0)
+		return -1;
 	return 0;
 }
 
@@ -728,7 +734,8 @@ static int setup_tmpfs_root(const struct corral_spec *spec, char *cwd, size_t cw
 		goto out;
 	}
 	close(probe);
-	add_ours(&c, c.root);
+	if (add_ours(&c, c.root, e) < 0)
+		goto out;
 	if (mountplan_build(spec, here, &plan, e) < 0 ||
 	    mountplan_add_implicit(spec, mountplan_command_home(spec), &plan, e) < 0)
 		goto out;
@@ -771,6 +778,7 @@ out:
 		close(c.oldroot);
 	if (c.root >= 0)
 		close(c.root);
+	free(c.ours);
 	return r;
 }
 

@@ -653,3 +653,7 @@ host_victim() {
 #   share = pid                 refused (options.c): in the host's PID namespace the command can
 #                               stop corral (no time limit, a false verdict) or leave a setsid
 #                               child behind; no mode keeps those promises without a PID namespace
+#   140 tmpfs (table of 128)    mounts.c grows its table of the sandbox's tmpfs (was: full at 128,
+#                               then "/dev is not on a tmpfs"); cap-keep keeps each name once
+#                               (was: cut at 64, then EINVAL); a kernel with more capabilities
+#                               than corral's table is an error, not a silent cut

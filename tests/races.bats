@@ -109,3 +109,25 @@ assert_secret_kept() {
 	run "$CORRAL" --profile "$T/p.profile" -- true
 	assert_failure 125
 }
+
+@test "140 tmpfs mounts: all made, /dev still works (no table of 128 cut short)" {
+	opts=()
+	for i in $(seq 140); do
+		opts+=(--tmpfs "/t$i")
+	done
+	# At the depth of /dev, so they are made before it, as in the issue.
+	run "$CORRAL" "${opts[@]}" -- sh -c 'echo x >/t140/f && cat /t140/f && grep -c " /t[0-9]* " /proc/self/mountinfo && echo ok >/dev/null && echo dev'
+	assert_success
+	assert_output "$(printf 'x\n140\ndev')"
+}
+
+@test "cap-keep named more often than there are capabilities: every one kept, none dropped silently" {
+	keep=()
+	for i in $(seq 70); do
+		keep+=(--cap-keep CHOWN)
+	done
+	run "$CORRAL" "${keep[@]}" --cap-keep NET_RAW -- sh -c 'grep CapBnd /proc/self/status'
+	assert_success
+	# CHOWN (bit 0) and NET_RAW (bit 13): the 71st name was not cut off.
+	assert_output --regexp 'CapBnd:[[:space:]]+0000000000002001$'
+}
