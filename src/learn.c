@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "options.h"
 #include "seccomp.h"
 #include "syscall_groups.h"
 
@@ -51,6 +52,15 @@ static bool all_in(const struct strv *sub, const struct strv *set)
 	return true;
 }
 
+/* How an include line names profile p: a path is read relative to the
+ * including file, so a relative one is made absolute (in abs). */
+static const char *learn_profile_name(const char *p, char abs[PATH_MAX])
+{
+	if (strchr(p, '/') && p[0] != '/' && realpath(p, abs))
+		return abs;
+	return p;
+}
+
 int learn_validate(const struct corral_spec *spec, struct corral_error *e)
 {
 	if (!spec->learn)
@@ -62,6 +72,15 @@ int learn_validate(const struct corral_spec *spec, struct corral_error *e)
 		slash == dir ? (void)(dir[1] = '\0') : (void)(*slash = '\0');
 	else
 		snprintf(dir, sizeof(dir), ".");
+	/* Each profile becomes an include line: its name must read back as
+	 * itself (a newline in it would add lines of its own, loosening the
+	 * learned profile). Relative names are written absolute. */
+	for (size_t i = 0; i < spec->profiles.n; i++) {
+		char abs[PATH_MAX];
+		const char *p = learn_profile_name(spec->profiles.v[i], abs);
+		if (option_profile_text_ok("--learn: profile", p, e) < 0)
+			return -1;
+	}
 	struct stat st;
 	if (stat(spec->learn, &st) == 0 && S_ISDIR(st.st_mode))
 		return corral_error_set(e, 0, "--learn: %s is a directory", spec->learn);
@@ -110,11 +129,11 @@ int learn_print(FILE *out, const struct corral_spec *spec, const struct strv *na
 	fprintf(out, "\n# It allows the %zu syscalls that run used and denies the rest.\n", names->n);
 
 	for (size_t i = 0; i < spec->profiles.n; i++) {
-		const char *p = spec->profiles.v[i];
 		char abs[PATH_MAX];
-		/* A path is read relative to the including file: make it absolute. */
-		if (strchr(p, '/') && p[0] != '/' && realpath(p, abs))
-			p = abs;
+		const char *p = learn_profile_name(spec->profiles.v[i], abs);
+		struct corral_error e;
+		if (option_profile_text_ok("profile", p, &e) < 0)
+			return -EINVAL; /* learn_validate said so before the run */
 		fprintf(out, "include %s\n", p);
 	}
 	fputs("# Name a refused call in the report (and under seccomp-action = kill,\n"

@@ -306,6 +306,50 @@ static void format_value(const struct corral_spec *spec, const struct option_row
 	}
 }
 
+int option_profile_text_ok(const char *what, const char *v, struct corral_error *e)
+{
+	size_t n = strlen(v);
+	bool edge = n && (isspace((unsigned char)v[0]) || isspace((unsigned char)v[n - 1]));
+	for (const char *c = v; *c && !edge; c++)
+		edge = (unsigned char)*c < 0x20 || *c == 0x7f;
+	if (!edge)
+		return 0;
+	char shown[128];
+	size_t k = 0;
+	for (const char *c = v; *c && k + 5 < sizeof(shown); c++)
+		k += (size_t)((unsigned char)*c < 0x20 || *c == 0x7f
+				      ? snprintf(shown + k, sizeof(shown) - k, "\\x%02x", (unsigned char)*c)
+				      : snprintf(shown + k, sizeof(shown) - k, "%c", *c));
+	return corral_error_set(e, 0,
+				"%s '%s' holds a control character (a newline would start a "
+				"line of its own) or blanks at an end: a profile cannot say it",
+				what, shown);
+}
+
+int option_check_spec_text(const struct corral_spec *spec, struct corral_error *e)
+{
+	for (size_t j = 0; j < spec->profiles.n; j++)
+		if (option_profile_text_ok("profile", spec->profiles.v[j], e) < 0)
+			return -1;
+	for (size_t i = 0; i < OPT__COUNT; i++) {
+		const struct option_row *row = &option_table[i];
+		if (row->flags & OPT_CLI)
+			continue;
+		if (row->kind == ARG_LIST || row->kind == ARG_WORDS) {
+			const struct strv *l = FIELD((struct corral_spec *)spec, row, struct strv);
+			for (size_t j = 0; j < l->n; j++)
+				if (option_profile_text_ok(row->name, l->v[j], e) < 0)
+					return -1;
+			continue;
+		}
+		char buf[4096];
+		format_value(spec, row, buf, sizeof(buf));
+		if (option_profile_text_ok(row->name, buf, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 void option_print_spec(FILE *out, const struct corral_spec *spec)
 {
 	for (size_t i = 0; i < OPT__COUNT; i++) {

@@ -657,3 +657,7 @@ host_victim() {
 #                               then "/dev is not on a tmpfs"); cap-keep keeps each name once
 #                               (was: cut at 64, then EINVAL); a kernel with more capabilities
 #                               than corral's table is an error, not a silent cut
+#   newline in a profile path   --learn and --check refuse a value or profile name that would not
+#     or value (--learn/--check) read back as itself (control characters, blanks at an end):
+#                               options.c option_profile_text_ok, asked by every writer (was: lines
+#                               injected into the learned profile, loosening it)

@@ -131,3 +131,27 @@ assert_secret_kept() {
 	# CHOWN (bit 0) and NET_RAW (bit 13): the 71st name was not cut off.
 	assert_output --regexp 'CapBnd:[[:space:]]+0000000000002001$'
 }
+
+@test "--learn with a profile whose name holds a newline: refused, nothing written (no injected lines)" {
+	p="$T/x"$'\n'"net = host"
+	printf 'include default\n' >"$p"
+	run "$CORRAL" --profile "$p" --learn "$T/learned.profile" -- true
+	assert_failure 125
+	[ "${#lines[@]}" -eq 1 ]
+	assert_output --regexp "^corral: error: --learn: profile '.*\\\\x0anet = host' holds a control character"
+	assert_file_not_exists "$T/learned.profile"
+}
+
+@test "--check with a value holding a newline: refused, no injected profile line" {
+	run "$CORRAL" --check --setenv $'A=1\nnet = host'
+	assert_failure 125
+	[ "${#lines[@]}" -eq 1 ]
+	assert_output --regexp "^corral: error: --check: setenv 'A=1\\\\x0anet = host' holds a control character"
+	run "$CORRAL" --check --bind $'/tmp\nshare = net'
+	assert_failure 125
+	refute_line "share = net"
+	# Without one, --check's output reads back as the same configuration.
+	run "$CORRAL" --check --setenv 'A=1 2'
+	assert_success
+	assert_line "setenv = A=1 2"
+}
