@@ -2,7 +2,7 @@
  * that notifies every call and lets each continue (notify.c), recording the
  * set; this writes that set as a profile. The learned profile is an
  * allowlist: exactly what was used, with the included profiles' deny lists
- * still winning, and seccomp-log so that a call it refuses is named (under
+ * still winning (and holding during the learning run: seccomp.c), and seccomp-log so that a call it refuses is named (under
  * `seccomp-action = kill` too: the supervisor kills and names the call).
  *
  * What the command's own start-up needs once the filter is loaded (execve,

@@ -526,7 +526,7 @@ static void fnv_strv(struct cache_key *k, const struct strv *l)
  * hit then costs no name resolution at all. act is SCMP_ACT_NOTIFY under
  * seccomp-log, so that filter has a key of its own; the learning filter
  * (every call notified) has learn set. */
-static void cache_key(struct cache_key *k, const struct corral_spec *spec, bool learn,
+static void cache_key(struct cache_key *k, const struct corral_spec *spec, uint32_t learn,
 		      bool allow_mode, uint32_t act)
 {
 	const struct scmp_version *v = seccomp_version();
@@ -648,7 +648,8 @@ int seccomp_filter_build(const struct corral_spec *spec, struct sock_fprog *prog
 		act = SCMP_ACT_NOTIFY;
 
 	struct cache_key key;
-	cache_key(&key, spec, learn, allow_mode, learn ? SCMP_ACT_ERRNO(EPERM) : act);
+	/* learn is 2: learning filters before the deny list held were 1. */
+	cache_key(&key, spec, learn ? 2 : 0, allow_mode, learn ? SCMP_ACT_ERRNO(EPERM) : act);
 	_cleanup_close_ int dir = cache_dir();
 	if (dir >= 0 && cache_read(dir, &key, prog)) {
 		log_debug("seccomp: filter of %u instructions from the cache", (unsigned)prog->len);
@@ -664,6 +665,11 @@ int seccomp_filter_build(const struct corral_spec *spec, struct sock_fprog *prog
 		 * paths it will under the learned profile. */
 		act = SCMP_ACT_ERRNO(EPERM);
 		deny.personality_unsafe = true;
+		/* The profiles' denials hold while learning too (they win in
+		 * the learned profile anyway): strict's @keyring stays denied,
+		 * not notified and let through to the host's keyrings. */
+		if (expand_list(&deny, &spec->seccomp_deny, e) < 0)
+			return -1;
 	} else {
 		if (expand_list(&deny, &spec->seccomp_deny, e) < 0 ||
 		    expand_list(&allow, &spec->seccomp_allow, e) < 0)

@@ -661,3 +661,7 @@ host_victim() {
 #     or value (--learn/--check) read back as itself (control characters, blanks at an end):
 #                               options.c option_profile_text_ok, asked by every writer (was: lines
 #                               injected into the learned profile, loosening it)
+#   --learn under strict        the learning filter keeps the profiles' seccomp-deny (EPERM, not
+#                               notified) (was: every call notified and let through, keyctl
+#                               included, on the host's keyrings)
+

@@ -155,3 +155,15 @@ assert_secret_kept() {
 	assert_success
 	assert_line "setenv = A=1 2"
 }
+
+@test "--learn under a profile keeps its denials: a call they deny stays denied while learning" {
+	ATTACK=$TOP/tests/attack
+	for p in default strict; do
+		run "$CORRAL" --profile "$p" --learn "$T/$p.learned" --ro-bind "$ATTACK" -- "$ATTACK" sys io_uring_setup
+		assert_failure 1
+		assert_output EPERM
+		# The learned profile still includes the profile, whose deny list wins.
+		run grep -x "include $p" "$T/$p.learned"
+		assert_success
+	done
+}
