@@ -25,10 +25,15 @@
 
 #define PROFILE_MAX_SIZE (1 << 20)
 #define PROFILE_MAX_DEPTH 16
+/* Files read for one profile, includes counted each time: depth alone
+ * bounds nothing (five files each including the next a hundred times are
+ * 100^4 reads). */
+#define PROFILE_MAX_FILES 256
 
 struct stack {
 	char *files[PROFILE_MAX_DEPTH];
 	int depth;
+	unsigned read; /* files read so far, at most PROFILE_MAX_FILES */
 };
 
 static int load_file(struct corral_spec *spec, const char *path, struct stack *st,
@@ -296,6 +301,10 @@ static int load_file(struct corral_spec *spec, const char *path, struct stack *s
 	if (st->depth >= PROFILE_MAX_DEPTH)
 		return corral_error_set(e, 0, "%s: includes nested deeper than %d", path,
 					PROFILE_MAX_DEPTH);
+	if (st->read >= PROFILE_MAX_FILES)
+		return corral_error_set(e, 0, "%s: more than %d profile files read for one profile "
+					"(includes fan out too far)", path, PROFILE_MAX_FILES);
+	st->read++;
 
 	/* Read to the end of the file. A read error is not an end of file, and
 	 * a file whose length is not what fstat said is being written as we

@@ -664,4 +664,5 @@ host_victim() {
 #   --learn under strict        the learning filter keeps the profiles' seccomp-deny (EPERM, not
 #                               notified) (was: every call notified and let through, keyctl
 #                               included, on the host's keyrings)
-
+#   include fan-out (100^4)     profile.c counts every file read for one profile: more than 256
+#                               is an error (was: bounded in depth only, minutes of reading)

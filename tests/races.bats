@@ -167,3 +167,23 @@ assert_secret_kept() {
 		assert_success
 	done
 }
+
+@test "include fan-out: five files each including the next a hundred times: refused at once, 125" {
+	printf 'include default\nhostname = leaf\n' >"$T/p5.profile"
+	for i in 4 3 2 1; do
+		for _ in $(seq 100); do
+			echo "include ./p$((i + 1)).profile"
+		done >"$T/p$i.profile"
+	done
+	# timeout only ends a run that would take minutes; it asserts nothing about time.
+	run timeout 60 "$CORRAL" --profile "$T/p1.profile" -- touch "$T/ran"
+	assert_failure 125
+	[ "${#lines[@]}" -eq 1 ]
+	assert_output --regexp "^corral: error: .*more than 256 profile files read"
+	assert_file_not_exists "$T/ran"
+	# A wide but finite tree within the bound still loads.
+	for _ in $(seq 50); do echo "include ./p5.profile"; done >"$T/wide.profile"
+	run "$CORRAL" --profile "$T/wide.profile" -- hostname
+	assert_success
+	assert_output leaf
+}
