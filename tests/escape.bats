@@ -666,3 +666,7 @@ host_victim() {
 #                               included, on the host's keyrings)
 #   include fan-out (100^4)     profile.c counts every file read for one profile: more than 256
 #                               is an error (was: bounded in depth only, minutes of reading)
+#   CORRAL_PROFILE_PATH dir     profile_check_trust (profile.c): a profile found on the search path
+#     of another user           is read only if it, its directory and every directory above are
+#                               root's or the caller's and no one else can write them (sticky
+#                               above is fine); -v names each file read and where it was found

@@ -187,3 +187,32 @@ assert_secret_kept() {
 	assert_success
 	assert_output leaf
 }
+
+@test "CORRAL_PROFILE_PATH naming another user's directory (root runs): refused, 125; -v says what was read from where" {
+	need_nobody
+	mkdir "$T/theirs" "$T/open"
+	printf 'include default\nhostname = theirs\n' >"$T/theirs/mine.profile"
+	chown -R 65534:65534 "$T/theirs"
+	CORRAL_PROFILE_PATH=$T/theirs:$TOP/profiles run "$CORRAL" --profile mine -- touch "$T/ran"
+	assert_failure 125
+	[ "${#lines[@]}" -eq 1 ]
+	assert_output --regexp "^corral: error: profile 'mine' is $T/theirs/mine.profile, not trusted: $T/theirs is owned by uid 65534"
+	# Writable by anyone, even when root owns it.
+	printf 'include default\nhostname = open\n' >"$T/open/mine.profile"
+	chmod 777 "$T/open"
+	CORRAL_PROFILE_PATH=$T/open:$TOP/profiles run "$CORRAL" --profile mine -- touch "$T/ran"
+	assert_failure 125
+	assert_output --regexp "$T/open is writable by anyone"
+	assert_file_not_exists "$T/ran"
+	# Root's own directory: read, and -v names the file and where it was found.
+	chmod 755 "$T/open"
+	CORRAL_PROFILE_PATH=$T/open:$TOP/profiles run "$CORRAL" -v --profile mine -- hostname
+	assert_success
+	assert_line open
+	assert_output --partial "profile 'mine': $T/open/mine.profile (search path directory 1 of"
+	assert_output --partial "profile: read $TOP/profiles/default.profile (included)"
+	# The same directory is the caller's own when uid 65534 runs corral.
+	run as_nobody env CORRAL_PROFILE_PATH="$T/theirs:$TOP/profiles" "$CORRAL" --profile mine -- hostname
+	assert_success
+	assert_output theirs
+}
