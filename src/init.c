@@ -5,8 +5,9 @@
  * then only reaps and relays: every signal stays blocked and is taken with
  * sigwaitinfo, SIGCHLD reaps every child (orphans re-parented to PID 1
  * included), any relayed signal goes to the command's process group. When
- * the command ends, init reports its wait status and exits; the kernel then
- * kills whatever is left in the PID namespace. */
+ * the command ends, init kills and reaps whatever is left in the PID
+ * namespace (so its usage reaches init's rusage, the report's figures
+ * without a cgroup), reports the command's wait status and exits. */
 #include "init.h"
 
 #include <errno.h>
@@ -139,6 +140,17 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 			if (pid != cmd) {
 				reaped++;
 				continue;
+			}
+			/* What the command left running would be killed by the
+			 * kernel when init exits, and its usage would reach no
+			 * one: kill and reap it here, so its CPU time and memory
+			 * peak are in init's rusage (the report's figures without
+			 * a cgroup). In the PID namespace kill(-1) reaches all
+			 * but init; every run has one (share = pid is refused). */
+			if (namespaces_clone_flags(spec) & CLONE_NEWPID) {
+				kill(-1, SIGKILL);
+				while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+					;
 			}
 			m = (struct sync_msg){.type = SYNC_STATUS, .wstatus = st, .reaped = reaped};
 			/* Sync point 3: the command's status, then exit. */

@@ -670,3 +670,6 @@ host_victim() {
 #     of another user           is read only if it, its directory and every directory above are
 #                               root's or the caller's and no one else can write them (sticky
 #                               above is fine); -v names each file read and where it was found
+#   work hidden without cgroup  init kills and reaps what the command left before it exits, so
+#                               its CPU time and memory peak reach init's rusage (was: the kernel
+#                               killed it after init, and its usage reached no one)

@@ -216,3 +216,14 @@ assert_secret_kept() {
 	assert_success
 	assert_output theirs
 }
+
+@test "without a cgroup, work left running when the command ends is in the report (CPU time, memory peak)" {
+	# The background job burns 1 s of CPU time and touches 300 MiB, then
+	# waits; the command ends as soon as it is done.
+	run "$CORRAL" --cgroup=off --report "$T/r.json" --report-format json "${WITH_PROBE[@]}" -- \
+		sh -c '( "$1" spin-ms 1000 && "$1" touch-mib 300 >/dev/null && : >/tmp/done && exec sleep 1000 ) &
+			while [ ! -e /tmp/done ]; do sleep 0.05; done' sh "$PROBE"
+	assert_success
+	run jq -r '.cpu_user_ms + .cpu_system_ms >= 1000, .memory_peak_bytes >= 300 * 1048576' "$T/r.json"
+	assert_output "$(printf 'true\ntrue')"
+}
