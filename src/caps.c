@@ -70,6 +70,15 @@ int caps_names(struct strv *names)
 	return 0;
 }
 
+bool caps_keeps_setuid(const struct corral_spec *spec)
+{
+	cap_value_t c;
+	for (size_t i = 0; i < spec->cap_keep.n; i++)
+		if (parse_name(spec->cap_keep.v[i], &c) == 0 && c == CAP_SETUID)
+			return true;
+	return false;
+}
+
 int caps_check_name(const char *value, struct corral_error *e)
 {
 	cap_value_t cap;

@@ -113,8 +113,11 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 	if (!spec->new_session)
 		setpgid(cmd, cmd);
 	/* init needs its capabilities only for the set-up above. It keeps
-	 * CAP_KILL only to relay signals to a command running as another uid. */
-	if (caps_drop_init(namespaces_inner_uid(spec) != getuid(), &e) < 0) {
+	 * CAP_KILL only to relay signals to, and at the end kill, processes
+	 * running as another uid: the command's, or any when it keeps
+	 * CAP_SETUID (else the last reap below would wait for what it cannot
+	 * kill; kill(-1) does not say EPERM when it signalled no one). */
+	if (caps_drop_init(namespaces_inner_uid(spec) != getuid() || caps_keeps_setuid(spec), &e) < 0) {
 		kill(cmd, SIGKILL);
 		fail(l, &e);
 	}
@@ -147,11 +150,9 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 			 * peak are in init's rusage (the report's figures without
 			 * a cgroup). In the PID namespace kill(-1) reaches all
 			 * but init; every run has one (share = pid is refused). */
-			if (namespaces_clone_flags(spec) & CLONE_NEWPID) {
-				kill(-1, SIGKILL);
-				while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+			if (namespaces_clone_flags(spec) & CLONE_NEWPID)
+				while (kill(-1, SIGKILL) == 0 && waitpid(-1, NULL, 0) > 0)
 					;
-			}
 			m = (struct sync_msg){.type = SYNC_STATUS, .wstatus = st, .reaped = reaped};
 			/* Sync point 3: the command's status, then exit. */
 			sync_send(l->sync_fd, &m);

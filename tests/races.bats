@@ -227,3 +227,15 @@ assert_secret_kept() {
 	run jq -r '.cpu_user_ms + .cpu_system_ms >= 1000, .memory_peak_bytes >= 300 * 1048576' "$T/r.json"
 	assert_output "$(printf 'true\ntrue')"
 }
+
+@test "a process that changed its uid (cap-keep SETUID) is killed at the end, not waited for" {
+	m=$(marker)
+	# timeout only ends a run that would wait the 300 s out; it asserts nothing about time.
+	run timeout 120 "$CORRAL" --cgroup=off --cap-keep SETUID --cap-keep SETGID -- \
+		sh -c "setpriv --reuid 1000 --regid 1000 --clear-groups sh -c 'sleep 300; : $m' & echo started"
+	left=$(host_procs "$m")
+	[ -z "$left" ] || kill $left
+	assert_success
+	assert_output started
+	[ -z "$left" ]
+}
