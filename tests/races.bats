@@ -232,7 +232,8 @@ assert_secret_kept() {
 	m=$(marker)
 	# timeout only ends a run that would wait the 300 s out; it asserts nothing about time.
 	run timeout 120 "$CORRAL" --cgroup=off --cap-keep SETUID --cap-keep SETGID -- \
-		sh -c "setpriv --reuid 1000 --regid 1000 --clear-groups sh -c 'sleep 300; : $m' & echo started"
+		sh -c "setpriv --reuid 1000 --regid 1000 --clear-groups sh -c ': >/tmp/ready; sleep 300; : $m' &
+			while [ ! -e /tmp/ready ]; do sleep 0.05; done; echo started"
 	left=$(host_procs "$m")
 	[ -z "$left" ] || kill $left
 	assert_success
