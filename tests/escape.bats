@@ -672,4 +672,5 @@ host_victim() {
 #                               above is fine); -v names each file read and where it was found
 #   work hidden without cgroup  init kills and reaps what the command left before it exits, so
 #                               its CPU time and memory peak reach init's rusage (was: the kernel
-#                               killed it after init, and its usage reached no one)
+#                               killed it after init, and its usage reached no one); init keeps
+#                               CAP_KILL when the command keeps CAP_SETUID, so all of it is killable
