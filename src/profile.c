@@ -138,10 +138,23 @@ static void offer_profiles(struct suggest *sg, const char *dir)
  * caller, and writable by no one else (a group of root's or the caller's
  * own excepted). sticky_ok: a directory above, where a sticky bit keeps
  * others from replacing what is not theirs (/tmp). */
+/* In a user namespace of its own (corral in a container or sandbox), the
+ * host's owners outside the map all show as the overflow uid: no owner can
+ * be told from another there, so only the write bits are judged. */
+static bool in_userns(void)
+{
+	char buf[128] = "";
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/uid_map", "re");
+	if (!f || !fgets(buf, sizeof(buf), f))
+		return false;
+	unsigned a, b, n;
+	return sscanf(buf, "%u %u %u", &a, &b, &n) == 3 && !(a == 0 && b == 0 && n == 4294967295U);
+}
+
 static int trust_one(const char *path, const struct stat *st, bool sticky_ok,
 		     struct corral_error *e)
 {
-	if (st->st_uid != 0 && st->st_uid != getuid())
+	if (st->st_uid != 0 && st->st_uid != getuid() && !(st->st_uid == 65534 && in_userns()))
 		return corral_error_set(e, 0, "%s is owned by uid %u, neither root nor you", path,
 					(unsigned)st->st_uid);
 	bool others = st->st_mode & S_IWOTH;

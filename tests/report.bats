@@ -227,8 +227,8 @@ R() { jq -r "$@" "$T/r.json"; }
 	run --separate-stderr "$CORRAL" -v -- sh -c 'echo out; exit 3'
 	[ "$status" -eq 3 ]
 	[ "$output" = out ]
-	# Before it, -v names the profile files read (profile.c).
-	summary=$(grep -v "^corral: profile" <<<"$stderr")
+	# Before it, -v names the profile files read and what runs: the last line.
+	summary=$(tail -n 1 <<<"$stderr")
 	[[ "$summary" =~ ^corral:\ exited:\ status\ 3\ after\ [0-9.]+\ s\ \(peak\ [0-9.]+\ [KM]iB,\ cpu\ [0-9.]+\ s\)$ ]]
 	run --separate-stderr "$CORRAL" -q -- sh -c 'echo out; exit 3'
 	[ "$status" -eq 3 ]
