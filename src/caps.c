@@ -15,6 +15,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
 
@@ -67,6 +68,15 @@ int caps_names(struct strv *names)
 			return -ENOMEM;
 	}
 	return 0;
+}
+
+bool caps_keeps_setuid(const struct corral_spec *spec)
+{
+	cap_value_t c;
+	for (size_t i = 0; i < spec->cap_keep.n; i++)
+		if (parse_name(spec->cap_keep.v[i], &c) == 0 && c == CAP_SETUID)
+			return true;
+	return false;
 }
 
 int caps_check_name(const char *value, struct corral_error *e)
@@ -144,14 +154,21 @@ int caps_before_ids(struct corral_error *e)
 
 int caps_apply(const struct corral_spec *spec, struct corral_error *e)
 {
-	cap_value_t keep[64];
+	/* As many as named, each once (libcap refuses more than it has bits). */
+	_cleanup_free_ cap_value_t *keep = calloc(spec->cap_keep.n + 1, sizeof(*keep));
+	if (!keep)
+		return corral_error_set(e, ENOMEM, "cap-keep");
 	size_t nkeep = 0;
-	for (size_t i = 0; i < spec->cap_keep.n && nkeep < ARRAY_SIZE(keep); i++) {
+	for (size_t i = 0; i < spec->cap_keep.n; i++) {
 		cap_value_t c;
 		if (parse_name(spec->cap_keep.v[i], &c) < 0)
 			return corral_error_set(e, 0, "cap-keep: unknown capability '%s'",
 						spec->cap_keep.v[i]);
-		keep[nkeep++] = c;
+		bool seen = false;
+		for (size_t k = 0; k < nkeep; k++)
+			seen |= keep[k] == c;
+		if (!seen)
+			keep[nkeep++] = c;
 	}
 
 	/* setresuid to a non-root uid cleared effective; permitted was kept. */
@@ -160,7 +177,10 @@ int caps_apply(const struct corral_spec *spec, struct corral_error *e)
 		return corral_error_set(e, errno, "read capabilities");
 	cap_value_t all[64];
 	size_t nall = 0;
-	for (cap_value_t c = 0; c < (cap_value_t)cap_max_bits() && nall < ARRAY_SIZE(all); c++) {
+	if ((size_t)cap_max_bits() > ARRAY_SIZE(all))
+		return corral_error_set(e, 0, "this kernel has %u capabilities, corral knows of %zu at most",
+					(unsigned)cap_max_bits(), ARRAY_SIZE(all));
+	for (cap_value_t c = 0; c < (cap_value_t)cap_max_bits(); c++) {
 		cap_flag_value_t v = CAP_CLEAR;
 		if (cap_get_flag(cur, c, CAP_PERMITTED, &v) == 0 && v == CAP_SET)
 			all[nall++] = c;

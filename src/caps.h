@@ -18,6 +18,9 @@ int caps_names(struct strv *names);
  * (permitted and effective) when keep_kill, so init can still relay signals
  * to a command that runs as another uid. */
 int caps_drop_init(bool keep_kill, struct corral_error *e);
+/* Whether the command keeps CAP_SETUID: its processes may then run as uids
+ * init could not signal without CAP_KILL. */
+bool caps_keeps_setuid(const struct corral_spec *spec);
 
 /* The command, before the uid changes: keep the permitted set across
  * setresuid (PR_SET_KEEPCAPS), so caps_apply can still drop the bounding set

@@ -8,8 +8,9 @@
  * the command stops (Ctrl-Z), init tells the supervisor, which stops corral
  * the same way; the SIGCONT that continues corral comes back here and
  * continues the command, with the terminal when corral is in the foreground.
- * When the command ends, init reports its wait status and exits; the kernel
- * then kills whatever is left in the PID namespace. */
+ * When the command ends, init kills and reaps whatever is left in the PID
+ * namespace (so its usage reaches init's rusage, the report's figures
+ * without a cgroup), reports the command's wait status and exits. */
 #include "init.h"
 
 #include <errno.h>
@@ -94,7 +95,7 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 	char here[4096];
 	if (!getcwd(here, sizeof(here)))
 		here[0] = '\0';
-	if (mounts_setup(spec, l->guard, l->cwd, sizeof(l->cwd), &e) < 0 || namespaces_setup_inside(spec, &e) < 0)
+	if (mounts_setup(spec, l->guard, l->cwd, sizeof(l->cwd), l->caller_root, &e) < 0 || namespaces_setup_inside(spec, &e) < 0)
 		fail(l, &e);
 	/* The caller's directory is not in the new root: say where the command
 	 * starts, or `corral -- make` fails with no word of why. To a person
@@ -131,8 +132,11 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 	if (!spec->new_session)
 		setpgid(cmd, cmd);
 	/* init needs its capabilities only for the set-up above. It keeps
-	 * CAP_KILL only to relay signals to a command running as another uid. */
-	if (caps_drop_init(namespaces_inner_uid(spec) != getuid(), &e) < 0) {
+	 * CAP_KILL only to relay signals to, and at the end kill, processes
+	 * running as another uid: the command's, or any when it keeps
+	 * CAP_SETUID (else the last reap below would wait for what it cannot
+	 * kill; kill(-1) does not say EPERM when it signalled no one). */
+	if (caps_drop_init(namespaces_inner_uid(spec) != getuid() || caps_keeps_setuid(spec), &e) < 0) {
 		kill(cmd, SIGKILL);
 		fail(l, &e);
 	}
@@ -177,6 +181,15 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 				reaped++;
 				continue;
 			}
+			/* What the command left running would be killed by the
+			 * kernel when init exits, and its usage would reach no
+			 * one: kill and reap it here, so its CPU time and memory
+			 * peak are in init's rusage (the report's figures without
+			 * a cgroup). In the PID namespace kill(-1) reaches all
+			 * but init; every run has one (share = pid is refused). */
+			if (namespaces_clone_flags(spec) & CLONE_NEWPID)
+				while (kill(-1, SIGKILL) == 0 && waitpid(-1, NULL, 0) > 0)
+					;
 			m = (struct sync_msg){.type = SYNC_STATUS, .wstatus = st, .reaped = reaped};
 			/* Sync point 3: the command's status, then exit. */
 			sync_send(l->sync_fd, &m);

@@ -2,7 +2,7 @@
  * that notifies every call and lets each continue (notify.c), recording the
  * set; this writes that set as a profile. The learned profile is an
  * allowlist: exactly what was used, with the included profiles' deny lists
- * still winning, and seccomp-log so that a call it refuses is named (under
+ * still winning (and holding during the learning run: seccomp.c), and seccomp-log so that a call it refuses is named (under
  * `seccomp-action = kill` too: the supervisor kills and names the call).
  *
  * What the command's own start-up needs once the filter is loaded (execve,
@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "outfile.h"
+#include "options.h"
 #include "seccomp.h"
 #include "syscall_groups.h"
 
@@ -52,6 +53,15 @@ static bool all_in(const struct strv *sub, const struct strv *set)
 	return true;
 }
 
+/* How an include line names profile p: a path is read relative to the
+ * including file, so a relative one is made absolute (in abs). */
+static const char *learn_profile_name(const char *p, char abs[PATH_MAX])
+{
+	if (strchr(p, '/') && p[0] != '/' && realpath(p, abs))
+		return abs;
+	return p;
+}
+
 int learn_validate(const struct corral_spec *spec, struct corral_error *e)
 {
 	if (!spec->learn)
@@ -63,6 +73,15 @@ int learn_validate(const struct corral_spec *spec, struct corral_error *e)
 		slash == dir ? (void)(dir[1] = '\0') : (void)(*slash = '\0');
 	else
 		snprintf(dir, sizeof(dir), ".");
+	/* Each profile becomes an include line: its name must read back as
+	 * itself (a newline in it would add lines of its own, loosening the
+	 * learned profile). Relative names are written absolute. */
+	for (size_t i = 0; i < spec->profiles.n; i++) {
+		char abs[PATH_MAX];
+		const char *p = learn_profile_name(spec->profiles.v[i], abs);
+		if (option_profile_text_ok("--learn: profile", p, e) < 0)
+			return -1;
+	}
 	struct stat st;
 	if (stat(spec->learn, &st) == 0 && S_ISDIR(st.st_mode))
 		return corral_error_set(e, 0, "--learn: %s is a directory", spec->learn);
@@ -111,11 +130,11 @@ int learn_print(FILE *out, const struct corral_spec *spec, const struct strv *na
 	fprintf(out, "\n# It allows the %zu syscalls that run used and denies the rest.\n", names->n);
 
 	for (size_t i = 0; i < spec->profiles.n; i++) {
-		const char *p = spec->profiles.v[i];
 		char abs[PATH_MAX];
-		/* A path is read relative to the including file: make it absolute. */
-		if (strchr(p, '/') && p[0] != '/' && realpath(p, abs))
-			p = abs;
+		const char *p = learn_profile_name(spec->profiles.v[i], abs);
+		struct corral_error e;
+		if (option_profile_text_ok("profile", p, &e) < 0)
+			return -EINVAL; /* learn_validate said so before the run */
 		fprintf(out, "include %s\n", p);
 	}
 	fputs("# Name a refused call in the report (and under seccomp-action = kill,\n"

@@ -107,6 +107,10 @@ int main(int argc, char **argv)
 		goto fail;
 
 	if (cli.check) {
+		if (option_check_spec_text(&spec, &e) < 0) {
+			corral_error_prefix(&e, "--check");
+			goto fail;
+		}
 		printf("# corral --check: the resolved configuration\n# profiles:");
 		for (size_t i = 0; i < profiles.n; i++)
 			printf(" %s", profiles.v[i]);

@@ -15,7 +15,12 @@
  *      the host's /tmp).
  *   2. The mounts of mountplan.c, in its order: parents first (by depth of
  *      the destination), then by kind, then in the order given. A source is
- *      resolved inside /oldroot as the host would; a destination inside
+ *      resolved inside /oldroot as the host would, except that when corral
+ *      runs as root it follows no symlink in a directory another user can
+ *      change (that user could swap a directory of theirs for a symlink to
+ *      a root-only one between any check and the mount): such a source is
+ *      refused. bind-cwd binds the directory init started in, taken as an
+ *      fd before anything else, never its path again. A destination inside
  *      /newroot with openat2(RESOLVE_IN_ROOT), so neither a symlink in the
  *      new root nor one inside a bind source can lead a mount outside it: an
  *      absolute symlink means the new root's /, and ".." stops at it.
@@ -56,8 +61,10 @@ struct ctx {
 	const struct corral_spec *spec;
 	int oldroot;      /* O_PATH fd of the host's root, at /oldroot */
 	int root;         /* O_PATH fd of the new root, at /newroot */
-	dev_t ours[128];  /* st_dev of every tmpfs we made: the only places we create in */
-	size_t n_ours;
+	int cwd;          /* O_PATH fd of the caller's directory, for bind-cwd */
+	bool wary;        /* corral runs as root: see open_source */
+	dev_t *ours;      /* st_dev of every tmpfs we made: the only places we create in */
+	size_t n_ours;    /* (grown as needed: as many as the options ask for) */
 	char tty[256];    /* the caller's terminal (fd 0, 1 or 2) on the host; "": none */
 	dev_t tty_rdev;
 };
@@ -82,11 +89,17 @@ static bool is_ours(const struct ctx *c, int fd)
 	return false;
 }
 
-static void add_ours(struct ctx *c, int fd)
+static int add_ours(struct ctx *c, int fd, struct corral_error *e)
 {
 	struct stat st;
-	if (fstat(fd, &st) == 0 && c->n_ours < ARRAY_SIZE(c->ours))
-		c->ours[c->n_ours++] = st.st_dev;
+	if (fstat(fd, &st) < 0)
+		return corral_error_set(e, errno, "stat a new tmpfs");
+	dev_t *v = realloc(c->ours, (c->n_ours + 1) * sizeof(*v));
+	if (!v)
+		return corral_error_set(e, ENOMEM, "remember a new tmpfs");
+	c->ours = v;
+	c->ours[c->n_ours++] = st.st_dev;
+	return 0;
 }
 
 /* An O_PATH fd for path in the new root, a directory (dir) or a file, made
@@ -176,8 +189,8 @@ static int new_fs(struct ctx *c, const char *type, const char *const *options, u
 		return corral_error_set(e, errno, "fsmount %s", type);
 	if (attach(mnt, tgt) < 0)
 		return corral_error_set(e, errno, "attach %s", type);
-	if (own)
-		add_ours(c, mnt);
+	if (own && add_ours(c, mnt, e) < 0)
+		return -1;
 	return 0;
 }
 
@@ -296,13 +309,124 @@ static int self_bind(const char *path, int fd, bool ro, const char *what, struct
 	return 0;
 }
 
+/* Whether a symlink st in the directory dirfd is safe to follow when corral
+ * runs as root: only its owner (root, trusted) or root can replace it there. */
+static bool may_follow(int dirfd, const struct stat *st, uid_t trusted)
+{
+	struct stat d;
+	if (fstat(dirfd, &d) < 0 || d.st_uid != trusted)
+		return false;
+	if (!(d.st_mode & S_IWOTH) && (!(d.st_mode & S_IWGRP) || d.st_gid == 0))
+		return true;
+	return (d.st_mode & S_ISVTX) && st->st_uid == trusted;
+}
+
+/* A bind source, as an O_PATH fd in the host's tree. Not wary: as the host
+ * would resolve it (the caller can bind only what it can reach anyway).
+ * Wary: one component at a time, without following a symlink that lies in
+ * a directory another user can change; such a source is refused (e->err
+ * 0), as what would be bound might not be what was named. Negative on
+ * failure, e->err the errno when a component is missing or unreadable. */
+static int open_source(struct ctx *c, const char *path, struct corral_error *e)
+{
+	if (!c->wary) {
+		int fd = resolve(c->oldroot, path, O_PATH);
+		if (fd < 0)
+			corral_error_set(e, errno, "source '%s'", path);
+		return fd;
+	}
+	struct stat root_st;
+	if (fstat(c->oldroot, &root_st) < 0)
+		return corral_error_set(e, errno, "source '%s'", path);
+	char rest[2 * PATH_MAX];
+	snprintf(rest, sizeof(rest), "%s", path);
+	int dir = dup(c->oldroot);
+	if (dir < 0)
+		return corral_error_set(e, errno, "source '%s'", path);
+	unsigned links = 0;
+	char *p = rest;
+	for (;;) {
+		while (*p == '/')
+			p++;
+		if (!*p)
+			return dir;
+		size_t len = strcspn(p, "/");
+		char name[NAME_MAX + 1];
+		if (len > NAME_MAX) {
+			close(dir);
+			errno = ENAMETOOLONG;
+			return corral_error_set(e, errno, "source '%s'", path);
+		}
+		memcpy(name, p, len);
+		name[len] = '\0';
+		p += len;
+		if (strcmp(name, ".") == 0)
+			continue;
+		struct stat st;
+		if (strcmp(name, "..") == 0 && fstat(dir, &st) == 0 && st.st_dev == root_st.st_dev &&
+		    st.st_ino == root_st.st_ino)
+			continue; /* ".." stops at the host's root, as in the host */
+		int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0 || fstat(fd, &st) < 0) {
+			int err = errno;
+			if (fd >= 0)
+				close(fd);
+			close(dir);
+			errno = err;
+			return corral_error_set(e, err, "source '%s'", path);
+		}
+		if (!S_ISLNK(st.st_mode)) {
+			close(dir);
+			dir = fd;
+			continue;
+		}
+		char target[PATH_MAX];
+		ssize_t n = readlinkat(fd, "", target, sizeof(target) - 1);
+		int err = errno;
+		close(fd);
+		if (n < 0 || ++links > 40) {
+			close(dir);
+			errno = n < 0 ? err : ELOOP;
+			return corral_error_set(e, errno, "source '%s'", path);
+		}
+		target[n] = '\0';
+		if (!may_follow(dir, &st, root_st.st_uid)) {
+			close(dir);
+			return corral_error_set(e, 0,
+						"source '%s': %s is a symlink in a directory another user "
+						"can change; as root, corral does not follow it (name the "
+						"target instead)",
+						path, name);
+		}
+		char joined[2 * PATH_MAX];
+		if ((size_t)snprintf(joined, sizeof(joined), "%s/%s", target, p) >= sizeof(joined)) {
+			close(dir);
+			errno = ENAMETOOLONG;
+			return corral_error_set(e, errno, "source '%s'", path);
+		}
+		memcpy(rest, joined, sizeof(rest));
+		p = rest;
+		if (target[0] == '/') {
+			close(dir);
+			dir = dup(c->oldroot);
+			if (dir < 0)
+				return corral_error_set(e, errno, "source '%s'", path);
+		}
+	}
+}
+
 static int do_bind(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
 {
-	_cleanup_close_ int src = resolve(c->oldroot, m->src, O_PATH);
+	/* bind-cwd: the directory itself, never its path, which another user
+	 * may have pointed elsewhere since. */
+	_cleanup_close_ int src = m->kind == MOUNT_BIND_CWD ? dup(c->cwd)
+							   : open_source(c, m->src, e);
 	if (src < 0) {
-		if (errno == ENOENT && m->try_)
+		if (m->kind == MOUNT_BIND_CWD)
+			return corral_error_set(e, errno, "bind-cwd: the current directory");
+		if (e->err == ENOENT && m->try_)
 			return 0;
-		return corral_error_set(e, errno, "%s: source '%s'", m->key, m->src);
+		return corral_error_prefix(e, "%s", m->key);
 	}
 	struct stat st;
 	if (fstat(src, &st) < 0)
@@ -710,16 +834,18 @@ static int apply(struct ctx *c, const struct mount_entry *m, struct corral_error
 }
 
 static int setup_tmpfs_root(const struct corral_spec *spec, char *cwd, size_t cwd_size,
-			    struct corral_error *e)
+			    bool wary, struct corral_error *e)
 {
 	/* The caller's directory, to start the command there when it is the
 	 * same directory inside (same device and inode), and for bind-cwd. */
 	char here[4096] = "";
 	struct stat cwd_st = {0};
-	if (!getcwd(here, sizeof(here)) || stat(".", &cwd_st) < 0)
+	_cleanup_close_ int here_fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (here_fd < 0 || fstat(here_fd, &cwd_st) < 0 || !getcwd(here, sizeof(here)) ||
+	    here[0] != '/')
 		here[0] = '\0';
 	/* The caller's terminal, by its host name, while that can be read. */
-	struct ctx c = {.spec = spec, .oldroot = -1, .root = -1};
+	struct ctx c = {.spec = spec, .oldroot = -1, .root = -1, .cwd = here_fd, .wary = wary};
 	for (int fd = 0; fd <= 2 && !c.tty[0]; fd++) {
 		struct stat st;
 		if (isatty(fd) && fstat(fd, &st) == 0 && ttyname_r(fd, c.tty, sizeof(c.tty)) == 0)
@@ -752,7 +878,8 @@ static int setup_tmpfs_root(const struct corral_spec *spec, char *cwd, size_t cw
 		goto out;
 	}
 	close(probe);
-	add_ours(&c, c.root);
+	if (add_ours(&c, c.root, e) < 0)
+		goto out;
 	if (mountplan_build(spec, here, &plan, e) < 0 ||
 	    mountplan_add_implicit(spec, mountplan_command_home(spec), &plan, e) < 0)
 		goto out;
@@ -777,10 +904,17 @@ static int setup_tmpfs_root(const struct corral_spec *spec, char *cwd, size_t cw
 
 	struct stat st;
 	if (here[0] && stat(here, &st) == 0 && st.st_dev == cwd_st.st_dev &&
-	    st.st_ino == cwd_st.st_ino)
+	    st.st_ino == cwd_st.st_ino) {
 		snprintf(cwd, cwd_size, "%s", here);
-	else
+	} else if (spec->bind_cwd != CORRAL_BIND_CWD_NO) {
+		/* Bound, yet something else is there now: refuse, never start
+		 * the command elsewhere. */
+		corral_error_set(e, 0, "bind-cwd: %s in the sandbox is not the directory corral "
+				       "started in (a later mount covers it)", here);
+		goto out;
+	} else {
 		snprintf(cwd, cwd_size, "/");
+	}
 	r = 0;
 out:
 	mountplan_free(&plan);
@@ -788,6 +922,7 @@ out:
 		close(c.oldroot);
 	if (c.root >= 0)
 		close(c.root);
+	free(c.ours);
 	return r;
 }
 
@@ -810,7 +945,7 @@ static int guard_mounts(const struct guard *g, struct corral_error *e)
 }
 
 int mounts_setup(const struct corral_spec *spec, const struct guard *guard, char *cwd,
-		 size_t cwd_size, struct corral_error *e)
+		 size_t cwd_size, bool wary, struct corral_error *e)
 {
 	cwd[0] = '\0';
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -821,7 +956,7 @@ int mounts_setup(const struct corral_spec *spec, const struct guard *guard, char
 	if (spec->root == CORRAL_ROOT_TMPFS) {
 		/* Directories made for mount points: 0755 whatever the caller's umask. */
 		mode_t old = umask(022);
-		int r = setup_tmpfs_root(spec, cwd, cwd_size, e);
+		int r = setup_tmpfs_root(spec, cwd, cwd_size, wary, e);
 		umask(old);
 		return r;
 	}

@@ -11,10 +11,11 @@
  * spec->root asks for: the host's with a fresh /proc, or a new tmpfs root
  * from the mount options, pivoted into. cwd receives where the command
  * starts unless spec->chdir says otherwise ("" for: stay). guard's mounts
- * (guard.c) come first, in the host's tree. Runs in init, inside the new
- * mount namespace. */
+ * (guard.c) come first, in the host's tree. wary (corral runs as root):
+ * bind sources follow no symlink that another user could swap. Runs in
+ * init, inside the new mount namespace. */
 int mounts_setup(const struct corral_spec *spec, const struct guard *guard, char *cwd,
-		 size_t cwd_size, struct corral_error *e);
+		 size_t cwd_size, bool wary, struct corral_error *e);
 
 /* Text to add to "command not found", computed outside on the host: when the
  * host has the command but the tmpfs root does not bind it, say so. Else "". */

@@ -307,6 +307,50 @@ static void format_value(const struct corral_spec *spec, const struct option_row
 	}
 }
 
+int option_profile_text_ok(const char *what, const char *v, struct corral_error *e)
+{
+	size_t n = strlen(v);
+	bool edge = n && (isspace((unsigned char)v[0]) || isspace((unsigned char)v[n - 1]));
+	for (const char *c = v; *c && !edge; c++)
+		edge = (unsigned char)*c < 0x20 || *c == 0x7f;
+	if (!edge)
+		return 0;
+	char shown[128];
+	size_t k = 0;
+	for (const char *c = v; *c && k + 5 < sizeof(shown); c++)
+		k += (size_t)((unsigned char)*c < 0x20 || *c == 0x7f
+				      ? snprintf(shown + k, sizeof(shown) - k, "\\x%02x", (unsigned char)*c)
+				      : snprintf(shown + k, sizeof(shown) - k, "%c", *c));
+	return corral_error_set(e, 0,
+				"%s '%s' holds a control character (a newline would start a "
+				"line of its own) or blanks at an end: a profile cannot say it",
+				what, shown);
+}
+
+int option_check_spec_text(const struct corral_spec *spec, struct corral_error *e)
+{
+	for (size_t j = 0; j < spec->profiles.n; j++)
+		if (option_profile_text_ok("profile", spec->profiles.v[j], e) < 0)
+			return -1;
+	for (size_t i = 0; i < OPT__COUNT; i++) {
+		const struct option_row *row = &option_table[i];
+		if (row->flags & OPT_CLI)
+			continue;
+		if (row->kind == ARG_LIST || row->kind == ARG_WORDS) {
+			const struct strv *l = FIELD((struct corral_spec *)spec, row, struct strv);
+			for (size_t j = 0; j < l->n; j++)
+				if (option_profile_text_ok(row->name, l->v[j], e) < 0)
+					return -1;
+			continue;
+		}
+		char buf[4096];
+		format_value(spec, row, buf, sizeof(buf));
+		if (option_profile_text_ok(row->name, buf, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 void option_print_spec(FILE *out, const struct corral_spec *spec)
 {
 	for (size_t i = 0; i < OPT__COUNT; i++) {
@@ -503,14 +547,22 @@ static int check_hostname(const char *v, struct corral_error *e)
 	return 0;
 }
 
-const char *const option_share_names[] = {"ipc", "uts", "pid", "cgroup", "net", NULL};
+/* pid is not one: check_share says why. */
+const char *const option_share_names[] = {"ipc", "uts", "cgroup", "net", NULL};
 
 static int check_share(const char *v, struct corral_error *e)
 {
 	for (size_t i = 0; option_share_names[i]; i++)
 		if (strcmp(v, option_share_names[i]) == 0)
 			return 0;
-	return corral_error_set(e, 0, "unknown namespace '%s' (expected ipc, uts, pid, cgroup or net)", v);
+	/* In the host's PID namespace the command sees corral's pid: it can
+	 * stop it (the time limit never fires, the verdict says "exited") or
+	 * kill it (its own processes then outlive the run, cgroup or not). */
+	if (strcmp(v, "pid") == 0)
+		return corral_error_set(e, 0, "'pid' cannot be shared: in the host's PID namespace the "
+					      "command could stop or kill corral itself, so neither "
+					      "the time limit nor the end of the run would hold");
+	return corral_error_set(e, 0, "unknown namespace '%s' (expected ipc, uts, cgroup or net)", v);
 }
 
 static int check_id(const char *v, struct corral_error *e)

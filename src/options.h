@@ -61,6 +61,13 @@ int option_apply(struct corral_spec *spec, const struct option_row *row,
 		 const char *value, struct corral_error *e);
 void option_spec_free(struct corral_spec *spec);
 
+/* 0 when v reads back from profile text as itself: no control character
+ * (a newline would inject a line), no blank at either end; else an error
+ * naming what. Every writer of profile text (--check, --learn) asks first. */
+int option_profile_text_ok(const char *what, const char *v, struct corral_error *e);
+/* option_profile_text_ok for every value option_print_spec would write, and
+ * the profile names. */
+int option_check_spec_text(const struct corral_spec *spec, struct corral_error *e);
 /* Print every profile key's value in profile syntax (the --check output). */
 void option_print_spec(FILE *out, const struct corral_spec *spec);
 /* Print --help. */

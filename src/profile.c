@@ -11,6 +11,7 @@
 #include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "options.h"
 
@@ -25,10 +26,15 @@
 
 #define PROFILE_MAX_SIZE (1 << 20)
 #define PROFILE_MAX_DEPTH 16
+/* Files read for one profile, includes counted each time: depth alone
+ * bounds nothing (five files each including the next a hundred times are
+ * 100^4 reads). */
+#define PROFILE_MAX_FILES 256
 
 struct stack {
 	char *files[PROFILE_MAX_DEPTH];
 	int depth;
+	unsigned read; /* files read so far, at most PROFILE_MAX_FILES */
 };
 
 static int load_file(struct corral_spec *spec, const char *path, struct stack *st,
@@ -128,6 +134,71 @@ static void offer_profiles(struct suggest *sg, const char *dir)
 	free(list);
 }
 
+/* Whether st may hold or be a profile corral reads: owned by root or the
+ * caller, and writable by no one else (a group of root's or the caller's
+ * own excepted). sticky_ok: a directory above, where a sticky bit keeps
+ * others from replacing what is not theirs (/tmp). */
+/* In a user namespace of its own (corral in a container or sandbox), the
+ * host's owners outside the map all show as the overflow uid: no owner can
+ * be told from another there, so only the write bits are judged. */
+static bool in_userns(void)
+{
+	char buf[128] = "";
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/uid_map", "re");
+	if (!f || !fgets(buf, sizeof(buf), f))
+		return false;
+	unsigned a, b, n;
+	return sscanf(buf, "%u %u %u", &a, &b, &n) == 3 && !(a == 0 && b == 0 && n == 4294967295U);
+}
+
+static int trust_one(const char *path, const struct stat *st, bool sticky_ok,
+		     struct corral_error *e)
+{
+	if (st->st_uid != 0 && st->st_uid != getuid() && !(st->st_uid == 65534 && in_userns()))
+		return corral_error_set(e, 0, "%s is owned by uid %u, neither root nor you", path,
+					(unsigned)st->st_uid);
+	bool others = st->st_mode & S_IWOTH;
+	bool group = (st->st_mode & S_IWGRP) && st->st_gid != 0 && st->st_gid != getgid();
+	if ((others || group) && !(sticky_ok && (st->st_mode & S_ISVTX)))
+		return corral_error_set(e, 0, "%s is writable by %s", path,
+					others ? "anyone" : "its group");
+	return 0;
+}
+
+int profile_check_trust(const char *dir, const char *file, struct corral_error *e)
+{
+	char real[PATH_MAX];
+	struct stat st;
+	if (!realpath(dir, real))
+		return corral_error_set(e, errno, "%s", dir);
+	/* Every directory from / down: any of them could be swapped by its
+	 * owner, or by anyone when anyone can write it. */
+	for (char *p = real;;) {
+		char *slash = strchr(p + 1, '/');
+		char keep = 0;
+		if (slash) {
+			keep = *slash;
+			*slash = '\0';
+		}
+		const char *shown = real[0] ? real : "/";
+		if (stat(shown, &st) < 0)
+			return corral_error_set(e, errno, "%s", shown);
+		int r = trust_one(shown, &st, slash != NULL, e);
+		if (slash)
+			*slash = keep;
+		if (r < 0)
+			return r;
+		if (!slash)
+			break;
+		p = slash;
+	}
+	if (!file)
+		return 0;
+	if (stat(file, &st) < 0)
+		return corral_error_set(e, errno, "%s", file);
+	return trust_one(file, &st, false, e);
+}
+
 int profile_resolve(const char *name, char *path, size_t size, struct corral_error *e)
 {
 	if (strchr(name, '/')) {
@@ -143,8 +214,16 @@ int profile_resolve(const char *name, char *path, size_t size, struct corral_err
 		return corral_error_set(e, ENOMEM, "profile search path");
 	for (size_t i = 0; i < dirs.n; i++) {
 		snprintf(path, size, "%s/%s.profile", dirs.v[i], name);
-		if (access(path, F_OK) == 0)
-			return 0;
+		if (access(path, F_OK) != 0)
+			continue;
+		/* Found: only where no one but root and the caller could
+		 * have put it (CORRAL_PROFILE_PATH is the caller's to set, but
+		 * under sudo it may still name another user's directory). */
+		if (profile_check_trust(dirs.v[i], path, e) < 0)
+			return corral_error_prefix(e, "profile '%s' is %s, not trusted", name, path);
+		log_info("profile '%s': %s (search path directory %zu of %zu)", name, path, i + 1,
+			 dirs.n);
+		return 0;
 	}
 	struct suggest sg;
 	suggest_init(&sg, name);
@@ -296,6 +375,10 @@ static int load_file(struct corral_spec *spec, const char *path, struct stack *s
 	if (st->depth >= PROFILE_MAX_DEPTH)
 		return corral_error_set(e, 0, "%s: includes nested deeper than %d", path,
 					PROFILE_MAX_DEPTH);
+	if (st->read >= PROFILE_MAX_FILES)
+		return corral_error_set(e, 0, "%s: more than %d profile files read for one profile "
+					"(includes fan out too far)", path, PROFILE_MAX_FILES);
+	st->read++;
 
 	/* Read to the end of the file. A read error is not an end of file, and
 	 * a file whose length is not what fstat said is being written as we
@@ -324,6 +407,7 @@ static int load_file(struct corral_spec *spec, const char *path, struct stack *s
 	if (memchr(text, '\0', got))
 		return corral_error_set(e, 0, "%s: contains a NUL byte", path);
 
+	log_info("profile: read %s%s", real, st->depth ? " (included)" : "");
 	st->files[st->depth] = real;
 	st->depth++;
 	int r = apply_text(spec, path, text, st, e);

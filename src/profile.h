@@ -6,7 +6,13 @@
 #include "log.h"
 #include "spec.h"
 
-/* Resolve NAME (searched on the path) or PATH (contains a slash) to a file. */
+/* The trust rule for what profile search reads: dir, every directory above
+ * it and file (when not NULL) owned by root or the caller and writable by no
+ * one else (directories above may be sticky, like /tmp). 0, or an error
+ * naming the first that fails. */
+int profile_check_trust(const char *dir, const char *file, struct corral_error *e);
+/* Resolve NAME (searched on the path, where profile_check_trust must hold
+ * for the file found; -v names it) or PATH (contains a slash) to a file. */
 int profile_resolve(const char *name, char *path, size_t size, struct corral_error *e);
 /* Read a profile and apply it to spec, includes first where they stand. */
 int profile_load(struct corral_spec *spec, const char *name, struct corral_error *e);

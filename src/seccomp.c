@@ -709,6 +709,11 @@ int seccomp_filter_build(const struct corral_spec *spec, struct sock_fprog *prog
 		 * paths it will under the learned profile. */
 		act = SCMP_ACT_ERRNO(EPERM);
 		deny.personality_unsafe = true;
+		/* The profiles' denials hold while learning too (they win in
+		 * the learned profile anyway): strict's @keyring stays denied,
+		 * not notified and let through to the host's keyrings. */
+		if (expand_list(&deny, &spec->seccomp_deny, e) < 0)
+			return -1;
 	} else {
 		if (expand_list(&deny, &spec->seccomp_deny, e) < 0 ||
 		    expand_list(&allow, &spec->seccomp_allow, e) < 0)

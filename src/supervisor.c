@@ -338,6 +338,7 @@ static int launch_init(struct run *r, struct corral_error *e)
 		.ignored = r->ignored,
 		.seccomp = spec->seccomp || spec->learn ? &r->filter : NULL,
 		.seccomp_notify = r->notify_on,
+		.caller_root = geteuid() == 0,
 	};
 	unsigned long flags = namespaces_clone_flags(spec);
 	int cgroup_fd = cgroup_clone_fd(r->cg);

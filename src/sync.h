@@ -47,6 +47,7 @@ struct launch {
 	sigset_t ignored;    /* ignored when corral started: they stay so in the command */
 	char cwd[4096];      /* where the command starts (mounts_setup); "" to stay */
 	bool unshare_cgroupns; /* in a cgroup: unshare the cgroup ns after GO */
+	bool caller_root;    /* corral runs as root: bind sources are resolved warily */
 	const struct sock_fprog *seccomp; /* the command's filter, built by the supervisor; NULL: none */
 	bool seccomp_notify;  /* load it with a listener, and hand that to the supervisor */
 	const struct guard *guard; /* guard.c's mounts, made first by mounts_setup */

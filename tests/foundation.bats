@@ -47,10 +47,17 @@ load helpers
 	[ "$output" -le 4 ]
 }
 
-@test "share pid keeps the host's PID namespace" {
-	run "$CORRAL" --share pid -- sh -c 'echo $$'
-	assert_success
-	[ "$output" -gt 2 ]
+@test "share pid is refused: one line, 125, nothing run" {
+	run "$CORRAL" --share pid -- touch "$T/ran"
+	assert_failure 125
+	[ "${#lines[@]}" -eq 1 ]
+	assert_output --regexp "^corral: error: .*'pid' cannot be shared"
+	assert_file_not_exists "$T/ran"
+	printf 'share = ipc pid\n' >"$T/p.profile"
+	run "$CORRAL" --profile "$T/p.profile" -- touch "$T/ran"
+	assert_failure 125
+	assert_output --regexp "^corral: error: $T/p.profile:1: .*'pid' cannot be shared"
+	assert_file_not_exists "$T/ran"
 }
 
 @test "100 orphans are reaped while the command still runs" {

@@ -227,10 +227,11 @@ R() { jq -r "$@" "$T/r.json"; }
 	run --separate-stderr "$CORRAL" -v -- sh -c 'echo out; exit 3'
 	[ "$status" -eq 3 ]
 	[ "$output" = out ]
-	# Two lines: what runs, and why it ended.
-	[ "${#stderr_lines[@]}" -eq 2 ]
-	[[ "${stderr_lines[0]}" == "corral: running sh -c echo out; exit 3 (profile default; "* ]]
-	[[ "${stderr_lines[1]}" =~ ^corral:\ exited:\ status\ 3\ after\ [0-9.]+\ s\ \(peak\ [0-9.]+\ [KM]iB,\ cpu\ [0-9.]+\ s\)$ ]]
+	# Before it, -v names the profile files read and what runs; the last
+	# line says why it ended.
+	[[ "$stderr" == *"corral: running sh -c echo out; exit 3 (profile default; "* ]]
+	summary=$(tail -n 1 <<<"$stderr")
+	[[ "$summary" =~ ^corral:\ exited:\ status\ 3\ after\ [0-9.]+\ s\ \(peak\ [0-9.]+\ [KM]iB,\ cpu\ [0-9.]+\ s\)$ ]]
 	run --separate-stderr "$CORRAL" -q -- sh -c 'echo out; exit 3'
 	[ "$status" -eq 3 ]
 	[ "$output" = out ]

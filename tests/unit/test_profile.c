@@ -95,7 +95,7 @@ static void test_errors_name_line(void **state)
 	assert_non_null(strstr(err.msg, "p.profile:1: expected"));
 	assert_int_not_equal(profile_load_text(&spec, "p.profile", "check = yes\n", &err), 0);
 	assert_non_null(strstr(err.msg, "command-line option"));
-	assert_int_not_equal(profile_load_text(&spec, "p.profile", "share = pid bogus\n", &err), 0);
+	assert_int_not_equal(profile_load_text(&spec, "p.profile", "share = ipc bogus\n", &err), 0);
 	assert_non_null(strstr(err.msg, "p.profile:1: share: unknown namespace 'bogus'"));
 	assert_int_not_equal(profile_load_text(&spec, "p.profile", "setenv = 1BAD\n", &err), 0);
 	assert_int_not_equal(profile_load_text(&spec, "p.profile", "uid = -1\n", &err), 0);
