@@ -55,7 +55,7 @@ SAN_OBJS  := $(SRCS:src/%.c=build/asan/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=build/unit/%)
 
-.PHONY: FORCE all check check-v2 unit bats demo install clean deps format bench examples fuzz fuzz-build pictures
+.PHONY: FORCE all check check-v2 check-compat unit bats demo install clean deps format bench examples fuzz fuzz-build pictures
 # Man pages and completion: generated from src/options.def by tools/gendoc.
 DOCS      := docs/corral.1 docs/corral.profile.5 docs/corral.bash
 
@@ -211,6 +211,14 @@ build/corral-dynamic: build/main.o build/libcorral.a build/flags
 check: deps
 	@$(MAKE) --no-print-directory all unit examples
 	@scripts/check.sh $(UNIT_BINS)
+
+# Real programs' own test suites (CPython's, GLib's), plainly and inside the
+# default, build and strict profiles, compared case by case with the list of
+# expected differences (tests/compat/README.md).
+check-compat: deps
+	@scripts/deps.sh check-compat
+	@$(MAKE) --no-print-directory all
+	@scripts/check-compat.sh
 
 # The cgroup tests again, inside a VM whose kernel has cgroup v2 only.
 check-v2: deps

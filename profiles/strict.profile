@@ -23,13 +23,17 @@ symlink = usr/sbin:/sbin
 symlink = usr/lib:/lib
 symlink = usr/lib64:/lib64
 # /etc: the dynamic loader's cache, the user and group names (not the
-# passwords), the time zone, and the alternatives symlinks that Debian's
-# /usr/bin/cc, awk, editor and the like point through.
+# passwords), the time zone, the names of services and protocols (which
+# getservbyname, getprotobyname and getaddrinfo with a service name read),
+# and the alternatives symlinks that Debian's /usr/bin/cc, awk, editor and
+# the like point through.
 ro-bind-try = /etc/ld.so.cache
 ro-bind-try = /etc/passwd
 ro-bind-try = /etc/group
 ro-bind-try = /etc/nsswitch.conf
 ro-bind-try = /etc/localtime
+ro-bind-try = /etc/services
+ro-bind-try = /etc/protocols
 ro-bind-try = /etc/alternatives
 tmpfs = /tmp:64M
 proc = /proc

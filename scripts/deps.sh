@@ -9,7 +9,9 @@
 #                               qemu, a static busybox, xz), format
 #                               (make format: clang-format), pictures
 #                               (make pictures, bench/plot.sh: graphviz,
-#                               gnuplot)
+#                               gnuplot), check-compat (make check-compat:
+#                               Debian's Python 3.11, its regression tests,
+#                               GLib's installed tests)
 #   scripts/deps.sh PKG...      those packages, without their Recommends
 #                               (bench/deps.sh: firejail's would pull in a
 #                               desktop)
@@ -22,9 +24,10 @@ FUZZ="clang"
 FORMAT="clang-format"
 CHECK_V2="qemu-system-x86 busybox-static xz-utils"
 PICTURES="graphviz gnuplot-nox fonts-dejavu-core jq"
+CHECK_COMPAT="python3.11 libpython3.11-testsuite libglib2.0-tests"
 
 PKGS="" norec=""
-[ $# -gt 0 ] || set -- check fuzz format check-v2
+[ $# -gt 0 ] || set -- check fuzz format check-v2 check-compat
 for a in "$@"; do
 	case $a in
 	check) PKGS="$PKGS $CHECK" ;;
@@ -33,6 +36,7 @@ for a in "$@"; do
 	pictures) PKGS="$PKGS $PICTURES" ;;
 	# The VM needs qemu's binary, not the desktop its Recommends bring.
 	check-v2) norec="$norec $CHECK_V2" ;;
+	check-compat) PKGS="$PKGS $CHECK_COMPAT" ;;
 	*) norec="$norec $a" ;;
 	esac
 done

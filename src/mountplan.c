@@ -251,9 +251,11 @@ int mountplan_add_implicit(const struct corral_spec *spec, const char *home,
 		    push(p, MOUNT_FILE, files[i][0], NULL, files[i][1], NULL, i, e) < 0)
 			return -1;
 	char norm[4096];
+	/* Not at /, nor at /nonexistent: the HOME of users without one
+	 * (Debian's nobody), a path programs rely on not existing. */
 	if (spec->home == CORRAL_HOME_TMPFS && home &&
 	    mountplan_normalise(home, norm, sizeof(norm)) == 0 && strcmp(norm, "/") != 0 &&
-	    !covered(p, norm, true)) {
+	    strcmp(norm, "/nonexistent") != 0 && !covered(p, norm, true)) {
 		if (push(p, MOUNT_TMPFS, "home", NULL, norm, NULL, 0, e) < 0)
 			return -1;
 		p->v[p->n - 1].home = true;

@@ -53,7 +53,8 @@ void mountplan_free(struct mount_plan *p);
  * /etc/hosts and /etc/hostname of the sandbox's own (MOUNT_FILE, keys
  * "hosts" and "hostname"), and, with spec's home = tmpfs, a tmpfs at home
  * (the command's HOME, see mountplan_command_home) unless an entry other
- * than dir is at home or above it. Sorted again as mountplan_build sorts. */
+ * than dir is at home or above it, and not at / or /nonexistent. Sorted
+ * again as mountplan_build sorts. */
 int mountplan_add_implicit(const struct corral_spec *spec, const char *home,
 			   struct mount_plan *p, struct corral_error *e);
 

@@ -84,6 +84,11 @@ setuid 4242: denied
 	assert_output kept
 	HOME=/root run "$CORRAL" --home no -- sh -c 'test -d "$HOME" || echo none'
 	assert_output none
+	# Nor at /nonexistent, the HOME of users without one, which must not
+	# exist (GLib's spawn tests exec it to get ENOENT: make check-compat).
+	HOME=/nonexistent run "$CORRAL" -- sh -c 'test -e "$HOME" || echo none'
+	assert_success
+	assert_output none
 }
 
 @test "net: npm pack, which writes to \$HOME, works when npm is installed" {

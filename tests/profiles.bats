@@ -96,9 +96,22 @@ proc
 sbin
 tmp
 usr
-$( (cd /etc && ls -d alternatives group ld.so.cache localtime nsswitch.conf passwd 2>/dev/null
+$( (cd /etc && ls -d alternatives group ld.so.cache localtime nsswitch.conf passwd protocols services 2>/dev/null
 	echo hostname; echo hosts) | LC_ALL=C sort)
 /tmp"
+}
+
+# getservbyname, getprotobyname, and getaddrinfo with a service name read
+# /etc/services and /etc/protocols (CPython's test_socket testGetServBy).
+@test "strict: service and protocol names resolve as on the host" {
+	need_cgroup
+	getent services http >/dev/null || skip "the host has no service http"
+	run "$CORRAL" --profile strict -- getent services http/tcp
+	assert_success
+	assert_output "$(getent services http/tcp)"
+	run "$CORRAL" --profile strict -- getent protocols tcp
+	assert_success
+	assert_output "$(getent protocols tcp)"
 }
 
 @test "strict: python3 runs, when installed" {

@@ -146,8 +146,9 @@ static void test_implicit(void **state)
 	assert_int_equal(p.n, 6);
 	assert_string_equal(p.v[p.n - 1].key, "hostname");
 	mountplan_free(&p);
-	/* No HOME, HOME=/, a relative one, or home = no: no tmpfs. */
-	const char *none[] = {NULL, "/", "relative"};
+	/* No HOME, HOME=/, a relative one, /nonexistent (the convention for
+	 * "no home": programs rely on it not existing), or home = no: no tmpfs. */
+	const char *none[] = {NULL, "/", "relative", "/nonexistent", "//nonexistent/"};
 	for (size_t i = 0; i < ARRAY_SIZE(none); i++) {
 		assert_int_equal(mountplan_build(&s, NULL, &p, &e), 0);
 		assert_int_equal(mountplan_add_implicit(&s, none[i], &p, &e), 0);
