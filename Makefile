@@ -218,6 +218,20 @@ check-v2: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/check-v2.sh
 
+# corral under Slurm (slurm/): a one-node cluster of its own, an array job
+# through corral-slurm and the SPANK plugin, then nothing left. Installs
+# munge, slurmd, slurmctld, slurm-client and libslurm-dev when missing.
+.PHONY: check-slurm
+check-slurm: deps
+	@MAKE="$(MAKE)" scripts/check-slurm.sh
+
+# The SPANK plugin: srun --corral=PROFILE (slurm/spank_corral.c). Needs
+# spank.h (Debian's libslurm-dev), so it is not part of all.
+build/spank_corral.so: slurm/spank_corral.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -g $(WARN) -fPIC -shared \
+		-DCORRAL_SLURM_WRAPPER='"$(BINDIR)/corral-slurm"' -o $@ $<
+
 demo: deps
 	@$(MAKE) --no-print-directory all examples
 	@scripts/demo.sh
