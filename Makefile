@@ -221,7 +221,7 @@ check-v2: deps
 # corral under Slurm (slurm/): a one-node cluster of its own, an array job
 # through corral-slurm and the SPANK plugin, then nothing left. Installs
 # munge, slurmd, slurmctld, slurm-client and libslurm-dev when missing.
-.PHONY: check-slurm check-slurm-v2
+.PHONY: check-slurm check-slurm-v2 install-slurm-plugin
 check-slurm: deps
 	@MAKE="$(MAKE)" scripts/check-slurm.sh
 
@@ -239,6 +239,11 @@ build/spank_corral.so: slurm/spank_corral.c
 	$(CC) -std=gnu11 -O2 -g $(WARN) -fPIC -shared \
 		-DCORRAL_SLURM_WRAPPER='"$(BINDIR)/corral-slurm"' -o $@ $<
 
+# The plugin, where plugstack.conf names it (slurm/README.md).
+LIBDIR    ?= $(PREFIX)/lib
+install-slurm-plugin: build/spank_corral.so
+	install -D -m 0755 build/spank_corral.so $(DESTDIR)$(LIBDIR)/corral/spank_corral.so
+
 demo: deps
 	@$(MAKE) --no-print-directory all examples
 	@scripts/demo.sh
@@ -246,6 +251,7 @@ demo: deps
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PROFILEDIR)
 	install -m 0755 corral $(DESTDIR)$(BINDIR)/corral
+	install -m 0755 slurm/corral-slurm $(DESTDIR)$(BINDIR)/corral-slurm
 	install -m 0644 profiles/*.profile $(DESTDIR)$(PROFILEDIR)/
 	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR)
 	install -m 0644 docs/corral.1 $(DESTDIR)$(MANDIR)/man1/corral.1
