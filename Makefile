@@ -219,16 +219,17 @@ check-v2: deps
 	@scripts/check-v2.sh
 
 # corral under Slurm (slurm/): a one-node cluster of its own, an array job
-# through corral-slurm and the SPANK plugin, then nothing left. Installs
-# munge, slurmd, slurmctld, slurm-client and libslurm-dev when missing.
+# through corral-slurm and the SPANK plugin, then nothing left.
 .PHONY: check-slurm check-slurm-v2 install-slurm-plugin
 check-slurm: deps
-	@MAKE="$(MAKE)" scripts/check-slurm.sh
+	@scripts/deps.sh check-slurm
+	@$(MAKE) --no-print-directory all build/spank_corral.so
+	@scripts/check-slurm.sh
 
 # The same inside check-v2's VM, whose kernel has cgroup v2 only (slow:
 # software emulation). Not part of CI: make check-v2 takes most of its time.
 check-slurm-v2: deps
-	@scripts/check-slurm.sh --install-only
+	@scripts/deps.sh check-slurm check-v2
 	@$(MAKE) --no-print-directory all build/spank_corral.so
 	@CHECK_V2_BATS=tests/slurm/check-slurm.bats scripts/check-v2.sh
 

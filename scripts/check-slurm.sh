@@ -2,9 +2,9 @@
 # make check-slurm: corral as every task's sandbox under Slurm, on a one-node
 # cluster started here for the test and stopped at its end.
 #
-# It installs munge, slurmctld, slurmd, slurm-client and libslurm-dev from
-# Debian when missing (with a policy-rc.d that keeps the packages' scripts
-# from starting the system's daemons), builds the SPANK plugin, and starts
+# make check-slurm installs munge, slurmctld, slurmd, slurm-client and
+# libslurm-dev (scripts/deps.sh check-slurm, which starts none of the
+# system's daemons) and builds corral and the SPANK plugin; this starts
 # its own munged, slurmctld and slurmd: every file under one temporary
 # directory (config, keys, sockets, state, spool, logs, reports), ports of
 # its own on 127.0.0.1, no accounting database (jobcomp/filetxt records
@@ -20,8 +20,8 @@
 # removes the cgroups and the directory, and checks that all of it is gone.
 # Ends with one line "N passed, N failed"; exits non-zero on any failure.
 #
-# With --install-only it only installs the packages (make check-slurm-v2
-# does that on the host, then runs this in the VM, on cgroup v2).
+# make check-slurm-v2 runs it in check-v2's VM, on cgroup v2
+# (tests/slurm/check-slurm.bats), with what the host installed and built.
 #
 # Environment: CHECK_SLURM_CGROUP (cgroup v2: a cgroup whose children may
 # have the memory, pids and cpu controllers, when the test's own cgroup is
@@ -83,46 +83,20 @@ not_ok() {
 die() {
 	echo "check-slurm: error: $*" >&2
 	not_ok "check-slurm: $*"
+	# Once on_exit is the trap (below), it prints the count.
+	[ -n "${trapped:-}" ] || echo "$pass passed, $fail failed"
 	exit 1
 }
 [ "$(id -u)" -eq 0 ] || { echo "check-slurm: error: needs root (it starts slurmd)" >&2; echo "0 passed, 1 failed"; exit 1; }
 
-# --- packages (before the network namespace below: apt-get needs the network)
+# What it runs: make check-slurm installs it (scripts/deps.sh check-slurm)
+# and builds corral, the probe and the plugin first.
 if [ -z "${CHECK_SLURM_NETNS:-}" ]; then
-	PKGS="munge slurmd slurmctld slurm-client libslurm-dev"
-	need=""
-	for p in $PKGS; do
-		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -Eq "ok (installed|triggers-pending)" || need="$need $p"
+	for f in munged slurmctld slurmd srun sbatch scontrol sinfo squeue sstat scancel jq \
+		"$TOP/corral" "$TOP/tests/probe" "$TOP/build/spank_corral.so"; do
+		[ -e "$f" ] || command -v "$f" >/dev/null ||
+			die "no $f: run make check-slurm (scripts/deps.sh check-slurm, make all build/spank_corral.so)"
 	done
-	policy=""
-	finish_install() { [ -z "$policy" ] || rm -f /usr/sbin/policy-rc.d; }
-	if [ -n "$need" ]; then
-		echo "check-slurm: installing$need" >&2
-		# The packages' maintainer scripts would start the system's munged,
-		# slurmctld and slurmd: 101 tells invoke-rc.d and deb-systemd-invoke not
-		# to. An existing policy-rc.d is left as it is.
-		if [ ! -e /usr/sbin/policy-rc.d ]; then
-			policy=1
-			trap 'finish_install' EXIT
-			printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-			chmod 755 /usr/sbin/policy-rc.d
-		fi
-		log=$(mktemp)
-		if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $need >"$log" 2>&1; then
-			tail -5 "$log" >&2
-			rm -f "$log"
-			finish_install
-			echo "0 passed, 1 failed"
-			exit 1
-		fi
-		rm -f "$log"
-		finish_install
-		policy=""
-		trap - EXIT
-	fi
-	# make check-slurm-v2 installs on the host, then runs this in the VM.
-	[ "${1:-}" != --install-only ] || exit 0
-	"${MAKE:-make}" --no-print-directory all build/spank_corral.so >&2 || { echo "0 passed, 1 failed"; exit 1; }
 fi
 
 # The cluster lives in a network namespace of its own: loopback, and one
@@ -234,6 +208,7 @@ on_exit() {
 	exit $?
 }
 trap on_exit EXIT
+trapped=1
 trap 'echo "# check-slurm: interrupted" >&2; exit 130' INT TERM HUP
 
 # --- cgroups -----------------------------------------------------------------
