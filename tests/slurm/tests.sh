@@ -395,7 +395,19 @@ echo "# cgroups and accounting checked at $(since)"
 CORRAL_SLURM_GRACE=2 srun -J corral-cancel "$WRAPPER" --memory 64M --pids 8 --ro-bind "$PROBE" -- "$PROBE" ignore-term \
 	>"$WORK/out/cancel.out" 2>&1 &
 srun_pid=$!
-wait_until 60 one_corral_cgroup
+# Cancelled once the probe ignores SIGTERM (bit 15 of SigIgn), not before.
+ignoring_term() {
+	local d p mask
+	for d in $(corral_cgroups); do
+		for p in $(cat "$d/cgroup.procs"); do
+			grep -q ignore-term "/proc/$p/cmdline" 2>/dev/null || continue
+			mask=$(awk '/^SigIgn:/ { print $2 }' "/proc/$p/status" 2>/dev/null)
+			[ -n "$mask" ] && [ $((0x$mask & 0x4000)) -ne 0 ] && return 0
+		done
+	done
+	return 1
+}
+wait_until 60 ignoring_term
 J=$(job_id_by_name corral-cancel)
 scancel "$J"
 wait "$srun_pid"
