@@ -117,6 +117,7 @@ mkdir -p "$T/etc" "$T/state" "$T/spool" "$T/log" "$T/munge" "$T/work"
 CGROUPS=$T/cgroups # the cgroups made here: one directory a line
 : >"$CGROUPS"
 daemon_pids=""
+ctld_pid=""
 tests_pid=""
 
 # Kill every process in cgroup directory $1 and below, then remove them,
@@ -155,7 +156,9 @@ cleanup() {
 	[ -z "$cleaned" ] || return
 	cleaned=1
 	local pid name
-	if [ -n "${SLURM_CONF:-}" ] && [ -n "$daemon_pids" ]; then
+	# The controller may be gone already (a signal to the whole group):
+	# then a client would wait for it.
+	if [ -n "${SLURM_CONF:-}" ] && [ -n "$ctld_pid" ] && kill -0 "$ctld_pid" 2>/dev/null; then
 		scancel --quiet --full --user=root 2>/dev/null
 		for _ in $(seq 100); do
 			[ -z "$(squeue -h 2>/dev/null)" ] && break
@@ -197,6 +200,10 @@ final_checks() {
 
 on_exit() {
 	local rc=$?
+	# Nothing stops the cleanup: make passes a SIGTERM on to this script
+	# after timeout(1) has sent one to the whole group, and a second
+	# signal's `exit` would end the script here, leaving it all running.
+	trap '' INT TERM HUP
 	# A trap taken inside `IFS= read` runs with that IFS.
 	IFS=$' \t\n'
 	[ -z "$tests_pid" ] || kill -TERM -- "-$tests_pid" 2>/dev/null
@@ -209,7 +216,7 @@ on_exit() {
 }
 trap on_exit EXIT
 trapped=1
-trap 'echo "# check-slurm: interrupted" >&2; exit 130' INT TERM HUP
+trap 'echo "# check-slurm: interrupted" >&2; not_ok "check-slurm: interrupted by a signal before its end"; exit 130' INT TERM HUP
 
 # --- cgroups -----------------------------------------------------------------
 # v1: in every hierarchy Slurm or corral uses, a child of the test's own
@@ -358,6 +365,7 @@ wait_until 30 test -S "$T/munge/socket" || { cat "$T/log/munged.out" >&2; die "m
 
 slurmctld -D -c -f "$SLURM_CONF" >"$T/log/slurmctld.out" 2>&1 &
 daemon_pids="$daemon_pids $!:slurmctld"
+ctld_pid=$!
 
 # slurmd: moved into the test's cgroups, then new cgroup and mount
 # namespaces rooted there; $! stays slurmd's pid through the execs.
