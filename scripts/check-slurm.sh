@@ -124,9 +124,9 @@ tests_pid=""
 # deepest first. Only what this test made is there: the daemons and what
 # they started.
 remove_cgroup_tree() {
-	local d p tries
+	local d p
 	[ -d "$1" ] || return 0
-	for tries in 1 2 3 4 5 6 7 8 9 10; do
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		while read -r d; do
 			while read -r p; do
 				[ -n "$p" ] && kill -KILL "$p" 2>/dev/null
@@ -140,10 +140,9 @@ remove_cgroup_tree() {
 }
 
 stop_pid() { # pid name: TERM, then KILL if it does not go
-	local i
 	kill -0 "$1" 2>/dev/null || return 0
 	kill -TERM "$1" 2>/dev/null
-	for i in $(seq 100); do
+	for _ in $(seq 100); do
 		kill -0 "$1" 2>/dev/null || return 0
 		sleep 0.1
 	done
