@@ -24,7 +24,7 @@
 # (tests/slurm/check-slurm.bats), with what the host installed and built.
 #
 # Environment: CHECK_SLURM_CGROUP (cgroup v2: a cgroup whose children may
-# have the memory, pids and cpu controllers, when the test's own cgroup is
+# have the cpuset, memory, pids and cpu controllers, when the test's own cgroup is
 # not the root; see below), CHECK_SLURM_KEEP=1 (keep the directory),
 # CHECK_SLURM_BENCH=N (after the checks, N rounds of tests/slurm/bench.sh:
 # what corral adds to a task's srun).
@@ -60,11 +60,17 @@ if [ "${1:-}" = __ns ]; then
 		mkdir "$mp/daemon"
 		echo $$ >"$mp/daemon/cgroup.procs"
 		for c in $(cat "$mp/cgroup.controllers"); do
-			case $c in cpu | memory | pids) echo "+$c" >"$mp/cgroup.subtree_control" ;; esac
+			case $c in cpu | cpuset | memory | pids) echo "+$c" >"$mp/cgroup.subtree_control" ;; esac
 		done
 		# Where systemd would have put slurmd: Slurm (IgnoreSystemd=yes)
-		# makes its slurmstepd scope in system.slice, but not the slice.
+		# makes its slurmstepd scope in system.slice, but not the slice,
+		# and expects the slice to give the scope its controllers, as
+		# systemd's does: without them slurmd says "Controller memory is
+		# not enabled!", makes no job cgroups and the tasks stay in its own.
 		mkdir "$mp/system.slice"
+		for c in $(cat "$mp/cgroup.subtree_control"); do
+			echo "+$c" >"$mp/system.slice/cgroup.subtree_control"
+		done
 	fi
 	exec "$@"
 fi
@@ -230,10 +236,10 @@ if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
 	parent=${CHECK_SLURM_CGROUP:-/sys/fs/cgroup${own%/}}
 	# A cgroup with processes cannot give its children controllers; the
 	# root is exempt. Elsewhere a delegated, empty parent must be named.
-	for c in memory pids; do
+	for c in cpuset memory pids; do
 		grep -qw "$c" "$parent/cgroup.subtree_control" 2>/dev/null ||
 			echo "+$c" >"$parent/cgroup.subtree_control" 2>/dev/null ||
-			die "cgroup v2: $parent cannot give its children the $c controller (it has processes, or $c is not delegated to it): set CHECK_SLURM_CGROUP to a delegated cgroup whose children may have memory, pids and cpu"
+			die "cgroup v2: $parent cannot give its children the $c controller (it has processes, or $c is not delegated to it): set CHECK_SLURM_CGROUP to a delegated cgroup whose children may have cpuset, memory, pids and cpu"
 	done
 	d=$parent/$NAME
 	mkdir "$d" || die "mkdir $d"
@@ -335,7 +341,11 @@ CgroupPlugin=cgroup/v2
 # No systemd here: slurmd makes its cgroups itself, in the namespace's root.
 IgnoreSystemd=yes
 CgroupAutomount=yes
-ConstrainCores=no
+# On v2 task/cgroup puts a task in a cgroup of its own (job_J/step_S/user/
+# task_T) only for a constraint it applies, and proctrack/linuxproc makes
+# none: the cores are that constraint (cpuset). Without it every task
+# stays in slurmd's cgroup.
+ConstrainCores=yes
 ConstrainRAMSpace=no
 ConstrainDevices=no
 EOF
