@@ -73,7 +73,7 @@ slurm_job_cgroups() {
 
 # --- the array job: every verdict -------------------------------------------------------
 n=$(grep -cv '^#' "$CASES")
-A=$(sbatch --parsable --array=0-$((n - 1)) -J corral-array -t 2 -o "$WORK/out/%A_%a.out" \
+A=$(sbatch --parsable --array=0-$((n - 1)) -J corral-array -t 10 -o "$WORK/out/%A_%a.out" \
 	-e "$WORK/out/%A_%a.err" "$TOP/tests/slurm/job.sh")
 if [ -z "$A" ]; then
 	not_ok "sbatch --array=0-$((n - 1)) was refused"
