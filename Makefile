@@ -226,6 +226,33 @@ check-v2: deps
 	@$(MAKE) --no-print-directory all
 	@scripts/check-v2.sh
 
+# corral under Slurm (slurm/): a one-node cluster of its own, an array job
+# through corral-slurm and the SPANK plugin, then nothing left.
+.PHONY: check-slurm check-slurm-v2 install-slurm-plugin
+check-slurm: deps
+	@scripts/deps.sh check-slurm
+	@$(MAKE) --no-print-directory all build/spank_corral.so
+	@scripts/check-slurm.sh
+
+# The same inside check-v2's VM, whose kernel has cgroup v2 only (slow:
+# software emulation). Not part of CI: make check-v2 takes most of its time.
+check-slurm-v2: deps
+	@scripts/deps.sh check-slurm check-v2
+	@$(MAKE) --no-print-directory all build/spank_corral.so
+	@CHECK_V2_BATS=tests/slurm/check-slurm.bats scripts/check-v2.sh
+
+# The SPANK plugin: srun --corral=PROFILE (slurm/spank_corral.c). Needs
+# spank.h (Debian's libslurm-dev), so it is not part of all.
+build/spank_corral.so: slurm/spank_corral.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -O2 -g $(WARN) -fPIC -shared \
+		-DCORRAL_SLURM_WRAPPER='"$(BINDIR)/corral-slurm"' -o $@ $<
+
+# The plugin, where plugstack.conf names it (slurm/README.md).
+LIBDIR    ?= $(PREFIX)/lib
+install-slurm-plugin: build/spank_corral.so
+	install -D -m 0755 build/spank_corral.so $(DESTDIR)$(LIBDIR)/corral/spank_corral.so
+
 demo: deps
 	@$(MAKE) --no-print-directory all examples
 	@scripts/demo.sh
@@ -233,6 +260,7 @@ demo: deps
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(PROFILEDIR)
 	install -m 0755 corral $(DESTDIR)$(BINDIR)/corral
+	install -m 0755 slurm/corral-slurm $(DESTDIR)$(BINDIR)/corral-slurm
 	install -m 0644 profiles/*.profile $(DESTDIR)$(PROFILEDIR)/
 	install -d $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(BASHCOMPDIR)
 	install -m 0644 docs/corral.1 $(DESTDIR)$(MANDIR)/man1/corral.1

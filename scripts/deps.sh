@@ -11,7 +11,9 @@
 #                               (make pictures, bench/plot.sh: graphviz,
 #                               gnuplot), check-compat (make check-compat:
 #                               Debian's Python 3.11, its regression tests,
-#                               GLib's installed tests)
+#                               GLib's installed tests), check-slurm (make
+#                               check-slurm: munge, slurmctld, slurmd, the
+#                               client commands, spank.h)
 #   scripts/deps.sh PKG...      those packages, without their Recommends
 #                               (bench/deps.sh: firejail's would pull in a
 #                               desktop)
@@ -25,9 +27,10 @@ FORMAT="clang-format"
 CHECK_V2="qemu-system-x86 busybox-static xz-utils"
 PICTURES="graphviz gnuplot-nox fonts-dejavu-core jq"
 CHECK_COMPAT="python3.11 libpython3.11-testsuite libglib2.0-tests"
+CHECK_SLURM="munge slurmctld slurmd slurm-client libslurm-dev"
 
 PKGS="" norec=""
-[ $# -gt 0 ] || set -- check fuzz format check-v2 check-compat
+[ $# -gt 0 ] || set -- check fuzz format check-v2 check-compat check-slurm
 for a in "$@"; do
 	case $a in
 	check) PKGS="$PKGS $CHECK" ;;
@@ -37,6 +40,8 @@ for a in "$@"; do
 	# The VM needs qemu's binary, not the desktop its Recommends bring.
 	check-v2) norec="$norec $CHECK_V2" ;;
 	check-compat) PKGS="$PKGS $CHECK_COMPAT" ;;
+	# make check-slurm starts daemons of its own, on a config of its own.
+	check-slurm) norec="$norec $CHECK_SLURM" ;;
 	*) norec="$norec $a" ;;
 	esac
 done
@@ -59,6 +64,15 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 echo "corral: installing$need$need_norec" >&2
 export DEBIAN_FRONTEND=noninteractive
+# Installing for a make target starts no system service (munged, slurmd,
+# slurmctld would run on the system's config, and stay): 101 tells
+# invoke-rc.d and deb-systemd-invoke not to. An existing one is kept.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\n# scripts/deps.sh: no service starts while it installs\nexit 101\n' >/usr/sbin/policy-rc.d
+	chmod 755 /usr/sbin/policy-rc.d
+	trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+	trap 'exit 130' INT TERM HUP
+fi
 apt-get update -qq
 # shellcheck disable=SC2086
 [ -z "$need" ] || apt-get install -y -qq $need >/dev/null
