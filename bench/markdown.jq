@@ -24,7 +24,7 @@ def table($rows):
   "| row | median | min | max | runs | ratio | vs | note |",
   "|---|---:|---:|---:|---:|---:|---|---|",
   ($rows[] | . as $x | digits(.unit) as $d
-   | "| `\(.id)` \(.name | esc) | \(if .status == "ok" then "\(.median | r($d)) \(.unit)" else "**\(.status)**" end) | \(.min | r($d)) | \(.max | r($d)) | \(.n) | \(if .ratio then "\(.ratio | r(2)) x" else "" end) | \(.ref // "" | if . == "" then "" else "`\(.)`" end) | \(.note | esc) |");
+   | "| `\(.id)` \(.name | esc) | \(if .status == "ok" then "\(.median | r($d)) \(.unit)" else "**\(.status)**" end) | \(.min | r($d)) | \(.max | r($d)) | \(.n) | \(if .ratio then "\(.ratio | r(2)) x\(.ratios // [] | if length > 1 then " (\(map(r(2)) | join(", ")))" else "" end)" else "" end) | \(.ref // "" | if . == "" then "" else "`\(.)`" end) | \(.note | esc) |");
 
 . as $all
 | "# corral benchmarks",
@@ -36,14 +36,15 @@ def table($rows):
   "- corral \(.meta.corral); \(.meta.versions | join(", "))",
   "- settings: \(.meta.settings | to_entries | map("\(.key)=\(.value)") | join(", "))",
   "",
-  "Ratio: this row's median over the median of the row named in *vs*. Every row is from this one run.",
+  "Ratio: this row's median over the median of the row named in *vs*. Every row is from this one run. The launch section ran \(.meta.settings.repeat // 1) pass(es) in a row (BENCH_REPEAT), each measuring every row: a launch ratio is taken within each pass and the median over the passes is given, each pass's in parentheses.",
   "",
-  "## Targets (issue 10)",
+  "## Targets (issues 10 and 20)",
   "",
   "| target | figure | limit | verdict |",
   "|---|---:|---:|---|",
   (.targets[] | (if .kind == "ratio" then " x" else " \(.unit // "")" end) as $u
-   | "| \(.text | esc) | \(if .figure == null then "" else "\(.figure | r(3))\($u)" end) | \(.limit)\($u) | \(if .verdict == "met" then "met" elif .verdict == "not met" then "**not met**" else "not measured: \(.why | esc)" end) |"),
+   | (.passes // [] | if length > 1 then " (\(map(r(3)) | join(", ")))" else "" end) as $p
+   | "| \(.text | esc) | \(if .figure == null then "" else "\(.figure | r(3))\($u)\($p)" end) | \(.limit)\($u) | \(if .verdict == "met" then "met" elif .verdict == "not met" then "**not met**" else "not measured: \(.why | esc)" end) |"),
   "",
   ( (.rows | map(.section) | reduce .[] as $s ([]; if index([$s]) then . else . + [$s] end))[] as $s
     | "## \(titles[$s] // $s)", "",

@@ -11,13 +11,15 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 B=$ROOT/bench
 CORRAL=${CORRAL:-$ROOT/corral}
-RUNS=${BENCH_RUNS:-300}
+RUNS=${BENCH_RUNS:-100}
+REPEAT=${BENCH_REPEAT:-3}
+ROWS_WANTED=${BENCH_ROWS:-}
 WARMUP=${BENCH_WARMUP:-20}
 SECCOMP_RUNS=${BENCH_SECCOMP_RUNS:-7}
 SYSCALLS=${BENCH_SYSCALLS:-1000000}
 PID1_RUNS=${BENCH_PID1_RUNS:-3}
 ORPHANS=${BENCH_ORPHANS:-10000}
-PAR_N=${BENCH_PARALLEL_N:-200}
+PAR_N=${BENCH_PARALLEL_N:-1000}
 SEQ_N=${BENCH_SEQUENTIAL_N:-1000}
 MEM_RUNS=${BENCH_MEM_RUNS:-5}
 OUT=${BENCH_OUT:-$B}
@@ -28,6 +30,7 @@ TMP=$(mktemp -d /tmp/corral-bench.XXXXXX)
 chmod 755 "$TMP"
 ROWS=$TMP/rows.jsonl
 : >"$ROWS"
+REP=1 # which pass of the launch section (BENCH_REPEAT) a row is from
 CREATED_CGROUPS=() # ancestors crun created for its cgroupsPath; removed at exit
 
 # Deepest first; rmdir only removes an empty cgroup, and only ones that
@@ -51,20 +54,20 @@ say() { printf 'bench: %s\n' "$*" >&2; }
 # emit SECTION ID NAME UNIT REF CMD VALUES-JSON [NOTE]: one measured row.
 emit() {
 	jq -nc --arg section "$1" --arg id "$2" --arg name "$3" --arg unit "$4" --arg ref "$5" \
-		--arg cmd "$6" --argjson values "$7" --arg note "${8:-}" \
+		--arg cmd "$6" --argjson values "$7" --arg note "${8:-}" --argjson rep "$REP" \
 		'{section: $section, id: $id, name: $name, unit: $unit,
 		  ref: (if $ref == "" then null else $ref end), cmd: $cmd,
-		  status: "ok", values: $values, note: $note}' >>"$ROWS"
+		  status: "ok", values: $values, note: $note, rep: $rep}' >>"$ROWS"
 }
 
 # failed SECTION ID NAME UNIT REF CMD WHY: a row that could not be measured.
 failed() {
 	say "$2: FAILED: $7"
 	jq -nc --arg section "$1" --arg id "$2" --arg name "$3" --arg unit "$4" --arg ref "$5" \
-		--arg cmd "$6" --arg note "$7" \
+		--arg cmd "$6" --arg note "$7" --argjson rep "$REP" \
 		'{section: $section, id: $id, name: $name, unit: $unit,
 		  ref: (if $ref == "" then null else $ref end), cmd: $cmd,
-		  status: "failed", values: [], note: $note}' >>"$ROWS"
+		  status: "failed", values: [], note: $note, rep: $rep}' >>"$ROWS"
 }
 
 # try CMD...: run once; on failure print the reason (the last line of
@@ -79,12 +82,18 @@ try() {
 }
 
 # ---------------------------------------------------------------- launch
+# wanted ID: true unless BENCH_ROWS names launch rows and not this one.
+wanted() {
+	[ -z "$ROWS_WANTED" ] || [[ " $ROWS_WANTED " == *" $1 "* ]]
+}
+
 # launch ID NAME REF [PREFIX... ---] CMD...: hyperfine CMD (no shell).
 # PREFIX runs hyperfine itself (a private mount namespace for crun,
 # setpriv for rootless) so the prefix's own cost is not in the figures.
 launch() {
 	local id=$1 name=$2 ref=$3
 	shift 3
+	wanted "$id" || return 0
 	local prefix=() cmd=()
 	if printf '%s\n' "$@" | grep -qx -- '---'; then
 		while [ "$1" != "---" ]; do prefix+=("$1"); shift; done
@@ -94,7 +103,7 @@ launch() {
 	local cmdline="${cmd[*]}" why
 	local shown="$cmdline"
 	[ ${#prefix[@]} -gt 0 ] && shown="$cmdline (hyperfine run under: ${prefix[*]})"
-	say "launch: $id: $cmdline"
+	say "launch ($REP/$REPEAT): $id: $cmdline"
 	if ! why=$(try "${prefix[@]}" "${cmd[@]}"); then
 		failed launch "$id" "$name" ms "$ref" "$shown" "$why"
 		return
@@ -116,6 +125,10 @@ launch() {
 # and a cgroup (see crun_cgroup_path).
 crun_bundle() {
 	local b=$TMP/bundle f
+	if [ -f "$b/config.json" ]; then # built by an earlier pass
+		crun_cgroup_path
+		return 0
+	fi
 	mkdir -p "$b/rootfs/proc" "$b/rootfs/dev" "$b/rootfs/sys"
 	for f in /bin/true $(ldd /bin/true | grep -o '/[^ ]*'); do
 		mkdir -p "$b/rootfs$(dirname "$f")"
@@ -197,6 +210,7 @@ check_corral() {
 # or a failed row when WHY is not empty.
 unless() {
 	local why=$1
+	[ "$2" = launch ] && ! wanted "$3" && return
 	if [ -n "$why" ]; then
 		failed "$2" "$3" "$4" "$5" "$6" "$7" "$why"
 		return
@@ -205,7 +219,18 @@ unless() {
 	"$@"
 }
 
+# The launch section, BENCH_REPEAT passes in a row: each pass measures
+# every row, so a ratio is taken between rows of one pass (minutes apart at
+# most, under the same load) and results.jq reports the median over passes.
 section_launch() {
+	for ((REP = 1; REP <= REPEAT; REP++)); do
+		say "launch: pass $REP of $REPEAT, load $(cut -d' ' -f1-3 /proc/loadavg)"
+		launch_pass
+	done
+	REP=1
+}
+
+launch_pass() {
 	launch direct "exec of /bin/true by hyperfine" "" /bin/true
 	launch floor "floor: fork + execve + waitpid (bench/floor)" "" "$B/floor" /bin/true
 	launch unshare "floor: unshare, the same namespaces" floor \
@@ -215,7 +240,9 @@ section_launch() {
 		--new-session --cap-drop ALL /bin/true
 	launch firejail "firejail --noprofile --net=none --seccomp" unshare \
 		firejail --quiet --noprofile --net=none --seccomp --caps.drop=all /bin/true
-	if ! command -v crun >/dev/null; then
+	if ! wanted crun; then
+		:
+	elif ! command -v crun >/dev/null; then
 		failed launch crun "crun run, minimal bundle with cgroups" ms unshare "crun run" \
 			"crun not installed"
 	elif ! crun_bundle; then
@@ -403,6 +430,9 @@ spawn() {
 
 section_throughput() {
 	local k
+	spawn par_bwrap "$PAR_N bubblewrap --unshare-all, two at a time, no limits" 2 "$PAR_N" \
+		bwrap --unshare-all --ro-bind / / --proc /proc --dev /dev --die-with-parent \
+		--new-session --cap-drop ALL /bin/true
 	spawn par "$PAR_N started two at a time" 2 "$PAR_N" "$CORRAL" -- /bin/true
 	spawn seq "$SEQ_N in sequence" 1 "$SEQ_N" "$CORRAL" -- /bin/true
 	if [ -n "$LIMITS_WHY" ]; then
