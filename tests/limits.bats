@@ -3,6 +3,7 @@
 # cgroup and its removal. Version-neutral: usage comes from corral's -v line
 # ("cgroup usage: ..."), which reads v1 or v2 files, whichever exist.
 load helpers
+load ../lib/bats-corral/load
 
 # This test's own cgroup directory in every mounted hierarchy (v1 or v2).
 own_cgroup_dirs() {
@@ -103,10 +104,10 @@ teardown() {
 
 @test "pids: a fork bomb that never gives up is ended by the time limit" {
 	need_cgroup
-	run "$CORRAL" --pids 16 --time-limit 2s --report "$T/r.json" "${WITH_PROBE[@]}" -- \
-		"$PROBE" forkbomb 100000 persist
+	corral_run --pids 16 --time-limit 2s "${WITH_PROBE[@]}" -- "$PROBE" forkbomb 100000 persist
 	assert_failure 124
-	jq -e '.status == "timeout" and .pids_peak <= 16' "$T/r.json" >/dev/null
+	assert_corral_verdict timeout
+	assert_corral_report '.pids_peak <= 16 and .pids_refused > 0 and (.limits_hit | index("pids"))'
 }
 
 @test "cpus = 0.5: a busy loop gets 0.4 to 0.6 CPU seconds per wall second" {
@@ -147,19 +148,22 @@ teardown() {
 }
 
 @test "time-limit = 1s on sleep 30: 124 by the SIGTERM of the limit, not before 1 s" {
-	run "$CORRAL" --time-limit 1s --report "$T/r.json" -- sleep 30
+	corral_run --time-limit 1s -- sleep 30
 	assert_failure 124
-	jq -e '.status == "timeout" and .signal == "SIGTERM" and .wall_time_ms >= 1000' "$T/r.json" >/dev/null
+	assert_corral_verdict timeout
+	assert_corral_signal SIGTERM
+	assert_corral_report '.wall_time_ms >= 1000'
 }
 
 @test "time-limit with limits: a command that ignores SIGTERM is ended after the grace" {
 	need_cgroup
-	run "$CORRAL" --pids 32 --time-limit 0.5s --kill-grace 1s --report "$T/r.json" \
-		"${WITH_PROBE[@]}" -- "$PROBE" ignore-term
+	corral_run --pids 32 --time-limit 0.5s --kill-grace 1s "${WITH_PROBE[@]}" -- "$PROBE" ignore-term
 	assert_failure 124
 	# By the SIGKILL after the grace, not the probe's own end after 30 s,
 	# and not before the limit and the grace.
-	jq -e '.status == "timeout" and .signal == "SIGKILL" and .wall_time_ms >= 1500' "$T/r.json" >/dev/null
+	assert_corral_verdict timeout
+	assert_corral_signal SIGKILL
+	assert_corral_report '.wall_time_ms >= 1500'
 }
 
 @test "rlimit = nofile=16 is 16 in /proc/self/limits" {

@@ -133,7 +133,7 @@ _corral_less() {
 # assert_corral_verdict VERDICT
 #
 # Fail unless the last corral_run ended with VERDICT: exited, signaled,
-# oom, timeout, seccomp or error (the report's "status").
+# oom, timeout, cpu_timeout, seccomp or error (the report's "status").
 assert_corral_verdict() {
 	if (($# != 1)) || [[ " ${BATS_CORRAL_VERDICTS[*]} " != *" $1 "* ]]; then
 		_corral_usage assert_corral_verdict \

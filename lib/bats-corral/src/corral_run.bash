@@ -26,12 +26,14 @@ BATS_CORRAL_FIELDS=(
 	corral_pids_peak .pids_peak
 	corral_killed_syscall .seccomp.killed_syscall
 	corral_violations_unlisted .seccomp.violations_unlisted
+	corral_oom_kills .oom_kills
+	corral_limits_hit 'if .limits_hit == null then null else .limits_hit | join(" ") end'
 	corral_error .error
 )
 
 # The verdicts corral reports (the report's "status"), for checking what an
 # assertion is asked for.
-BATS_CORRAL_VERDICTS=(exited signaled oom timeout seccomp error)
+BATS_CORRAL_VERDICTS=(exited signaled oom timeout cpu_timeout seccomp error)
 
 # Run a command in a corral sandbox, as Bats's `run` runs one.
 #
@@ -48,13 +50,16 @@ BATS_CORRAL_VERDICTS=(exited signaled oom timeout seccomp error)
 # Globals set:
 #   status, output, lines (and stderr, stderr_lines): as `run` sets them
 #   corral_report       the JSON report's path, in $BATS_TEST_TMPDIR
-#   corral_verdict      exited, signaled, oom, timeout, seccomp or error
+#   corral_verdict      exited, signaled, oom, timeout, cpu_timeout, seccomp
+#                       or error
 #   corral_exit_code    corral's exit status (the command's, or 128+signal,
 #                       124 at the time limit, 137 at the memory limit, ...)
 #   corral_signal       the signal that ended the command (SIGSEGV), or ""
 #   corral_wall_time_ms, corral_cpu_user_ms, corral_cpu_system_ms,
 #   corral_cpu_ms       (user + system), corral_memory_peak_bytes,
 #   corral_pids_peak, corral_killed_syscall, corral_violations_unlisted,
+#   corral_oom_kills (OOM kills in the sandbox, the command's or a
+#   helper's), corral_limits_hit (the limits that bit, by option name),
 #   corral_error        the rest of BATS_CORRAL_FIELDS ("" where unknown)
 #   corral_violations   the syscalls the filter refused (seccomp-log), in
 #                       the order first seen: an array
