@@ -458,13 +458,16 @@ TEST 'never runs' { true; }"
 }
 
 @test "make install puts bats-corral and the test profile under the data dir, and they work from there" {
-	run make -C "$TOP" -s install PREFIX="$T/usr"
+	# DESTDIR, not another PREFIX: a PREFIX rebuilds the tree's corral for
+	# its paths, under the tests that run it.
+	run make -C "$TOP" -s install DESTDIR="$T/d"
 	assert_success
-	lib=$T/usr/share/corral/bats/bats-corral
+	usr=$T/d/usr/local
+	lib=$usr/share/corral/bats/bats-corral
 	for f in load.bash README.md src/corral_run.bash src/assert_corral.bash; do
 		cmp "$LIB/bats-corral/$f" "$lib/$f"
 	done
-	cmp "$TOP/profiles/test.profile" "$T/usr/share/corral/profiles/test.profile"
+	cmp "$TOP/profiles/test.profile" "$usr/share/corral/profiles/test.profile"
 	bats_file installed 'bats_load_library bats-corral
 TEST "the installed library and profile" {
 	corral_run --profile test -- sh -c "exit 4"
@@ -472,8 +475,8 @@ TEST "the installed library and profile" {
 	assert_corral_report ".profiles == [\"test\"]"
 }'
 	# The installed profile, not the tree's: only the data dir is searched.
-	nested_bats "$T/installed.bats" BATS_LIB_PATH="$T/usr/share/corral/bats:/usr/lib/bats" \
-		CORRAL="$T/usr/bin/corral" CORRAL_PROFILE_PATH="$T/usr/share/corral/profiles"
+	nested_bats "$T/installed.bats" BATS_LIB_PATH="$usr/share/corral/bats:/usr/lib/bats" \
+		CORRAL="$usr/bin/corral" CORRAL_PROFILE_PATH="$usr/share/corral/profiles"
 	need_cgroup
 	assert_success
 	assert_line "ok 1 the installed library and profile"
