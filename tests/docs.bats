@@ -210,8 +210,8 @@ complete_words() {
 	# After a comma, the list's next name, with what came before.
 	run complete_words corral --seccomp-allow=read,@mou
 	assert_output "--seccomp-allow=read,@mount"
-	run complete_words corral --share p
-	assert_output "pid"
+	run complete_words corral --share u
+	assert_output "uts"
 	run complete_words corral --seccomp-action k
 	assert_output "kill"
 	# Every name offered is one corral takes.

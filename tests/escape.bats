@@ -372,28 +372,28 @@ host_victim() {
 	command -v script >/dev/null || skip "script(1) from util-linux is not installed"
 	for p in "${PROFILES[@]}"; do
 		for req in tiocsti tiocsti-high; do
-			run script -qec "$CORRAL --profile $p --ro-bind $ATTACK -- $ATTACK tty $req" /dev/null
+			run script -qec "cd / && $CORRAL --profile $p --ro-bind $ATTACK -- $ATTACK tty $req" /dev/null
 			assert_output --partial "EPERM"
 		done
 	done
-	run script -qec "$CORRAL --seccomp=no --ro-bind $ATTACK -- $ATTACK tty tiocsti" /dev/null
+	run script -qec "cd / && $CORRAL --seccomp=no --ro-bind $ATTACK -- $ATTACK tty tiocsti" /dev/null
 	refute_output --partial "EPERM"
 }
 
 @test "TIOCLINUX into the terminal: EPERM" {
 	command -v script >/dev/null || skip "script(1) from util-linux is not installed"
 	for p in "${PROFILES[@]}"; do
-		run script -qec "$CORRAL --profile $p --ro-bind $ATTACK -- $ATTACK tty tioclinux" /dev/null
+		run script -qec "cd / && $CORRAL --profile $p --ro-bind $ATTACK -- $ATTACK tty tioclinux" /dev/null
 		assert_output --partial "EPERM"
 	done
 	# Without the filter a pty is no console: the kernel's own error.
-	run script -qec "$CORRAL --seccomp=no --ro-bind $ATTACK -- $ATTACK tty tioclinux" /dev/null
+	run script -qec "cd / && $CORRAL --seccomp=no --ro-bind $ATTACK -- $ATTACK tty tioclinux" /dev/null
 	refute_output --partial "EPERM"
 }
 
 @test "the host's other terminals are not in /dev/pts (a new devpts instance)" {
 	command -v script >/dev/null || skip "script(1) from util-linux is not installed"
-	run script -qec "sh -c 'ls /dev/pts; echo ---; $CORRAL -- ls /dev/pts'" /dev/null
+	run script -qec "cd / && sh -c 'ls /dev/pts; echo ---; $CORRAL -- ls /dev/pts'" /dev/null
 	assert_success
 	# The host has at least script's pty; inside only ptmx.
 	assert_output --regexp '[0-9]'
@@ -406,15 +406,15 @@ host_victim() {
 		# With CAP_SYS_ADMIN kept, so that TIOCCONS and TIOCVHANGUP meet
 		# the filter, not the kernel's capability check.
 		for req in tiocsetd tiocsetd-high tioccons tiocexcl tiocvhangup kdskbmode; do
-			run script -qec "$CORRAL --profile $p --cap-keep SYS_ADMIN --ro-bind $ATTACK -- $ATTACK tty $req" /dev/null
+			run script -qec "cd / && $CORRAL --profile $p --cap-keep SYS_ADMIN --ro-bind $ATTACK -- $ATTACK tty $req" /dev/null
 			assert_equal "$(printf '%s' "$output" | tr -d '\r')" "EPERM"
 		done
 	done
 	# Without the filter a pty is no console: the kernel's own error.
-	run script -qec "$CORRAL --seccomp=no --ro-bind $ATTACK -- $ATTACK tty kdskbmode" /dev/null
+	run script -qec "cd / && $CORRAL --seccomp=no --ro-bind $ATTACK -- $ATTACK tty kdskbmode" /dev/null
 	refute_output --partial "EPERM"
 	# And TIOCEXCL works: the filter is what refuses it.
-	run script -qec "$CORRAL --seccomp=no --ro-bind $ATTACK -- $ATTACK tty tiocexcl" /dev/null
+	run script -qec "cd / && $CORRAL --seccomp=no --ro-bind $ATTACK -- $ATTACK tty tiocexcl" /dev/null
 	assert_equal "$(printf '%s' "$output" | tr -d '\r')" "ok"
 }
 
@@ -457,7 +457,7 @@ host_victim() {
 	[ "${#have[@]}" -gt 0 ] || skip "this kernel has none of: ${files[*]}"
 	# Something to hide on the host (as root the files have content).
 	[ "$(wc -c </proc/timer_list)" -gt 0 ]
-	for opts in "--profile default" "--profile strict" "--profile host" "--profile default --share pid"; do
+	for opts in "--profile default" "--profile strict" "--profile host"; do
 		for f in "${have[@]}"; do
 			run "$CORRAL" $opts -- sh -c "wc -c </proc/$f"
 			assert_success

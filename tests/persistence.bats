@@ -167,14 +167,14 @@ fill_cache() {
 	command -v script >/dev/null || skip "script(1) from util-linux is not installed"
 	for p in default strict; do
 		# N_NULL on the pty: with it the shell's echo afterwards would vanish.
-		run script -qec "$CORRAL --profile $p --ro-bind $ATTACK -- $ATTACK tty tiocsetd; echo still-alive; stty -g >/dev/null && echo stty-ok" /dev/null
+		run script -qec "cd / && $CORRAL --profile $p --ro-bind $ATTACK -- $ATTACK tty tiocsetd; echo still-alive; stty -g >/dev/null && echo stty-ok" /dev/null
 		assert_output --partial "EPERM"
 		assert_output --partial "still-alive"
 		assert_output --partial "stty-ok"
 	done
 	# A second run on the same pty after a first that tried exclusive mode
 	# and a hang-up, with CAP_SYS_ADMIN kept: the second still reads it.
-	run script -qec "$CORRAL --cap-keep SYS_ADMIN --ro-bind $ATTACK -- $ATTACK tty tiocexcl; $CORRAL --cap-keep SYS_ADMIN --ro-bind $ATTACK -- $ATTACK tty tiocvhangup; $CORRAL -- sh -c 'test -t 0 && echo second-has-tty'; echo after" /dev/null
+	run script -qec "cd / && $CORRAL --cap-keep SYS_ADMIN --ro-bind $ATTACK -- $ATTACK tty tiocexcl; $CORRAL --cap-keep SYS_ADMIN --ro-bind $ATTACK -- $ATTACK tty tiocvhangup; $CORRAL -- sh -c 'test -t 0 && echo second-has-tty'; echo after" /dev/null
 	assert_output --partial "second-has-tty"
 	assert_output --partial "after"
 }

@@ -78,9 +78,9 @@ print(subprocess.run(["echo", "child"], capture_output=True, text=True).stdout.s
 
 @test "TIOCSTI on the terminal is refused" {
 	command -v script >/dev/null || skip "script(1) from util-linux is not installed"
-	run script -qec "$CORRAL --ro-bind $PROBE -- $PROBE tiocsti" /dev/null
+	run script -qec "cd / && $CORRAL --ro-bind $PROBE -- $PROBE tiocsti" /dev/null
 	assert_output --partial "EPERM"
-	run script -qec "$CORRAL --seccomp=no --ro-bind $PROBE -- $PROBE tiocsti" /dev/null
+	run script -qec "cd / && $CORRAL --seccomp=no --ro-bind $PROBE -- $PROBE tiocsti" /dev/null
 	refute_output --partial "EPERM"
 }
 
