@@ -878,8 +878,9 @@ host_victim() {
 #   the report and --learn files (written, then read by whatever reads them)
 #                               outfile.c (above)
 #   /proc/self/exe, /proc/self/cgroup, /proc/mounts, /proc/cgroups, the cgroup hierarchies
-#                               the kernel's; no sandbox has /sys, and a delegated cgroup parent
-#                               is reachable only with root = host as its owner (not guarded)
+#                               the kernel's; /sys is in a sandbox only read-only (the sys key,
+#                               on in build), and a delegated cgroup parent is reachable only
+#                               with root = host as its owner (not guarded)
 #   /proc/sys/kernel/seccomp/actions_avail
 #                               the kernel's, read-only in every sandbox's /proc
 #   bind sources, the working directory
