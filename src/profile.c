@@ -221,7 +221,7 @@ int profile_resolve(const char *name, char *path, size_t size, struct corral_err
 		 * under sudo it may still name another user's directory). */
 		if (profile_check_trust(dirs.v[i], path, e) < 0)
 			return corral_error_prefix(e, "profile '%s' is %s, not trusted", name, path);
-		log_info("profile '%s': %s (search path directory %zu of %zu)", name, path, i + 1,
+		log_debug("profile '%s': %s (search path directory %zu of %zu)", name, path, i + 1,
 			 dirs.n);
 		return 0;
 	}
@@ -407,7 +407,7 @@ static int load_file(struct corral_spec *spec, const char *path, struct stack *s
 	if (memchr(text, '\0', got))
 		return corral_error_set(e, 0, "%s: contains a NUL byte", path);
 
-	log_info("profile: read %s%s", real, st->depth ? " (included)" : "");
+	log_debug("profile: read %s%s", real, st->depth ? " (included)" : "");
 	st->files[st->depth] = real;
 	st->depth++;
 	int r = apply_text(spec, path, text, st, e);

@@ -188,9 +188,12 @@ shown_commands() {
 		{ code = 0 }' "$1"
 }
 
-# Numbers vary from run to run (times, sizes, pids): compare the words.
+# Numbers vary from run to run (times, sizes, pids): compare the words,
+# however many blanks a table puts between them. Whether a run was
+# throttled at its CPU limit ("cpus" among the limits that bit) depends on
+# the machine's load: not compared either.
 normalise() {
-	sed -E 's/[0-9]+(\.[0-9]+)?( [KMGT]iB)?/N/g'
+	sed -E 's/[0-9]+(\.[0-9]+)?( [KMGT]iB)?/N/g; s/ +/ /g; s/,cpus\b//; s/ cpus$/ -/'
 }
 
 # Run every shown command that can run here, in order, in one shell (so
@@ -244,6 +247,9 @@ run_shown() {
 		"$TOP/README.md" >"$T/my.profile"
 	grep -q '^include default$' "$T/my.profile"
 	printf 'a, b = map(int, input().split())\nprint(a + b)\n' >"$T/sol.py"
+	# Its paths are the source tree's, and ./corral the tree's binary.
+	ln -s "$TOP/examples" "$T/examples"
+	ln -s "$CORRAL" "$T/corral"
 	command -v jq >/dev/null || skip "no jq"
 	run run_shown "$TOP/README.md"
 	assert_success
@@ -263,7 +269,7 @@ run_shown() {
 	keys='[paths | map(select(type == "string")) | join(".")] | unique | .[]'
 	MANWIDTH=200 man -l "$TOP/docs/corral.1" 2>/dev/null | col -bx |
 		awk '/^REPORT/ { on = 1; next } /^[A-Z]/ { on = 0 } on' |
-		awk '/An example:/ { on = 1; next } on' >"$T/example.json"
+		awk '/An example:/ { on = 1; next } on && /^   [^ ]/ { exit } on' >"$T/example.json"
 	run jq -r "$keys" "$T/example.json"
 	assert_success
 	shown=$output

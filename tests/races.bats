@@ -188,7 +188,7 @@ assert_secret_kept() {
 	assert_output leaf
 }
 
-@test "CORRAL_PROFILE_PATH naming another user's directory (root runs): refused, 125; -v says what was read from where" {
+@test "CORRAL_PROFILE_PATH naming another user's directory (root runs): refused, 125; -vv says what was read from where" {
 	need_nobody
 	mkdir "$T/theirs" "$T/open"
 	printf 'include default\nhostname = theirs\n' >"$T/theirs/mine.profile"
@@ -204,9 +204,9 @@ assert_secret_kept() {
 	assert_failure 125
 	assert_output --regexp "$T/open is writable by anyone"
 	assert_file_not_exists "$T/ran"
-	# Root's own directory: read, and -v names the file and where it was found.
+	# Root's own directory: read, and -vv names the file and where it was found.
 	chmod 755 "$T/open"
-	CORRAL_PROFILE_PATH=$T/open:$TOP/profiles run "$CORRAL" -v --profile mine -- hostname
+	CORRAL_PROFILE_PATH=$T/open:$TOP/profiles run "$CORRAL" -vv --profile mine -- hostname
 	assert_success
 	assert_line open
 	assert_output --partial "profile 'mine': $T/open/mine.profile (search path directory 1 of"
