@@ -117,21 +117,23 @@ static bool valid_name(const char *name)
 	return true;
 }
 
-/* Offer the names of dir's *.profile files to a did-you-mean. */
-static void offer_profiles(struct suggest *sg, const char *dir)
+/* The names of dir's *.profile files, sorted, without the suffix, into
+ * names (a missing or unreadable dir adds none). 0 or -ENOMEM. */
+static int profile_names(const char *dir, struct strv *names)
 {
 	struct dirent **list = NULL;
-	int n = scandir(dir, &list, NULL, alphasort);
+	int n = scandir(dir, &list, NULL, alphasort), r = 0;
 	for (int j = 0; j < n; j++) {
 		char *name = list[j]->d_name;
 		size_t len = strlen(name);
-		if (len > 8 && strcmp(name + len - 8, ".profile") == 0) {
+		if (r == 0 && len > 8 && strcmp(name + len - 8, ".profile") == 0) {
 			name[len - 8] = '\0';
-			suggest_offer(sg, name);
+			r = strv_push(names, name);
 		}
 		free(list[j]);
 	}
 	free(list);
+	return r;
 }
 
 /* Whether st may hold or be a profile corral reads: owned by root or the
@@ -226,9 +228,12 @@ int profile_resolve(const char *name, char *path, size_t size, struct corral_err
 		return 0;
 	}
 	struct suggest sg;
+	_cleanup_strv_ struct strv names = {0};
 	suggest_init(&sg, name);
 	for (size_t i = 0; i < dirs.n; i++)
-		offer_profiles(&sg, dirs.v[i]);
+		profile_names(dirs.v[i], &names);
+	for (size_t i = 0; i < names.n; i++)
+		suggest_offer(&sg, names.v[i]);
 	if (suggest_best(&sg))
 		return corral_error_set(e, 0, "profile '%s' not found (did you mean '%s'? corral --list-profiles shows them all)",
 					name, suggest_best(&sg));
@@ -468,27 +473,19 @@ int profile_list(FILE *out, struct corral_error *e)
 	for (size_t i = 0; i < dirs.n; i++)
 		fprintf(out, " %s", dirs.v[i]);
 	fputc('\n', out);
-	int r = 0;
 	for (size_t i = 0; i < dirs.n; i++) {
-		struct dirent **list = NULL;
-		int n = scandir(dirs.v[i], &list, NULL, alphasort);
-		for (int j = 0; j < n; j++) {
-			char *name = list[j]->d_name;
-			size_t len = strlen(name);
-			if (r == 0 && len > 8 && strcmp(name + len - 8, ".profile") == 0) {
-				name[len - 8] = '\0';
-				if (valid_name(name) && !strv_contains(&seen, name)) {
-					/* The first of a name is the one used: a later
-					 * one listed too would mislead. */
-					if (strv_push(&seen, name) < 0)
-						r = corral_error_set(e, ENOMEM, "list the profiles");
-					else
-						list_one(out, dirs.v[i], name);
-				}
-			}
-			free(list[j]);
+		_cleanup_strv_ struct strv names = {0};
+		if (profile_names(dirs.v[i], &names) < 0)
+			return corral_error_set(e, ENOMEM, "list the profiles");
+		for (size_t j = 0; j < names.n; j++) {
+			/* The first of a name is the one used: a later one
+			 * listed too would mislead. */
+			if (!valid_name(names.v[j]) || strv_contains(&seen, names.v[j]))
+				continue;
+			if (strv_push(&seen, names.v[j]) < 0)
+				return corral_error_set(e, ENOMEM, "list the profiles");
+			list_one(out, dirs.v[i], names.v[j]);
 		}
-		free(list);
 	}
-	return r;
+	return 0;
 }
