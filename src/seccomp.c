@@ -133,25 +133,28 @@ int seccomp_filter_check_name(const char *value, struct corral_error *e)
 	return 0;
 }
 
+/* The actions named by one word; errno also takes ":NAME". */
+static const struct {
+	const char *word;
+	uint32_t act;
+} action_words[] = {
+	{"errno", SCMP_ACT_ERRNO(EPERM)},
+	{"kill", SCMP_ACT_KILL_PROCESS},
+	{"log", SCMP_ACT_LOG},
+	{"trap", SCMP_ACT_TRAP},
+};
+
+/* The errno names offered first (completion); any errno name is taken. */
+static const char *const common_errnos[] = {"EPERM", "ENOSYS", "EACCES"};
+
 /* errno[:NAME] | kill | log | trap into a libseccomp action. */
 static int parse_action(const char *v, uint32_t *act)
 {
-	if (strcmp(v, "kill") == 0) {
-		*act = SCMP_ACT_KILL_PROCESS;
-		return 0;
-	}
-	if (strcmp(v, "log") == 0) {
-		*act = SCMP_ACT_LOG;
-		return 0;
-	}
-	if (strcmp(v, "trap") == 0) {
-		*act = SCMP_ACT_TRAP;
-		return 0;
-	}
-	if (strcmp(v, "errno") == 0) {
-		*act = SCMP_ACT_ERRNO(EPERM);
-		return 0;
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(action_words); i++)
+		if (strcmp(v, action_words[i].word) == 0) {
+			*act = action_words[i].act;
+			return 0;
+		}
 	if (strncmp(v, "errno:", 6) != 0)
 		return -EINVAL;
 	const char *name = v + 6;
@@ -163,6 +166,20 @@ static int parse_action(const char *v, uint32_t *act)
 		}
 	}
 	return -ENOENT;
+}
+
+int seccomp_filter_action_names(struct strv *names)
+{
+	char buf[32];
+	for (size_t i = 0; i < ARRAY_SIZE(common_errnos); i++) {
+		snprintf(buf, sizeof(buf), "errno:%s", common_errnos[i]);
+		if (strv_push(names, buf) < 0)
+			return -ENOMEM;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(action_words); i++)
+		if (strcmp(action_words[i].word, "errno") != 0 && strv_push(names, action_words[i].word) < 0)
+			return -ENOMEM;
+	return 0;
 }
 
 int seccomp_filter_check_action(const char *value, struct corral_error *e)

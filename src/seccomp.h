@@ -22,6 +22,8 @@ int seccomp_filter_check_name(const char *value, struct corral_error *e);
  * architecture as libseccomp names them, then the @groups. 0 or -ENOMEM. */
 int seccomp_filter_names(struct strv *names);
 int seccomp_filter_check_action(const char *value, struct corral_error *e);
+/* The actions' spellings, for the completion (errno:NAME for common names). */
+int seccomp_filter_action_names(struct strv *names);
 
 /* Whether a denied call ends the process (kill, or trap with SIGSYS's default
  * disposition), so a SIGSYS death is the filter's verdict. */

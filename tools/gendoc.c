@@ -200,11 +200,7 @@ static const char *arg_class(const struct option_row *row, char *buf, size_t siz
 		for (size_t i = 0; option_share_names[i]; i++)
 			strv_push(&names, option_share_names[i]);
 	else if (row->id == OPT_SECCOMP_ACTION)
-		for (const char *const *a = (const char *const[]){"errno:EPERM", "errno:ENOSYS",
-								  "errno:EACCES", "kill", "log",
-								  "trap", NULL};
-		     *a; a++)
-			strv_push(&names, *a);
+		seccomp_filter_action_names(&names);
 	if (names.n) {
 		size_t n = (size_t)snprintf(buf, size, "words:");
 		for (size_t i = 0; i < names.n && n < size; i++)
