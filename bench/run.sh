@@ -259,6 +259,8 @@ launch_pass() {
 		"$CORRAL ${LIMITS[*]} -- /bin/true" -- \
 		launch corral_limits "corral, default + memory, cpus, pids limits" bwrap \
 		"$CORRAL" "${LIMITS[@]}" -- /bin/true
+	launch corral_pasta "corral --net pasta (pasta started, attached, ended)" corral \
+		"$CORRAL" --net pasta -- /bin/true
 	launch corral_strict "corral --profile strict" corral \
 		"$CORRAL" --profile strict -- /bin/true
 	launch corral_rootless "corral, default profile, as nobody (rootless)" corral \

@@ -11,6 +11,7 @@
 #include "learn.h"
 #include "log.h"
 #include "mountplan.h"
+#include "net.h"
 #include "mounts.h"
 #include "notify.h"
 #include "options.h"
@@ -32,7 +33,7 @@ static int validate(const struct corral_spec *spec, const struct option_cli *cli
 {
 	if (!cli->check && spec->argc == 0)
 		return corral_error_set(e, 0, "no command given (usage: corral [OPTION]... -- COMMAND)");
-	if (mountplan_validate(spec, e) < 0)
+	if (mountplan_validate(spec, e) < 0 || net_validate(spec, e) < 0)
 		return -1;
 	if (spec->learn && (learn_validate(spec, e) < 0 || notify_check("--learn", e) < 0))
 		return -1;

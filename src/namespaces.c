@@ -45,7 +45,7 @@ unsigned long namespaces_clone_flags(const struct corral_spec *spec)
 		flags |= CLONE_NEWIPC;
 	if (!shared(spec, "cgroup"))
 		flags |= CLONE_NEWCGROUP;
-	if (spec->net == CORRAL_NET_NONE && !shared(spec, "net"))
+	if (spec->net != CORRAL_NET_HOST && !shared(spec, "net"))
 		flags |= CLONE_NEWNET;
 	if (namespaces_want_userns(spec))
 		flags |= CLONE_NEWUSER;

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mountplan.h"
+#include "net.h"
 #include "caps.h"
 #include "seccomp.h"
 #include "units.h"

@@ -238,7 +238,7 @@ void report_start(FILE *out, const struct corral_spec *spec)
 		ADD("%s%s", i ? ", " : " ", spec->profiles.v[i]);
 	if (spec->profiles.n == 0)
 		ADD(" default");
-	ADD("; net %s", spec->net == CORRAL_NET_HOST ? "host" : "none");
+	ADD("; net %s", spec->net == CORRAL_NET_HOST ? "host" : spec->net == CORRAL_NET_PASTA ? "pasta" : "none");
 	if (spec->memory != CORRAL_UNSET)
 		ADD(", memory %s", (units_human_size(spec->memory, v, sizeof(v)), v));
 	if (spec->cpus > 0)

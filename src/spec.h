@@ -9,7 +9,7 @@
 
 #define CORRAL_UNSET UINT64_MAX
 
-enum corral_net { CORRAL_NET_NONE, CORRAL_NET_HOST };
+enum corral_net { CORRAL_NET_NONE, CORRAL_NET_HOST, CORRAL_NET_PASTA };
 enum corral_tristate { CORRAL_AUTO, CORRAL_YES, CORRAL_NO };
 enum corral_root { CORRAL_ROOT_TMPFS, CORRAL_ROOT_HOST };
 enum corral_bind_cwd { CORRAL_BIND_CWD_NO, CORRAL_BIND_CWD_YES, CORRAL_BIND_CWD_RO };
@@ -23,6 +23,8 @@ struct corral_spec {
 
 	/* namespaces */
 	int net;              /* enum corral_net */
+	struct strv port;     /* net = pasta: "[HOST_ADDR:]HOST_PORT:SANDBOX_PORT[/udp]" */
+	bool net_host_loopback; /* net = pasta: the gateway address reaches the host's loopback */
 	char *hostname;
 	struct strv share;
 	int user_ns;          /* enum corral_tristate */

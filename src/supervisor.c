@@ -56,6 +56,7 @@
 #include "guard.h"
 #include "init.h"
 #include "namespaces.h"
+#include "net.h"
 #include "notify.h"
 #include "seccomp.h"
 #include "sync.h"
@@ -67,6 +68,7 @@ struct run {
 
 	/* prepare */
 	struct sock_fprog filter; /* the command's seccomp filter; empty: none */
+	struct net_pasta pasta;   /* net = pasta: its binary; pid once started */
 	bool notify_on;           /* the command hands over a seccomp listener */
 	struct notify nt;         /* nt.fd: that listener, -1 until it comes */
 	/* block_signals */
@@ -110,6 +112,7 @@ static void run_end(struct run *r)
 			;
 		r->pid = 0;
 	}
+	net_pasta_stop(&r->pasta);
 	closep(&r->pidfd);
 	cgroup_destroy(&r->cg);
 	closep(&r->timer_fd);
@@ -218,6 +221,8 @@ static int prepare(struct run *r, struct corral_error *e)
 		log_debug("seccomp: filter ready in %.3f ms", now_ms() - t0);
 		r->res->seccomp_kill = seccomp_filter_kills(spec);
 	}
+	if (spec->net == CORRAL_NET_PASTA && net_pasta_prepare(spec, &r->pasta, e) < 0)
+		return -1;
 	return 0;
 }
 
@@ -367,6 +372,11 @@ static int launch_init(struct run *r, struct corral_error *e)
 	if ((flags & CLONE_NEWUSER) && namespaces_write_maps(r->pid, spec, e) < 0)
 		return -1;
 	if (r->cg && cgroup_fd < 0 && cgroup_attach(r->cg, r->pid, e) < 0)
+		return -1;
+	/* net = pasta: the network is up before init is released, so before
+	 * the command starts (net.c). */
+	if (r->spec->net == CORRAL_NET_PASTA &&
+	    net_pasta_start(spec, &r->pasta, r->pid, flags & CLONE_NEWUSER, r->sig_fd, e) < 0)
 		return -1;
 
 	/* The time limit starts with the go; armed first, so that when it

@@ -565,7 +565,7 @@ host_victim() {
 	assert_host_unchanged
 }
 
-@test "an abstract Unix socket of the host is unreachable with net = none (ECONNREFUSED)" {
+@test "an abstract Unix socket of the host is unreachable with net = none or pasta (ECONNREFUSED)" {
 	name="corral-escape-$$-$RANDOM"
 	"$ATTACK" listen-abstract "$name" >"$T/listener.out" 2>"$T/listener.err" &
 	PIDS+=($!)
@@ -573,6 +573,10 @@ host_victim() {
 	for p in "${PROFILES[@]}"; do
 		expect_fail ECONNREFUSED "$p" -- connect-abstract "$name"
 	done
+	# pasta's user-mode network is still a namespace of the sandbox's own.
+	if command -v pasta >/dev/null; then
+		expect_fail ECONNREFUSED default --net pasta -- connect-abstract "$name"
+	fi
 	[ ! -s "$T/listener.err" ]
 	# The same connect with the host's network namespace does reach it.
 	attack_in default --net host -- connect-abstract "$name"
@@ -776,7 +780,8 @@ host_victim() {
 #                               "killed by SIGSYS", not "seccomp", as the action is errno)
 #   leaked fds                  close_range at the command's exec; init closes all but its socket
 #                               [fixed here: init kept the caller's fds] and is not dumpable
-#   abstract Unix socket        network namespace (ECONNREFUSED)
+#   abstract Unix socket        network namespace (ECONNREFUSED), net = none or pasta
+#   the host's loopback         net = pasta: -T none -U none --no-map-gw (tests/net.bats)
 #   setuid / file capabilities  no_new_privs (and the capability bounding set is empty)
 #   fork bomb                   pids cgroup (EAGAIN at 32)
 #   memory bomb                 memory cgroup (OOM kill, 137)
