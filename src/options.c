@@ -22,6 +22,7 @@ static int check_envname(const char *v, struct corral_error *e);
 static int check_pids(const char *v, struct corral_error *e);
 static int check_rlimit(const char *v, struct corral_error *e);
 static int check_memory(const char *v, struct corral_error *e);
+static int check_join(const char *v, struct corral_error *e);
 
 const struct option_row option_table[OPT__COUNT] = {
 #define X(id, name, sh, kind, field, metavar, def, flags, check, help)            \
@@ -510,6 +511,15 @@ int option_parse(int argc, char **argv, enum option_pass pass, struct corral_spe
 		case OPT_LIST_PROFILES:
 			cli->list_profiles = true;
 			continue;
+		case OPT_LIST:
+			cli->list = true;
+			continue;
+		case OPT_JOIN:
+			/* In the first pass, like --profile: main needs it before
+			 * any profile is read (--join reads none). */
+			if (apply)
+				continue;
+			break;
 		case OPT_VERBOSE:
 			if (!apply)
 				cli->verbosity = cli->verbosity < 0 ? 1 : cli->verbosity + 1;
@@ -525,6 +535,8 @@ int option_parse(int argc, char **argv, enum option_pass pass, struct corral_spe
 		default:
 			if (!apply)
 				continue;
+			if (!cli->sandbox_option && row->id != OPT_REPORT_FORMAT)
+				cli->sandbox_option = row->name;
 		}
 		if (option_apply(spec, row, value, e) < 0)
 			return -1;
@@ -563,6 +575,14 @@ static int check_share(const char *v, struct corral_error *e)
 					      "command could stop or kill corral itself, so neither "
 					      "the time limit nor the end of the run would hold");
 	return corral_error_set(e, 0, "unknown namespace '%s' (expected ipc, uts, cgroup or net)", v);
+}
+
+static int check_join(const char *v, struct corral_error *e)
+{
+	uint64_t pid;
+	if (units_parse_uint(v, 4194304, &pid) < 0 || pid == 0)
+		return corral_error_set(e, 0, "invalid pid '%s' (see corral --list)", v);
+	return 0;
 }
 
 static int check_id(const char *v, struct corral_error *e)
