@@ -233,8 +233,12 @@ assert s[0]["limits"] == {"pids": "32"}, s
 	need_nobody
 	chmod 777 "$T"
 	start_box as_nobody
-	run as_nobody "$CORRAL" --bind /tmp -- sh -c "echo x >$NOBODY_RUN/1.run || echo no-plant
-		mv $NOBODY_RUN /tmp/moved-\$\$ 2>/dev/null || echo no-rename"
+	assert_file_exists "$NOBODY_RUN/$spid.run"
+	run as_nobody "$CORRAL" --bind /tmp:/host-tmp -- sh -c "
+		test -e /host-tmp/corral-65534/$spid.run && echo seen
+		echo x >/host-tmp/corral-65534/1.run || echo no-plant
+		mv /host-tmp/corral-65534 /host-tmp/moved-\$\$ 2>/dev/null || echo no-rename"
+	assert_line seen
 	assert_line no-plant
 	assert_line no-rename
 	assert_file_not_exists "$NOBODY_RUN/1.run"
