@@ -378,10 +378,12 @@ void option_print_help(FILE *out, const char *prog)
 		"Usage: %s [OPTION]... [--] COMMAND [ARG]...\n"
 		"       %s --check [OPTION]...\n"
 		"       %s --list-profiles\n"
+		"       %s --list [--report-format json]\n"
+		"       %s --join PID -- COMMAND [ARG]...\n"
 		"Run COMMAND in a sandbox: new namespaces, cgroup limits, no capabilities,\n"
 		"a seccomp filter, and a PID 1 that reaps and relays. Every option except\n"
 		"those marked * is also a profile key: --memory 64M is 'memory = 64M'.\n\n",
-		prog, prog, prog);
+		prog, prog, prog, prog, prog);
 	for (size_t i = 0; i < OPT__COUNT; i++) {
 		const struct option_row *row = &option_table[i];
 		if (row->flags & OPT_HIDDEN)
