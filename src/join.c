@@ -179,6 +179,10 @@ __attribute__((noreturn)) static void command(const struct corral_spec *spec,
 					      const struct sock_fprog *filter, char **argv, int watch)
 {
 	struct corral_error e = {0};
+	/* Nothing of the caller's but 0, 1 and 2: an fd of a host directory
+	 * held by a process inside would be a way out for every process there
+	 * that can open its /proc/PID/fd (same uid, dumpable). */
+	close_inherited_fds(-1, true);
 	for (size_t i = 0; i < spec->rlimit.n; i++) {
 		struct units_rlimit rl;
 		if (units_parse_rlimit(spec->rlimit.v[i], &rl) < 0)
@@ -259,6 +263,15 @@ __attribute__((noreturn)) static void middle(const struct runtime_record *r,
 		command(spec, filter, argv, pipefd[0]);
 	}
 	close(pipefd[0]);
+	/* In the sandbox's namespaces with every capability of its user
+	 * namespace (or root's): keep none, only wait. Not dumpable, so nothing
+	 * can open its /proc files; dying with corral --join still holds. */
+	if (prctl(PR_SET_DUMPABLE, 0) < 0 || caps_drop_init(false, &e) < 0) {
+		kill(pid, SIGKILL);
+		die(0, "drop the capabilities of the process that waits: %s",
+		    e.msg[0] ? e.msg : strerror(errno));
+	}
+	die_with_parent(watch);
 	int st;
 	while (waitpid(pid, &st, 0) < 0)
 		if (errno != EINTR)

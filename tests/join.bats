@@ -133,6 +133,17 @@ assert s[0]["limits"] == {"pids": "32"}, s
 	stop_box
 }
 
+@test "--join: no fd of the caller's but 0, 1 and 2 reaches the sandbox" {
+	chmod 777 "$T"
+	start_box me
+	run "$CORRAL" --join "$spid" -- sh -c 'ls /proc/$$/fd' 7<"$T" 8<"$T"
+	assert_success
+	refute_line 7
+	refute_line 8
+	assert_line 2
+	stop_box
+}
+
 @test "--join: the joined command counts against the sandbox's memory limit" {
 	chmod 777 "$T"
 	start_box me "${WITH_PROBE[@]}" --memory 48M
