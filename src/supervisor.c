@@ -671,8 +671,11 @@ static int restore(struct run *r, struct corral_error *e)
 static int record(struct run *r)
 {
 	struct corral_error e = {0};
+	double t0 = now_ms();
 	if (runtime_register(r->spec, r->pid, r->cg, r->filter.len ? &r->filter : NULL, &e) < 0)
 		log_warn("this run cannot be listed or joined: %s", e.msg);
+	else
+		log_debug("record: written in %.3f ms", now_ms() - t0);
 	return 0;
 }
 
