@@ -67,7 +67,10 @@ int runtime_dir_open(char *out, size_t size, struct corral_error *e)
 {
 	char path[PATH_MAX];
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
-	if (geteuid() == 0) {
+	/* Root's, when it is the host's root: uid 0 of a user namespace
+	 * (unshare -r) cannot write /run, and goes on as any user does. */
+	int fd = geteuid() == 0 ? open_private("/run/corral", true) : -1;
+	if (fd >= 0) {
 		snprintf(path, sizeof(path), "/run/corral");
 	} else {
 		path[0] = '\0';
@@ -80,8 +83,8 @@ int runtime_dir_open(char *out, size_t size, struct corral_error *e)
 		}
 		if (!path[0])
 			snprintf(path, sizeof(path), "/tmp/corral-%u", (unsigned)geteuid());
+		fd = open_private(path, true);
 	}
-	int fd = open_private(path, true);
 	if (fd < 0)
 		return corral_error_set(e, errno, "the runtime directory %s", path);
 	if (!trusted(fd, true)) {

@@ -15,8 +15,9 @@ struct sock_fprog;
 
 /* The caller's runtime directory, made 0700 if missing and used only when
  * reached without a symlink, owned by the caller and writable by nobody
- * else: root's is /run/corral; another user's $XDG_RUNTIME_DIR/corral when
- * that directory is the caller's and private, else /tmp/corral-UID (/tmp is
+ * else: root's is /run/corral (uid 0 of a user namespace, which cannot write
+ * /run, goes on as another user); another user's $XDG_RUNTIME_DIR/corral
+ * when that directory is the caller's and private, else /tmp/corral-UID (/tmp is
  * sticky: no one else can remove or rename it). Its path in out (when not
  * NULL) and an O_DIRECTORY fd, or -1 with e set. */
 int runtime_dir_open(char *out, size_t size, struct corral_error *e);

@@ -666,14 +666,14 @@ static int restore(struct run *r, struct corral_error *e)
 }
 
 /* The run's record, for corral --list and --join (runtime.c); removed by
- * run_end. A run goes on without one (said once): it only cannot be listed
- * or joined. */
+ * run_end. A run goes on without one (said under -v: stderr is the
+ * command's too): it only cannot be listed or joined. */
 static int record(struct run *r)
 {
 	struct corral_error e = {0};
 	double t0 = now_ms();
 	if (runtime_register(r->spec, r->pid, r->cg, r->filter.len ? &r->filter : NULL, &e) < 0)
-		log_warn("this run cannot be listed or joined: %s", e.msg);
+		log_info("this run cannot be listed or joined: %s", e.msg);
 	else
 		log_debug("record: written in %.3f ms", now_ms() - t0);
 	return 0;

@@ -255,3 +255,12 @@ assert s[0]["limits"] == {"pids": "32"}, s
 	assert_file_not_exists "$NOBODY_RUN/1.run"
 	stop_box
 }
+
+@test "uid 0 of a user namespace lists its own sandboxes, outside /run/corral" {
+	command -v unshare >/dev/null || skip "needs unshare(1)"
+	need_nobody
+	run as_nobody unshare -Ur sh -c '"$1" --list && "$1" -- true' sh "$CORRAL"
+	assert_success
+	assert_output --regexp '^PID +STARTED'
+	[ "${#lines[@]}" -eq 1 ] || [[ "${lines[1]}" =~ ^[0-9] ]]
+}
