@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -454,8 +455,16 @@ int runtime_list(FILE *out, bool json, struct corral_error *e)
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		char *end;
-		long pid = strtol(de->d_name, &end, 10);
-		if (pid <= 0 || strcmp(end, ".run") != 0)
+		const char *name = de->d_name + (de->d_name[0] == '.');
+		long pid = strtol(name, &end, 10);
+		/* A filter or temporary file of a corral killed before its
+		 * record was in place: nothing else would remove it. */
+		if (pid > 0 && strcmp(end, ".run") != 0 && (end[0] == '.') &&
+		    kill((pid_t)pid, 0) < 0 && errno == ESRCH) {
+			unlinkat(dir, de->d_name, 0);
+			continue;
+		}
+		if (pid <= 0 || strcmp(end, ".run") != 0 || name != de->d_name)
 			continue;
 		if (n == cap) {
 			size_t c = cap ? cap * 2 : 16;
