@@ -744,3 +744,27 @@ void cgroup_destroy(struct corral_cgroup **cgp)
 	free(cg);
 	*cgp = NULL;
 }
+
+void cgroup_dirs(const struct corral_cgroup *cg, struct strv *out)
+{
+	for (unsigned i = 0; cg && i < cg->nctl; i++)
+		if (!strv_contains(out, cg->ctl[i].dir))
+			strv_push(out, cg->ctl[i].dir);
+}
+
+int cgroup_enter(const char *dir, pid_t supervisor, pid_t pid, struct corral_error *e)
+{
+	/* Only a run's own cgroup: the record names it, corral-SUPERVISOR. */
+	char leaf[32];
+	snprintf(leaf, sizeof(leaf), "/corral-%d", (int)supervisor);
+	size_t n = strlen(dir), k = strlen(leaf);
+	if (dir[0] != '/' || n < k || strcmp(dir + n - k, leaf) != 0 || strstr(dir, "/.."))
+		return corral_error_set(e, 0, "cgroup: %s is not the run's cgroup", dir);
+	char procs[PATH_MAX + 16], value[32];
+	snprintf(procs, sizeof(procs), "%s/cgroup.procs", dir);
+	snprintf(value, sizeof(value), "%d", (int)pid);
+	int r = write_file_at(AT_FDCWD, procs, value);
+	if (r < 0)
+		return corral_error_set(e, -r, "cgroup: enter %s", dir);
+	return 0;
+}

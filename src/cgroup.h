@@ -43,3 +43,11 @@ void cgroup_destroy(struct corral_cgroup **cg);
 
 static inline void cgroup_destroyp(struct corral_cgroup **cg) { cgroup_destroy(cg); }
 #define _cleanup_cgroup_ __attribute__((cleanup(cgroup_destroyp)))
+
+/* The run's cgroup directories (host paths), one per hierarchy, for its
+ * record (runtime.c); none without a cgroup. */
+void cgroup_dirs(const struct corral_cgroup *cg, struct strv *out);
+/* Move pid into dir, a cgroup directory of the run of corral supervisor
+ * (its name must be corral-SUPERVISOR): corral --join counts what it runs
+ * against the sandbox's limits. */
+int cgroup_enter(const char *dir, pid_t supervisor, pid_t pid, struct corral_error *e);

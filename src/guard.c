@@ -15,8 +15,12 @@
  * cannot write. Nothing is mounted unless a writable bind reaches the cache
  * (or root = host): the default and strict profiles pay nothing.
  *
- * The cache directory is created before the sandbox exists (by
- * filter_cache_open), so that none can make it first. */
+ * The runtime directory (runtime.c) is kept the same way: its records tell
+ * corral --join which namespaces, cgroups, filter and ids to take, so a
+ * sandbox that could write one could make --join run a command outside any
+ * sandbox. Both directories are created before the sandbox exists (by
+ * filter_cache_open and runtime_dir_open), so that none can make them
+ * first. */
 #include "guard.h"
 
 #include <fcntl.h>
@@ -26,6 +30,7 @@
 #include <unistd.h>
 
 #include "filter_cache.h"
+#include "runtime.h"
 
 #define CHAIN_MAX 64
 
@@ -84,34 +89,25 @@ static int meets(const struct node *chain, int n, const char *src)
 	return stat(parent, &st) == 0 && same(&chain[n - 1], &st) ? n - 1 : -1;
 }
 
-static void add(struct guard *g, unsigned len, bool ro)
+static void add(struct guard *g, unsigned d, unsigned len, bool ro)
 {
 	if (g->n < GUARD_MAX)
-		g->v[g->n++] = (struct guard_mount){.len = len, .ro = ro};
+		g->v[g->n++] = (struct guard_mount){.dir = d, .len = len, .ro = ro};
 }
 
-void guard_plan(const struct corral_spec *spec, const char *cwd, struct guard *g)
+static void plan_dir(const struct corral_spec *spec, const char *cwd, struct guard *g,
+		     unsigned d)
 {
-	g->n = 0;
-	/* No writable bind into a new root: nothing of the host is writable,
-	 * the cache directory cannot even be made. No work at all. */
-	if (spec->root == CORRAL_ROOT_TMPFS && spec->bind.n == 0 && spec->bind_try.n == 0 &&
-	    spec->bind_cwd != CORRAL_BIND_CWD_YES)
-		return;
-	int dir = filter_cache_open(g->path, sizeof(g->path));
-	if (dir < 0)
-		return;
-	close(dir);
-
-	/* "/", "/a", "/a/b", ... the cache directory (reached without a
-	 * symlink: filter_cache_open checked). */
+	const char *path = g->path[d];
+	/* "/", "/a", "/a/b", ... the guarded directory (reached without a
+	 * symlink: filter_cache_open and runtime_dir_open checked). */
 	struct node chain[CHAIN_MAX];
 	int n = 0;
-	size_t plen = strlen(g->path);
+	size_t plen = strlen(path);
 	for (size_t i = 1; i <= plen && n < CHAIN_MAX; i++) {
-		if (i != 1 && i != plen && g->path[i] != '/')
+		if (i != 1 && i != plen && path[i] != '/')
 			continue;
-		if (!node_at(g->path, (unsigned)i, &chain[n]))
+		if (!node_at(path, (unsigned)i, &chain[n]))
 			return;
 		n++;
 		if (i == plen)
@@ -153,7 +149,29 @@ void guard_plan(const struct corral_spec *spec, const char *cwd, struct guard *g
 		if (spec->root == CORRAL_ROOT_HOST && geteuid() != 0 &&
 		    chain[j - 1].uid != geteuid() && !(chain[j - 1].mode & 022))
 			continue;
-		add(g, chain[j].len, false);
+		add(g, d, chain[j].len, false);
 	}
-	add(g, chain[n - 1].len, true);
+	add(g, d, chain[n - 1].len, true);
+}
+
+void guard_plan(const struct corral_spec *spec, const char *cwd, struct guard *g)
+{
+	g->n = 0;
+	g->path[GUARD_CACHE][0] = g->path[GUARD_RUNTIME][0] = '\0';
+	/* No writable bind into a new root: nothing of the host is writable,
+	 * neither directory can even be made. No work at all. */
+	if (spec->root == CORRAL_ROOT_TMPFS && spec->bind.n == 0 && spec->bind_try.n == 0 &&
+	    spec->bind_cwd != CORRAL_BIND_CWD_YES)
+		return;
+	int dir = filter_cache_open(g->path[GUARD_CACHE], sizeof(g->path[GUARD_CACHE]));
+	if (dir >= 0) {
+		close(dir);
+		plan_dir(spec, cwd, g, GUARD_CACHE);
+	}
+	struct corral_error e = {0};
+	dir = runtime_dir_open(g->path[GUARD_RUNTIME], sizeof(g->path[GUARD_RUNTIME]), &e);
+	if (dir >= 0) {
+		close(dir);
+		plan_dir(spec, cwd, g, GUARD_RUNTIME);
+	}
 }

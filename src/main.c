@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "join.h"
 #include "learn.h"
 #include "log.h"
 #include "mountplan.h"
@@ -17,6 +18,7 @@
 #include "options.h"
 #include "profile.h"
 #include "report.h"
+#include "runtime.h"
 #include "seccomp.h"
 #include "supervisor.h"
 #include "units.h"
@@ -47,6 +49,36 @@ static int validate(const struct corral_spec *spec, const struct option_cli *cli
 			return -1;
 	}
 	return cgroup_validate(spec, e);
+}
+
+/* --list and --join: the caller's running sandboxes, read from their
+ * records (runtime.c); no profile is read. The exit status, or -1 with e
+ * set. */
+static int runs(int argc, char **argv, struct corral_spec *spec, struct option_cli *cli,
+		struct corral_error *e)
+{
+	if (option_parse(argc, argv, OPTION_PASS_APPLY, spec, cli, e) < 0)
+		return -1;
+	const char *what = cli->list ? "--list" : "--join";
+	if (cli->list && spec->join != CORRAL_UNSET)
+		return corral_error_set(e, 0, "--list and --join: one at a time");
+	if (spec->profiles.n || cli->sandbox_option || cli->check)
+		return corral_error_set(e, 0, "%s takes no %s%s: the sandbox's own configuration "
+					      "applies", what,
+					cli->check ? "--check" : spec->profiles.n ? "--profile" : "--",
+					cli->check || spec->profiles.n ? "" : cli->sandbox_option);
+	if (cli->list) {
+		if (spec->argc > 0)
+			return corral_error_set(e, 0, "--list takes no command");
+		return runtime_list(stdout, spec->report_format == CORRAL_REPORT_JSON, e) < 0 ? -1 : 0;
+	}
+	if (spec->argc == 0)
+		return corral_error_set(e, 0, "--join %llu: no command given (usage: corral --join PID "
+					      "-- COMMAND)", (unsigned long long)spec->join);
+	int status;
+	if (join_run((pid_t)spec->join, spec->argv, &status, e) < 0)
+		return -1;
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -83,6 +115,12 @@ int main(int argc, char **argv)
 	if (cli.list_profiles) {
 		code = profile_list(stdout, &e) < 0 ? EXIT_CORRAL : 0;
 		if (code)
+			goto fail;
+		goto out;
+	}
+	if (cli.list || spec.join != CORRAL_UNSET) {
+		code = runs(argc, argv, &spec, &cli, &e);
+		if (code < 0)
 			goto fail;
 		goto out;
 	}

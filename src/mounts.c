@@ -927,17 +927,19 @@ out:
 }
 
 /* guard.c's mounts, in the host's tree before anything copies it: each
- * prefix of g->path bound over itself, read-only where asked. */
+ * prefix of a guarded path bound over itself, read-only where asked. */
 static int guard_mounts(const struct guard *g, struct corral_error *e)
 {
 	for (unsigned i = 0; g && i < g->n; i++) {
 		char path[PATH_MAX];
-		snprintf(path, sizeof(path), "%.*s", (int)g->v[i].len, g->path);
+		snprintf(path, sizeof(path), "%.*s", (int)g->v[i].len, g->path[g->v[i].dir]);
 		_cleanup_close_ int fd = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (fd < 0)
 			return corral_error_set(e, errno, "guard %s", path);
 		char what[PATH_MAX + 64];
-		snprintf(what, sizeof(what), "guard %s (the seccomp filter cache)", path);
+		snprintf(what, sizeof(what), "guard %s (%s)", path,
+			 g->v[i].dir == GUARD_CACHE ? "the seccomp filter cache"
+						    : "corral's runtime directory");
 		if (self_bind(path, fd, g->v[i].ro, what, e) < 0)
 			return -1;
 	}

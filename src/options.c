@@ -23,6 +23,7 @@ static int check_envname(const char *v, struct corral_error *e);
 static int check_pids(const char *v, struct corral_error *e);
 static int check_rlimit(const char *v, struct corral_error *e);
 static int check_memory(const char *v, struct corral_error *e);
+static int check_join(const char *v, struct corral_error *e);
 
 const struct option_row option_table[OPT__COUNT] = {
 #define X(id, name, sh, kind, field, metavar, def, flags, check, help)            \
@@ -378,10 +379,12 @@ void option_print_help(FILE *out, const char *prog)
 		"Usage: %s [OPTION]... [--] COMMAND [ARG]...\n"
 		"       %s --check [OPTION]...\n"
 		"       %s --list-profiles\n"
+		"       %s --list [--report-format json]\n"
+		"       %s --join PID -- COMMAND [ARG]...\n"
 		"Run COMMAND in a sandbox: new namespaces, cgroup limits, no capabilities,\n"
 		"a seccomp filter, and a PID 1 that reaps and relays. Every option except\n"
 		"those marked * is also a profile key: --memory 64M is 'memory = 64M'.\n\n",
-		prog, prog, prog);
+		prog, prog, prog, prog, prog);
 	for (size_t i = 0; i < OPT__COUNT; i++) {
 		const struct option_row *row = &option_table[i];
 		if (row->flags & OPT_HIDDEN)
@@ -511,6 +514,15 @@ int option_parse(int argc, char **argv, enum option_pass pass, struct corral_spe
 		case OPT_LIST_PROFILES:
 			cli->list_profiles = true;
 			continue;
+		case OPT_LIST:
+			cli->list = true;
+			continue;
+		case OPT_JOIN:
+			/* In the first pass, like --profile: main needs it before
+			 * any profile is read (--join reads none). */
+			if (apply)
+				continue;
+			break;
 		case OPT_VERBOSE:
 			if (!apply)
 				cli->verbosity = cli->verbosity < 0 ? 1 : cli->verbosity + 1;
@@ -526,6 +538,8 @@ int option_parse(int argc, char **argv, enum option_pass pass, struct corral_spe
 		default:
 			if (!apply)
 				continue;
+			if (!cli->sandbox_option && row->id != OPT_REPORT_FORMAT)
+				cli->sandbox_option = row->name;
 		}
 		if (option_apply(spec, row, value, e) < 0)
 			return -1;
@@ -564,6 +578,14 @@ static int check_share(const char *v, struct corral_error *e)
 					      "command could stop or kill corral itself, so neither "
 					      "the time limit nor the end of the run would hold");
 	return corral_error_set(e, 0, "unknown namespace '%s' (expected ipc, uts, cgroup or net)", v);
+}
+
+static int check_join(const char *v, struct corral_error *e)
+{
+	uint64_t pid;
+	if (units_parse_uint(v, 4194304, &pid) < 0 || pid == 0)
+		return corral_error_set(e, 0, "invalid pid '%s' (see corral --list)", v);
+	return 0;
 }
 
 static int check_id(const char *v, struct corral_error *e)

@@ -74,7 +74,10 @@ void option_print_spec(FILE *out, const struct corral_spec *spec);
 void option_print_help(FILE *out, const char *prog);
 /* What the command line asks for besides the spec: the OPT_CLI actions. */
 struct option_cli {
-	bool help, version, check, list_profiles;
+	bool help, version, check, list_profiles, list;
+	/* The first option given that configures a sandbox (NULL: none):
+	 * --list and --join take none. Set by the second pass. */
+	const char *sandbox_option;
 	int verbosity; /* enum corral_verbosity: -v counts up, -q is quiet */
 };
 

@@ -20,6 +20,7 @@ struct corral_spec {
 	/* general */
 	struct strv profiles; /* as named on the command line, in order */
 	int none;             /* target of ARG_NONE rows; unused */
+	uint64_t join;        /* --join PID: the supervisor's pid; CORRAL_UNSET: none */
 
 	/* namespaces */
 	int net;              /* enum corral_net */

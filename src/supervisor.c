@@ -12,6 +12,8 @@
  *   gid_map; attach to the cgroup
  *   (v1); arm the time limit
  *   [sync 1] send GO --------------> mounts, host name, lo
+ *   record: the run's record for
+ *   --list and --join (runtime.c)
  *                                    fork ----------------------> session, fds, env, ids,
  *                                    sigwaitinfo loop: reap,      no_new_privs, execve
  *                                    relay                        [sync 2] on failure:
@@ -58,6 +60,7 @@
 #include "namespaces.h"
 #include "net.h"
 #include "notify.h"
+#include "runtime.h"
 #include "seccomp.h"
 #include "sync.h"
 
@@ -106,6 +109,7 @@ struct run {
  * reaped before its cgroup is removed. */
 static void run_end(struct run *r)
 {
+	runtime_unregister();
 	if (r->pid > 0) {
 		kill(r->pid, SIGKILL);
 		while (waitpid(r->pid, NULL, 0) < 0 && errno == EINTR)
@@ -671,6 +675,20 @@ static int restore(struct run *r, struct corral_error *e)
 	return 0;
 }
 
+/* The run's record, for corral --list and --join (runtime.c); removed by
+ * run_end. A run goes on without one (said under -v: stderr is the
+ * command's too): it only cannot be listed or joined. */
+static int record(struct run *r)
+{
+	struct corral_error e = {0};
+	double t0 = now_ms();
+	if (runtime_register(r->spec, r->pid, r->cg, r->filter.len ? &r->filter : NULL, &e) < 0)
+		log_info("this run cannot be listed or joined: %s", e.msg);
+	else
+		log_debug("record: written in %.3f ms", now_ms() - t0);
+	return 0;
+}
+
 int supervisor_run(const struct corral_spec *spec, struct corral_result *res, struct corral_error *e)
 {
 	__attribute__((cleanup(run_end))) struct run r = {
@@ -689,7 +707,7 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res, st
 	};
 	find_terminal(&r);
 	if (prepare(&r, e) < 0 || block_signals(&r, e) < 0 || launch_init(&r, e) < 0 ||
-	    event_loop(&r, e) < 0 || collect(&r, e) < 0) {
+	    record(&r) < 0 || event_loop(&r, e) < 0 || collect(&r, e) < 0) {
 		restore_terminal(&r);
 		return -1;
 	}

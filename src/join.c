@@ -1,0 +1,385 @@
+/* join.c: corral --join PID -- COMMAND.
+ *
+ * PID is the supervisor's (corral's) pid, as --list shows it. Its record in
+ * the caller's runtime directory (runtime.c) names init, the cgroups, the
+ * resolved configuration and the exact seccomp filter the command loaded.
+ * The record is the caller's own (the directory is private to the caller
+ * and out of every sandbox's reach), so a sandbox of another user, a pid
+ * that is no corral, or a run that ended has none: refused, 125.
+ *
+ * The joined command is built as the sandbox's command is (command.c), in
+ * the same order, from the same configuration:
+ *   corral --join (host)          middle (host pid ns)         command
+ *   read the record; find the
+ *   sandbox's command (init's
+ *   eldest child); pidfd_open
+ *   fork -----------------------> enter the run's cgroups;
+ *                                 setns: user first (with a pidfd
+ *                                 all at once), mnt, pid, net, ipc,
+ *                                 uts, cgroup; the command's cwd
+ *                                 fork ----------------------> PID n inside: rlimits,
+ *                                 wait, exit with its status   ids, capabilities,
+ *   wait, exit with its status                                 no_new_privs, the
+ *                                                              record's filter, execve
+ * The namespaces are the sandbox command's, not init's: init is not
+ * dumpable (init.c), so only a caller with CAP_SYS_PTRACE on the host could
+ * open its namespaces, while the command's are open to the owner of the
+ * sandbox's user namespace. A pid namespace is entered only by children,
+ * hence the middle process; it stays outside, reaps the command and dies
+ * with corral --join (PR_SET_PDEATHSIG), and the command dies with it. The
+ * sandbox's end kills the joined command with every other process of its
+ * pid namespace.
+ *
+ * The filter is the one the command loaded, byte for byte (SUPERVISOR.bpf,
+ * written by the supervisor from the program it gave init), not one built
+ * again: a profile edited since, or another build of corral, cannot change
+ * what the joined command may call. A --learn run is refused: its filter
+ * hands every call to the supervisor, which answers only its own command. */
+#include "join.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/filter.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "cgroup.h"
+#include "execerr.h"
+#include "namespaces.h"
+#include "options.h"
+#include "profile.h"
+#include "runtime.h"
+#include "seccomp.h"
+#include "units.h"
+
+#define EXIT_JOIN 125
+
+/* The parent pid from /proc/PID/stat; 0 when gone. */
+static pid_t parent_of(pid_t pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if (read_file_at(AT_FDCWD, path, buf, sizeof(buf)) < 0)
+		return 0;
+	char *p = strrchr(buf, ')');
+	int ppid = 0;
+	if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
+		return 0;
+	return (pid_t)ppid;
+}
+
+/* The sandbox's command: init's eldest child. */
+static pid_t find_command(pid_t init)
+{
+	DIR *d = opendir("/proc");
+	if (!d)
+		return 0;
+	pid_t best = 0;
+	unsigned long long best_start = 0;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+		if (pid <= 0 || *end || parent_of((pid_t)pid) != init)
+			continue;
+		unsigned long long start = runtime_start_time((pid_t)pid);
+		if (start && (!best || start < best_start)) {
+			best = (pid_t)pid;
+			best_start = start;
+		}
+	}
+	closedir(d);
+	return best;
+}
+
+/* Whether pid is in our namespace of that kind (entering one's own user
+ * namespace is EINVAL; entering the host's network namespace, shared with
+ * share = net, from a user namespace is EPERM: only those that differ). */
+static bool same_ns(pid_t pid, const char *ns)
+{
+	char path[64], self[64];
+	struct stat a, b;
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns);
+	snprintf(self, sizeof(self), "/proc/self/ns/%s", ns);
+	return stat(path, &a) == 0 && stat(self, &b) == 0 && a.st_ino == b.st_ino &&
+	       a.st_dev == b.st_dev;
+}
+
+__attribute__((noreturn, format(printf, 2, 3))) static void die(int err, const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (err)
+		log_error("--join: %s: %s", msg, strerror(err));
+	else
+		log_error("--join: %s", msg);
+	_exit(EXIT_JOIN);
+}
+
+/* Enter target's namespaces: all at once through its pidfd (5.8+), else
+ * one by one from /proc, the user namespace first (it gives the
+ * capabilities the others need). */
+static void enter_namespaces(pid_t target, int pidfd)
+{
+	static const struct {
+		const char *name;
+		int flag;
+	} order[] = {{"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS},   {"pid", CLONE_NEWPID},
+		     {"net", CLONE_NEWNET},   {"ipc", CLONE_NEWIPC},  {"uts", CLONE_NEWUTS},
+		     {"cgroup", CLONE_NEWCGROUP}};
+	int flags = 0;
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++)
+		if (!same_ns(target, order[i].name))
+			flags |= order[i].flag;
+	if (!flags || setns(pidfd, flags) == 0)
+		return;
+	if (errno != EINVAL && errno != EBADF)
+		die(errno, "enter the sandbox's namespaces");
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
+		if (!(flags & order[i].flag))
+			continue;
+		char path[64];
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)target, order[i].name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 || setns(fd, order[i].flag) < 0)
+			die(errno, "enter the sandbox's %s namespace", order[i].name);
+		close(fd);
+	}
+}
+
+/* Die with our parent; the race with a parent already gone is closed by
+ * the pipe: its other end is held only by the parent. */
+static void die_with_parent(int watch)
+{
+	struct pollfd p = {.fd = watch, .events = POLLIN};
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		die(errno, "PR_SET_PDEATHSIG");
+	if (poll(&p, 1, 0) != 0)
+		_exit(EXIT_JOIN);
+}
+
+/* The joined command: as command.c builds the sandbox's, from the record's
+ * configuration. Never returns. */
+__attribute__((noreturn)) static void command(const struct corral_spec *spec,
+					      const struct sock_fprog *filter, char **argv, int watch)
+{
+	struct corral_error e = {0};
+	/* Nothing of the caller's but 0, 1 and 2: an fd of a host directory
+	 * held by a process inside would be a way out for every process there
+	 * that can open its /proc/PID/fd (same uid, dumpable). */
+	close_inherited_fds(-1, true);
+	for (size_t i = 0; i < spec->rlimit.n; i++) {
+		struct units_rlimit rl;
+		if (units_parse_rlimit(spec->rlimit.v[i], &rl) < 0)
+			die(0, "rlimit %s: invalid", spec->rlimit.v[i]);
+		struct rlimit r = {
+			.rlim_cur = rl.soft == UINT64_MAX ? RLIM_INFINITY : (rlim_t)rl.soft,
+			.rlim_max = rl.hard == UINT64_MAX ? RLIM_INFINITY : (rlim_t)rl.hard,
+		};
+		if (setrlimit(rl.resource, &r) < 0)
+			die(errno, "rlimit %s", spec->rlimit.v[i]);
+	}
+	if (caps_before_ids(&e) < 0)
+		die(0, "%s", e.msg);
+	uid_t uid = namespaces_inner_uid(spec);
+	gid_t gid = namespaces_inner_gid(spec);
+	if (setgroups(0, NULL) < 0 && !(namespaces_want_userns(spec) && errno == EPERM))
+		die(errno, "drop supplementary groups");
+	if (setresgid(gid, gid, gid) < 0)
+		die(errno, "set gid %u", (unsigned)gid);
+	if (setresuid(uid, uid, uid) < 0)
+		die(errno, "set uid %u", (unsigned)uid);
+	if (caps_apply(spec, &e) < 0)
+		die(0, "%s", e.msg);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die(errno, "set no_new_privs");
+	/* After the last change of credentials, which clears it. */
+	die_with_parent(watch);
+	close(watch);
+	if (filter) {
+		int r = seccomp_filter_install(filter);
+		if (r < 0)
+			die(-r, "load the seccomp filter");
+	}
+	execvp(argv[0], argv);
+	char msg[PATH_MAX + 256];
+	int code = execerr_explain(argv[0], errno, msg, sizeof(msg));
+	log_error("%s", msg);
+	_exit(code);
+}
+
+static int exit_code(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return EXIT_JOIN;
+}
+
+/* Outside the sandbox's pid namespace, in its others: fork the command
+ * into it and pass on its status. Never returns. */
+__attribute__((noreturn)) static void middle(const struct runtime_record *r,
+					     const struct corral_spec *spec,
+					     const struct sock_fprog *filter, pid_t target,
+					     int pidfd, int cwd, char **argv, int watch)
+{
+	struct corral_error e = {0};
+	for (size_t i = 0; i < r->cgroups.n; i++)
+		if (cgroup_enter(r->cgroups.v[i], r->supervisor, getpid(), &e) < 0)
+			die(0, "%s", e.msg);
+	enter_namespaces(target, pidfd);
+	close(pidfd);
+	if (cwd < 0 || fchdir(cwd) < 0)
+		if (chdir("/") < 0)
+			die(errno, "chdir /");
+	if (cwd >= 0)
+		close(cwd);
+	die_with_parent(watch);
+	int pipefd[2];
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		die(errno, "pipe");
+	pid_t pid = fork();
+	if (pid < 0)
+		die(errno, "fork the command");
+	if (pid == 0) {
+		close(watch);
+		close(pipefd[1]);
+		command(spec, filter, argv, pipefd[0]);
+	}
+	close(pipefd[0]);
+	/* In the sandbox's namespaces with every capability of its user
+	 * namespace (or root's): keep none, only wait. Not dumpable, so nothing
+	 * can open its /proc files; dying with corral --join still holds. */
+	if (prctl(PR_SET_DUMPABLE, 0) < 0 || caps_drop_init(false, &e) < 0) {
+		kill(pid, SIGKILL);
+		die(0, "drop the capabilities of the process that waits: %s",
+		    e.msg[0] ? e.msg : strerror(errno));
+	}
+	die_with_parent(watch);
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			die(errno, "wait for the command");
+	_exit(exit_code(st));
+}
+
+/* Whose pid is this: the uid owning /proc/PID, or -1 when there is none. */
+static long owner_of(pid_t pid)
+{
+	char path[64];
+	struct stat st;
+	snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+	return stat(path, &st) == 0 ? (long)st.st_uid : -1;
+}
+
+int join_run(pid_t supervisor, char **argv, int *status, struct corral_error *e)
+{
+	int dir = runtime_dir_open(NULL, 0, e);
+	if (dir < 0)
+		return -1;
+	struct runtime_record r;
+	int found = runtime_record_read(dir, supervisor, &r, e);
+	if (found <= 0) {
+		close(dir);
+		long owner = owner_of(supervisor);
+		if (found == -ESTALE)
+			corral_error_set(e, 0, "--join %d: that sandbox has ended", (int)supervisor);
+		else if (found < 0)
+			corral_error_prefix(e, "--join %d", (int)supervisor);
+		else if (owner >= 0 && owner != (long)getuid())
+			corral_error_set(e, 0, "--join %d: that process is another user's (uid %ld): "
+					       "only its owner can join a sandbox",
+					 (int)supervisor, owner);
+		else if (owner < 0)
+			corral_error_set(e, 0, "--join %d: no such process", (int)supervisor);
+		else
+			corral_error_set(e, 0, "--join %d: not a running corral of yours (see corral "
+					       "--list)", (int)supervisor);
+		return -1;
+	}
+	int ret = -1;
+	struct corral_spec spec;
+	struct sock_fprog filter = {0};
+	bool have_spec = false;
+	int pidfd = -1, cwd = -1, watch[2] = {-1, -1};
+	if (r.uid != getuid()) {
+		corral_error_set(e, 0, "--join %d: the record is another user's", (int)supervisor);
+		goto out;
+	}
+	if (r.learn) {
+		corral_error_set(e, 0, "--join %d: a --learn run cannot be joined (its filter hands "
+				       "every call to its own supervisor)", (int)supervisor);
+		goto out;
+	}
+	if (option_defaults(&spec, e) < 0)
+		goto out;
+	have_spec = true;
+	if (profile_load_text(&spec, "the run's record", r.spec, e) < 0 ||
+	    (r.filter && runtime_filter_read(dir, supervisor, &filter, e) < 0))
+		goto out;
+
+	pid_t target = find_command(r.init);
+	if (target > 0)
+		pidfd = (int)syscall(SYS_pidfd_open, target, 0);
+	/* Still init's child once held: the pid was not reused in between. */
+	if (target <= 0 || pidfd < 0 || parent_of(target) != r.init ||
+	    runtime_start_time(r.init) != r.init_start) {
+		corral_error_set(e, 0, "--join %d: the sandbox has no command running (starting, "
+				       "or ending)", (int)supervisor);
+		goto out;
+	}
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/cwd", (int)target);
+	cwd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (pipe2(watch, O_CLOEXEC) < 0) {
+		corral_error_set(e, errno, "--join: pipe");
+		goto out;
+	}
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid < 0) {
+		corral_error_set(e, errno, "--join: fork");
+		goto out;
+	}
+	if (pid == 0) {
+		close(watch[1]);
+		middle(&r, &spec, filter.len ? &filter : NULL, target, pidfd, cwd, argv, watch[0]);
+	}
+	close(watch[0]);
+	watch[0] = -1;
+	/* Ctrl-C reaches the whole foreground group: the command has it. */
+	signal(SIGINT, SIG_IGN);
+	signal(SIGQUIT, SIG_IGN);
+	int st;
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	*status = exit_code(st);
+	ret = 0;
+out:
+	closep(&pidfd);
+	closep(&cwd);
+	closep(&watch[0]);
+	closep(&watch[1]);
+	close(dir);
+	free(filter.filter);
+	if (have_spec)
+		option_spec_free(&spec);
+	runtime_record_free(&r);
+	return ret;
+}

@@ -1,0 +1,266 @@
+#!/usr/bin/env bats
+# corral --list and corral --join (issue 21, item 3): the caller's running
+# sandboxes, from records in a runtime directory no sandbox can write, and a
+# command run inside one of them, no more privileged than its own command.
+load helpers
+
+# The runtime directory of root (these tests run as root) and of uid 65534
+# (no XDG_RUNTIME_DIR under setpriv: the /tmp fallback).
+ROOT_RUN=/run/corral
+NOBODY_RUN=/tmp/corral-65534
+
+# Start a sandbox in the background: "$@" are corral's options; its command
+# says it is up (a file in $T, bound in) and runs until $T/stop exists.
+# $spid: corral's pid (what --list shows and --join takes).
+start_box() {
+	local who=()
+	[ "$1" = as_nobody ] && need_nobody && who=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	shift
+	rm -f "$T/up" "$T/stop"
+	"${who[@]}" "$CORRAL" --bind "$T" "$@" -- sh -c \
+		'echo in-box >/tmp/inside; touch "$1/up"; while [ ! -e "$1/stop" ]; do sleep 0.05; done' \
+		sh "$T" >"$T/box.out" 2>&1 &
+	spid=$!
+	wait_for '[ -e "$T/up" ]'
+}
+
+stop_box() {
+	touch "$T/stop"
+	local rc=0
+	wait "$spid" || rc=$?
+	return $rc
+}
+
+# A test that fails half-way still ends its sandbox.
+teardown() {
+	if [ -n "${spid:-}" ]; then
+		touch "$T/stop"
+		wait "$spid" 2>/dev/null || true
+	fi
+	local rc=0
+	validate_reports || rc=$?
+	rm -rf "$T"
+	return $rc
+}
+
+@test "--list shows a running sandbox, and not once it has ended" {
+	chmod 777 "$T"
+	start_box me --hostname listed --memory 64M --pids 32
+	run "$CORRAL" --list
+	assert_success
+	assert_line --index 0 --regexp '^PID +STARTED +PROFILE +LIMITS +COMMAND'
+	assert_line --regexp "^$spid +[0-9-]+ [0-9:]+ +default +memory=64M pids=32 +sh -c "
+	stop_box
+	run "$CORRAL" --list
+	assert_success
+	refute_line --regexp "^$spid "
+	assert_file_not_exists "$ROOT_RUN/$spid.run"
+	assert_file_not_exists "$ROOT_RUN/$spid.bpf"
+}
+
+@test "--list --report-format json parses and holds the run" {
+	chmod 777 "$T"
+	start_box me --pids 32
+	run "$CORRAL" --list --report-format json
+	assert_success
+	echo "$output" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+pid = int(sys.argv[1])
+s = [x for x in d["sandboxes"] if x["pid"] == pid]
+assert len(s) == 1, d
+assert s[0]["profiles"] == ["default"], s
+assert s[0]["command"][:2] == ["sh", "-c"], s
+assert s[0]["limits"] == {"pids": "32"}, s
+' "$spid"
+	stop_box
+}
+
+@test "SIGKILL of corral: --join refuses the stale record and --list drops it" {
+	chmod 777 "$T"
+	start_box me
+	assert_file_exists "$ROOT_RUN/$spid.run"
+	kill -KILL "$spid"
+	wait "$spid" || true
+	run "$CORRAL" --join "$spid" -- true
+	assert_failure 125
+	assert_output "corral: error: --join $spid: that sandbox has ended"
+	assert_file_not_exists "$ROOT_RUN/$spid.run"
+	# A record left by a corral that was killed: the next --list removes it.
+	start_box me
+	kill -KILL "$spid"
+	wait "$spid" || true
+	assert_file_exists "$ROOT_RUN/$spid.run"
+	run "$CORRAL" --list
+	assert_success
+	refute_line --regexp "^$spid "
+	assert_file_not_exists "$ROOT_RUN/$spid.run"
+	assert_file_not_exists "$ROOT_RUN/$spid.bpf"
+}
+
+@test "--join: the sandbox's host name, PID namespace, files and exit status" {
+	chmod 777 "$T"
+	start_box me --hostname joined
+	run "$CORRAL" --join "$spid" -- sh -c 'hostname; cat /proc/1/comm; cat /tmp/inside; exit 7'
+	assert_failure 7
+	assert_line --index 0 joined
+	assert_line --index 1 corral-init
+	assert_line --index 2 in-box
+	# A file the joined command makes is the sandbox's: its command sees it.
+	run "$CORRAL" --join "$spid" -- sh -c 'echo from-join >/tmp/made'
+	assert_success
+	run "$CORRAL" --join "$spid" -- cat /tmp/made
+	assert_output from-join
+	[ ! -e /tmp/made ] || [ "$(cat /tmp/made)" != from-join ]
+	stop_box
+}
+
+@test "--join: no capabilities, no_new_privs, the sandbox's seccomp filter" {
+	chmod 777 "$T"
+	start_box me "${WITH_PROBE[@]}"
+	run "$CORRAL" --join "$spid" -- sh -c 'grep -E "^(CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status'
+	assert_success
+	assert_line --regexp '^CapEff:[[:space:]]+0+$'
+	assert_line --regexp '^CapBnd:[[:space:]]+0+$'
+	assert_line --regexp '^NoNewPrivs:[[:space:]]+1$'
+	assert_line --regexp '^Seccomp:[[:space:]]+2$'
+	# ptrace is denied by the default profile, with EPERM, as in the sandbox.
+	run "$CORRAL" --join "$spid" -- "$PROBE" calls ptrace 1
+	assert_success
+	assert_output "ptrace 1 EPERM"
+	run "$CORRAL" "${WITH_PROBE[@]}" -- "$PROBE" calls ptrace 1
+	assert_output "ptrace 1 EPERM"
+	stop_box
+}
+
+@test "--join: no fd of the caller's but 0, 1 and 2 reaches the sandbox" {
+	chmod 777 "$T"
+	start_box me
+	run "$CORRAL" --join "$spid" -- sh -c 'ls /proc/$$/fd' 7<"$T" 8<"$T"
+	assert_success
+	refute_line 7
+	refute_line 8
+	assert_line 2
+	stop_box
+}
+
+@test "--join: the joined command counts against the sandbox's memory limit" {
+	chmod 777 "$T"
+	start_box me "${WITH_PROBE[@]}" --memory 48M
+	run "$CORRAL" --join "$spid" -- "$PROBE" alloc 256
+	assert_failure 137
+	refute_output --partial "allocated 256 MiB"
+	# The same outside any limit allocates it all: the limit bit, not the probe.
+	run "$CORRAL" --join "$spid" -- "$PROBE" alloc 16
+	assert_success
+	stop_box
+}
+
+@test "--join refuses what is not a running corral of the caller's" {
+	run "$CORRAL" --join $$ -- true
+	assert_failure 125
+	assert_output "corral: error: --join $$: not a running corral of yours (see corral --list)"
+	sh -c 'exit 0' &
+	local dead=$!
+	wait "$dead"
+	run "$CORRAL" --join "$dead" -- true
+	assert_failure 125
+	[ "${#lines[@]}" -eq 1 ]
+	run "$CORRAL" --join abc -- true
+	assert_failure 125
+	assert_output --partial "invalid pid 'abc'"
+	run "$CORRAL" --join 1
+	assert_failure 125
+	assert_output --partial "no command given"
+	run "$CORRAL" --join 1 --memory 1G -- true
+	assert_failure 125
+	assert_output "corral: error: --join takes no --memory: the sandbox's own configuration applies"
+	run "$CORRAL" --list -- true
+	assert_failure 125
+	assert_output "corral: error: --list takes no command"
+}
+
+@test "uid 65534 can neither list nor join root's sandbox" {
+	need_nobody
+	chmod 777 "$T"
+	start_box me
+	run as_nobody "$CORRAL" --list
+	assert_success
+	refute_line --regexp "^$spid "
+	run as_nobody "$CORRAL" --join "$spid" -- touch "$T/joined"
+	assert_failure 125
+	assert_output "corral: error: --join $spid: that process is another user's (uid 0): only its owner can join a sandbox"
+	assert_file_not_exists "$T/joined"
+	stop_box
+}
+
+@test "rootless: list and join one's own sandbox, as uid 65534" {
+	need_nobody
+	chmod 777 "$T"
+	start_box as_nobody --hostname mine
+	run as_nobody "$CORRAL" --list
+	assert_success
+	assert_line --regexp "^$spid +.* sh -c "
+	run as_nobody "$CORRAL" --join "$spid" -- sh -c 'hostname; cat /tmp/inside; id -u; grep -E "^CapEff:" /proc/self/status'
+	assert_success
+	assert_line --index 0 mine
+	assert_line --index 1 in-box
+	assert_line --index 2 65534
+	assert_line --index 3 --regexp '^CapEff:[[:space:]]+0+$'
+	# Its user namespace is the sandbox's, not the host's.
+	run as_nobody "$CORRAL" --join "$spid" -- readlink /proc/self/ns/user
+	refute_output "$(readlink /proc/self/ns/user)"
+	# root has no record of it either.
+	run "$CORRAL" --join "$spid" -- true
+	assert_failure 125
+	stop_box
+	run as_nobody "$CORRAL" --list
+	refute_line --regexp "^$spid "
+	assert_file_not_exists "$NOBODY_RUN/$spid.run"
+}
+
+@test "a sandbox cannot write, rename or plant records, even with the directory bound" {
+	chmod 777 "$T"
+	start_box me
+	# root = host: the runtime directory is there, read-only, and pinned.
+	run "$CORRAL" --profile host -- sh -c "
+		echo x >$ROOT_RUN/$spid.run || echo no-edit
+		echo x >$ROOT_RUN/1.run || echo no-plant
+		mv $ROOT_RUN /run/moved 2>/dev/null || echo no-rename"
+	assert_line no-edit
+	assert_line no-plant
+	assert_line no-rename
+	assert_file_not_exists "$ROOT_RUN/1.run"
+	# A writable bind of /run: the same.
+	run "$CORRAL" --bind /run -- sh -c "echo x >$ROOT_RUN/1.run || echo no-plant"
+	assert_line no-plant
+	assert_file_not_exists "$ROOT_RUN/1.run"
+	run "$CORRAL" --join "$spid" -- cat /tmp/inside
+	assert_output in-box
+	stop_box
+}
+
+@test "rootless: the /tmp runtime directory is read-only inside a sandbox that binds /tmp" {
+	need_nobody
+	chmod 777 "$T"
+	start_box as_nobody
+	assert_file_exists "$NOBODY_RUN/$spid.run"
+	run as_nobody "$CORRAL" --bind /tmp:/host-tmp -- sh -c "
+		test -e /host-tmp/corral-65534/$spid.run && echo seen
+		echo x >/host-tmp/corral-65534/1.run || echo no-plant
+		mv /host-tmp/corral-65534 /host-tmp/moved-\$\$ 2>/dev/null || echo no-rename"
+	assert_line seen
+	assert_line no-plant
+	assert_line no-rename
+	assert_file_not_exists "$NOBODY_RUN/1.run"
+	stop_box
+}
+
+@test "uid 0 of a user namespace lists its own sandboxes, outside /run/corral" {
+	command -v unshare >/dev/null || skip "needs unshare(1)"
+	need_nobody
+	run as_nobody unshare -Ur sh -c '"$1" --list && "$1" --user-ns yes -- true' sh "$CORRAL"
+	assert_success
+	assert_output --regexp '^PID +STARTED'
+	[ "${#lines[@]}" -eq 1 ]
+}
