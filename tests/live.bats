@@ -201,10 +201,11 @@ normalise() {
 # then compare what each printed with what is shown (the numbers aside), or
 # when nothing is shown, that it succeeded. Not run: lines with "...",
 # commands of programs that are not there to run (a make without a
-# Makefile, a ./server, strace, whose output is its own), and an "echo $?"
-# after a command not run.
+# Makefile, a ./server or server, strace, whose output is its own), what
+# shows another run's state (--list and --join of a sandbox started by a
+# line not run), and an "echo $?" after a command not run.
 run_shown() {
-	local unrunnable='\.\.\.|strace|-- make|\./server' kind text n=0 prev_run=1
+	local unrunnable='\.\.\.|strace|-- make|\./server|-- server|--list$|--join ' kind text n=0 prev_run=1
 	local session=$T/session.sh
 	: >"$session"
 	while IFS=$'\t' read -r kind text; do

@@ -160,7 +160,7 @@ static void test_errors(void **state)
 	assert_error(OPTION_PASS_APPLY,
 		     "memory: invalid value 'lots' (expected a size such as 64M or 1G)", "--memory",
 		     "lots");
-	assert_error(OPTION_PASS_APPLY, "net: invalid value 'wifi' (expected none|host)", "--net",
+	assert_error(OPTION_PASS_APPLY, "net: invalid value 'wifi' (expected none|host|pasta)", "--net",
 		     "wifi");
 	assert_error(OPTION_PASS_APPLY, "clearenv: invalid value 'maybe' (expected yes or no; true/false, on/off and 1/0 too)",
 		     "--clearenv=maybe", NULL);
@@ -195,7 +195,7 @@ static const struct {
 	const char *names[4];
 	int values[4];
 } enums[] = {
-	{OPT_NET, {"none", "host"}, {CORRAL_NET_NONE, CORRAL_NET_HOST}},
+	{OPT_NET, {"none", "host", "pasta"}, {CORRAL_NET_NONE, CORRAL_NET_HOST, CORRAL_NET_PASTA}},
 	{OPT_USER_NS, {"auto", "yes", "no"}, {CORRAL_AUTO, CORRAL_YES, CORRAL_NO}},
 	{OPT_ROOT, {"tmpfs", "host"}, {CORRAL_ROOT_TMPFS, CORRAL_ROOT_HOST}},
 	{OPT_BIND_CWD,

@@ -90,7 +90,7 @@ static void test_errors_name_line(void **state)
 	assert_int_not_equal(profile_load_text(&spec, "p.profile", "time-limit = lots\n", &err), 0);
 	assert_non_null(strstr(err.msg, "p.profile:1: time-limit: invalid value 'lots'"));
 	assert_int_not_equal(profile_load_text(&spec, "p.profile", "net = wifi\n", &err), 0);
-	assert_string_equal(err.msg, "p.profile:1: net: invalid value 'wifi' (expected none|host)");
+	assert_string_equal(err.msg, "p.profile:1: net: invalid value 'wifi' (expected none|host|pasta)");
 	assert_int_not_equal(profile_load_text(&spec, "p.profile", "just words\n", &err), 0);
 	assert_non_null(strstr(err.msg, "p.profile:1: expected"));
 	assert_int_not_equal(profile_load_text(&spec, "p.profile", "check = yes\n", &err), 0);
