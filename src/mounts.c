@@ -54,6 +54,7 @@
 
 #include "mountplan.h"
 #include "namespaces.h"
+#include "wary.h"
 
 #define BASE "/tmp"
 
@@ -62,7 +63,7 @@ struct ctx {
 	int oldroot;      /* O_PATH fd of the host's root, at /oldroot */
 	int root;         /* O_PATH fd of the new root, at /newroot */
 	int cwd;          /* O_PATH fd of the caller's directory, for bind-cwd */
-	bool wary;        /* corral runs as root: see open_source */
+	bool wary;        /* corral runs as root: see wary_open (wary.c) */
 	dev_t *ours;      /* st_dev of every tmpfs we made: the only places we create in */
 	size_t n_ours;    /* (grown as needed: as many as the options ask for) */
 	char tty[256];    /* the caller's terminal (fd 0, 1 or 2) on the host; "": none */
@@ -309,118 +310,12 @@ static int self_bind(const char *path, int fd, bool ro, const char *what, struct
 	return 0;
 }
 
-/* Whether a symlink st in the directory dirfd is safe to follow when corral
- * runs as root: only its owner (root, trusted) or root can replace it there. */
-static bool may_follow(int dirfd, const struct stat *st, uid_t trusted)
-{
-	struct stat d;
-	if (fstat(dirfd, &d) < 0 || d.st_uid != trusted)
-		return false;
-	if (!(d.st_mode & S_IWOTH) && (!(d.st_mode & S_IWGRP) || d.st_gid == 0))
-		return true;
-	return (d.st_mode & S_ISVTX) && st->st_uid == trusted;
-}
-
-/* A bind source, as an O_PATH fd in the host's tree. Not wary: as the host
- * would resolve it (the caller can bind only what it can reach anyway).
- * Wary: one component at a time, without following a symlink that lies in
- * a directory another user can change; such a source is refused (e->err
- * 0), as what would be bound might not be what was named. Negative on
- * failure, e->err the errno when a component is missing or unreadable. */
-static int open_source(struct ctx *c, const char *path, struct corral_error *e)
-{
-	if (!c->wary) {
-		int fd = resolve(c->oldroot, path, O_PATH);
-		if (fd < 0)
-			corral_error_set(e, errno, "source '%s'", path);
-		return fd;
-	}
-	struct stat root_st;
-	if (fstat(c->oldroot, &root_st) < 0)
-		return corral_error_set(e, errno, "source '%s'", path);
-	char rest[2 * PATH_MAX];
-	snprintf(rest, sizeof(rest), "%s", path);
-	int dir = dup(c->oldroot);
-	if (dir < 0)
-		return corral_error_set(e, errno, "source '%s'", path);
-	unsigned links = 0;
-	char *p = rest;
-	for (;;) {
-		while (*p == '/')
-			p++;
-		if (!*p)
-			return dir;
-		size_t len = strcspn(p, "/");
-		char name[NAME_MAX + 1];
-		if (len > NAME_MAX) {
-			close(dir);
-			errno = ENAMETOOLONG;
-			return corral_error_set(e, errno, "source '%s'", path);
-		}
-		memcpy(name, p, len);
-		name[len] = '\0';
-		p += len;
-		if (strcmp(name, ".") == 0)
-			continue;
-		struct stat st;
-		if (strcmp(name, "..") == 0 && fstat(dir, &st) == 0 && st.st_dev == root_st.st_dev &&
-		    st.st_ino == root_st.st_ino)
-			continue; /* ".." stops at the host's root, as in the host */
-		int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 || fstat(fd, &st) < 0) {
-			int err = errno;
-			if (fd >= 0)
-				close(fd);
-			close(dir);
-			errno = err;
-			return corral_error_set(e, err, "source '%s'", path);
-		}
-		if (!S_ISLNK(st.st_mode)) {
-			close(dir);
-			dir = fd;
-			continue;
-		}
-		char target[PATH_MAX];
-		ssize_t n = readlinkat(fd, "", target, sizeof(target) - 1);
-		int err = errno;
-		close(fd);
-		if (n < 0 || ++links > 40) {
-			close(dir);
-			errno = n < 0 ? err : ELOOP;
-			return corral_error_set(e, errno, "source '%s'", path);
-		}
-		target[n] = '\0';
-		if (!may_follow(dir, &st, root_st.st_uid)) {
-			close(dir);
-			return corral_error_set(e, 0,
-						"source '%s': %s is a symlink in a directory another user "
-						"can change; as root, corral does not follow it (name the "
-						"target instead)",
-						path, name);
-		}
-		char joined[2 * PATH_MAX];
-		if ((size_t)snprintf(joined, sizeof(joined), "%s/%s", target, p) >= sizeof(joined)) {
-			close(dir);
-			errno = ENAMETOOLONG;
-			return corral_error_set(e, errno, "source '%s'", path);
-		}
-		memcpy(rest, joined, sizeof(rest));
-		p = rest;
-		if (target[0] == '/') {
-			close(dir);
-			dir = dup(c->oldroot);
-			if (dir < 0)
-				return corral_error_set(e, errno, "source '%s'", path);
-		}
-	}
-}
-
 static int do_bind(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
 {
 	/* bind-cwd: the directory itself, never its path, which another user
 	 * may have pointed elsewhere since. */
 	_cleanup_close_ int src = m->kind == MOUNT_BIND_CWD ? dup(c->cwd)
-							   : open_source(c, m->src, e);
+							   : wary_open(c->oldroot, m->src, c->wary, e);
 	if (src < 0) {
 		if (m->kind == MOUNT_BIND_CWD)
 			return corral_error_set(e, errno, "bind-cwd: the current directory");
