@@ -54,6 +54,7 @@
 
 #include "mountplan.h"
 #include "namespaces.h"
+#include "overlay.h"
 #include "wary.h"
 
 #define BASE "/tmp"
@@ -64,6 +65,8 @@ struct ctx {
 	int root;         /* O_PATH fd of the new root, at /newroot */
 	int cwd;          /* O_PATH fd of the caller's directory, for bind-cwd */
 	bool wary;        /* corral runs as root: see wary_open (wary.c) */
+	const struct overlay_state *ov; /* the supervisor's part of overlay (overlay.c) */
+	unsigned n_overlay; /* tmpfs upper layers made, for their names in the base */
 	dev_t *ours;      /* st_dev of every tmpfs we made: the only places we create in */
 	size_t n_ours;    /* (grown as needed: as many as the options ask for) */
 	char tty[256];    /* the caller's terminal (fd 0, 1 or 2) on the host; "": none */
@@ -332,6 +335,59 @@ static int do_bind(struct ctx *c, const struct mount_entry *m, struct corral_err
 	char what[4200];
 	snprintf(what, sizeof(what), "%s %s on %s", m->key, m->src, m->dst);
 	return bind_fd(src, tgt, m->ro, true, what, e);
+}
+
+/* overlay = SRC:DST[:UPPER] (overlay.c): SRC taken as a bind source is, the
+ * upper layer and work directory on a tmpfs of the base (dropped from sight
+ * with the base at the pivot; the overlay keeps it) or UPPER and the work
+ * directory the supervisor made beside it. */
+static int do_overlay(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
+{
+	_cleanup_close_ int src = wary_open(c->oldroot, m->src, c->wary, e);
+	if (src < 0)
+		return corral_error_prefix(e, "overlay");
+	/* Opened for reading: the kernel takes no O_PATH fd as a layer. */
+	_cleanup_close_ int lower = openat(src, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lower < 0)
+		return corral_error_set(e, errno, "overlay: source '%s'", m->src);
+	_cleanup_close_ int upper = -1, work = -1;
+	if (m->upper) {
+		if (!c->ov || m->index >= c->ov->n || c->ov->v[m->index].parent < 0)
+			return corral_error_set(e, EINVAL, "overlay: upper '%s' was not prepared",
+						m->upper);
+		if (overlay_reopen(c->oldroot, m->upper, &c->ov->v[m->index], c->wary, &upper,
+				   &work, e) < 0)
+			return -1;
+	} else {
+		char dir[64];
+		snprintf(dir, sizeof(dir), "/overlay-%u", c->n_overlay++);
+		if (mkdir(dir, 0700) < 0)
+			return corral_error_set(e, errno, "overlay: make %s in the base", dir);
+		_cleanup_close_ int at = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		const char *opts[] = {"mode=0755", NULL};
+		if (at < 0 ||
+		    new_fs(c, "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, at, false, e) < 0)
+			return corral_error_prefix(e, "overlay: the tmpfs for %s", m->dst);
+		_cleanup_close_ int t = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		struct stat st;
+		if (t < 0 || mkdirat(t, "upper", 0700) < 0 || mkdirat(t, "work", 0700) < 0 ||
+		    (upper = openat(t, "upper", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+		    (work = openat(t, "work", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+		    fstat(lower, &st) < 0)
+			return corral_error_set(e, errno, "overlay: the upper layer for %s", m->dst);
+		/* DST's own directory is the upper layer's: SRC's owner and mode,
+		 * as far as the user namespace maps its owner (if not, init's). */
+		if ((fchown(upper, st.st_uid, st.st_gid) < 0 && errno != EINVAL && errno != EPERM) ||
+		    fchmod(upper, st.st_mode & 07777) < 0)
+			return corral_error_set(e, errno, "overlay: the upper layer for %s", m->dst);
+	}
+	_cleanup_close_ int tgt = target(c, m->dst, true, e);
+	if (tgt < 0)
+		return corral_error_prefix(e, "overlay %s", m->src);
+	char what[4200];
+	snprintf(what, sizeof(what), "overlay %s on %s", m->src, m->dst);
+	return overlay_mount(lower, upper, work, tgt, "/oldroot/proc/self/fd",
+			     namespaces_clone_flags(c->spec) & CLONE_NEWUSER, what, e);
 }
 
 static int do_symlink(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
@@ -715,6 +771,9 @@ static int apply(struct ctx *c, const struct mount_entry *m, struct corral_error
 		break;
 	case MOUNT_MASK:
 		return do_mask(c, m, e);
+	case MOUNT_OVERLAY:
+		r = do_overlay(c, m, e);
+		break;
 	default:
 		r = do_bind(c, m, e);
 	}
@@ -728,8 +787,8 @@ static int apply(struct ctx *c, const struct mount_entry *m, struct corral_error
 	return r;
 }
 
-static int setup_tmpfs_root(const struct corral_spec *spec, char *cwd, size_t cwd_size,
-			    bool wary, struct corral_error *e)
+static int setup_tmpfs_root(const struct corral_spec *spec, const struct overlay_state *ov,
+			    char *cwd, size_t cwd_size, bool wary, struct corral_error *e)
 {
 	/* The caller's directory, to start the command there when it is the
 	 * same directory inside (same device and inode), and for bind-cwd. */
@@ -740,7 +799,8 @@ static int setup_tmpfs_root(const struct corral_spec *spec, char *cwd, size_t cw
 	    here[0] != '/')
 		here[0] = '\0';
 	/* The caller's terminal, by its host name, while that can be read. */
-	struct ctx c = {.spec = spec, .oldroot = -1, .root = -1, .cwd = here_fd, .wary = wary};
+	struct ctx c = {.spec = spec, .oldroot = -1, .root = -1, .cwd = here_fd, .wary = wary,
+		      .ov = ov};
 	for (int fd = 0; fd <= 2 && !c.tty[0]; fd++) {
 		struct stat st;
 		if (isatty(fd) && fstat(fd, &st) == 0 && ttyname_r(fd, c.tty, sizeof(c.tty)) == 0)
@@ -839,8 +899,9 @@ static int guard_mounts(const struct guard *g, struct corral_error *e)
 	return 0;
 }
 
-int mounts_setup(const struct corral_spec *spec, const struct guard *guard, char *cwd,
-		 size_t cwd_size, bool wary, struct corral_error *e)
+int mounts_setup(const struct corral_spec *spec, const struct guard *guard,
+		 const struct overlay_state *ov, char *cwd, size_t cwd_size, bool wary,
+		 struct corral_error *e)
 {
 	cwd[0] = '\0';
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -851,7 +912,7 @@ int mounts_setup(const struct corral_spec *spec, const struct guard *guard, char
 	if (spec->root == CORRAL_ROOT_TMPFS) {
 		/* Directories made for mount points: 0755 whatever the caller's umask. */
 		mode_t old = umask(022);
-		int r = setup_tmpfs_root(spec, cwd, cwd_size, wary, e);
+		int r = setup_tmpfs_root(spec, ov, cwd, cwd_size, wary, e);
 		umask(old);
 		return r;
 	}
