@@ -158,8 +158,6 @@ int overlay_validate(const struct corral_spec *spec, struct corral_error *e)
 						"directory itself)", upper);
 		if (stat(dir, &pst) < 0)
 			return corral_error_set(e, errno, "overlay: upper '%s'", upper);
-		if (check_upper(upper, &st, &pst, e) < 0)
-			return -1;
 		char rs[PATH_MAX], ru[PATH_MAX], cache[PATH_MAX];
 		if (!realpath(src, rs) || !realpath(upper, ru))
 			return corral_error_set(e, errno, "overlay: resolve '%s'", v);
@@ -175,6 +173,8 @@ int overlay_validate(const struct corral_spec *spec, struct corral_error *e)
 			return corral_error_set(e, 0, "overlay: upper '%s' would hold corral's seccomp "
 						"filter cache %s, which a sandbox must not write",
 						upper, cache);
+		if (check_upper(upper, &st, &pst, e) < 0)
+			return -1;
 	}
 	return 0;
 }
