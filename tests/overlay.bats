@@ -281,3 +281,20 @@ work_dirs() {
 	assert_equal "${#lines[@]}" 1
 	assert_output --regexp "^corral: error: overlay $T/src on /src: the kernel refuses overlayfs in a user namespace \(Linux 5.11 or later allows it\): run corral as root, or drop overlay"
 }
+
+@test "examples/overlay-build.sh: a build writes its throwaway copy; with KEEP the next run starts from its changes" {
+	make_src
+	make_upper
+	before=$(src_state)
+	cd "$T/src"
+	run env CORRAL="$CORRAL" "$TOP/examples/overlay-build.sh" sh -c 'pwd; echo built >out; rm f; ls'
+	assert_success
+	assert_output "$(printf '/src\nout\nsub')"
+	assert_equal "$(src_state)" "$before"
+	run env CORRAL="$CORRAL" KEEP="$T/own/up" "$TOP/examples/overlay-build.sh" sh -c 'echo built >out'
+	assert_success
+	run env CORRAL="$CORRAL" KEEP="$T/own/up" "$TOP/examples/overlay-build.sh" cat out
+	assert_success
+	assert_output "built"
+	assert_equal "$(src_state)" "$before"
+}
