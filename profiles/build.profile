@@ -8,7 +8,9 @@
 # CPUs (/sys/devices/system/cpu), with firmware and the like masked.
 # No network: fetch dependencies first (with the net profile), or add
 # --net host. A build that needs more of the host (a home directory's
-# caches, a toolchain in /opt) adds --ro-bind or --bind.
+# caches, a toolchain in /opt) adds --ro-bind or --bind. To build a
+# throwaway copy of the tree instead, leaving it untouched: --bind-cwd no
+# --overlay "$PWD:/src" --chdir /src (examples/overlay-build.sh).
 include default
 bind-cwd = yes
 pids = 1024

@@ -95,7 +95,7 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 	char here[4096];
 	if (!getcwd(here, sizeof(here)))
 		here[0] = '\0';
-	if (mounts_setup(spec, l->guard, l->cwd, sizeof(l->cwd), l->caller_root, &e) < 0 || namespaces_setup_inside(spec, &e) < 0)
+	if (mounts_setup(spec, l->guard, l->overlay, l->cwd, sizeof(l->cwd), l->caller_root, &e) < 0 || namespaces_setup_inside(spec, &e) < 0)
 		fail(l, &e);
 	/* The caller's directory is not in the new root: say where the command
 	 * starts, or `corral -- make` fails with no word of why. To a person

@@ -5,7 +5,7 @@
  * parent is always mounted before anything below it (ro-bind = /usr before
  * bind = /srv:/usr/local/srv, whatever the profile's line order). Entries of
  * the same depth go by kind (dir, symlink, ro-bind, ro-bind-try, bind,
- * bind-try, bind-cwd, tmpfs, proc, dev, sys, mask), and entries of one kind in the
+ * bind-try, bind-cwd, overlay, tmpfs, proc, dev, sys, mask), and entries of one kind in the
  * order given. Two entries with the same destination: the later one in this
  * order is on top. */
 #include "mountplan.h"
@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "overlay.h"
 #include "units.h"
 
 int mountplan_normalise(const char *path, char *out, size_t size)
@@ -115,6 +116,30 @@ int mountplan_check_symlink(const char *v, struct corral_error *e)
 	return check_path("destination", dst, e);
 }
 
+int mountplan_split_overlay(const char *v, char *src, char *dst, char *upper, size_t size)
+{
+	const char *a = strchr(v, ':');
+	const char *b = a ? strchr(a + 1, ':') : NULL;
+	if (!a || (b && strchr(b + 1, ':')))
+		return -1;
+	snprintf(src, size, "%.*s", (int)(a - v), v);
+	snprintf(dst, size, "%.*s", (int)(b ? b - a - 1 : (long)strlen(a + 1)), a + 1);
+	snprintf(upper, size, "%s", b ? b + 1 : "");
+	return 0;
+}
+
+int mountplan_check_overlay(const char *v, struct corral_error *e)
+{
+	char src[4096], dst[4096], upper[4096];
+	if (mountplan_split_overlay(v, src, dst, upper, sizeof(src)) < 0)
+		return corral_error_set(e, 0, "'%s' is not SRC:DST or SRC:DST:UPPER", v);
+	if (check_path("source", src, e) < 0 || check_path("destination", dst, e) < 0)
+		return -1;
+	if (strchr(v, ':') != strrchr(v, ':') && check_path("upper directory", upper, e) < 0)
+		return -1;
+	return 0;
+}
+
 static unsigned depth(const char *dst)
 {
 	unsigned d = 0;
@@ -192,6 +217,16 @@ int mountplan_build(const struct corral_spec *spec, const char *cwd, struct moun
 	    push_binds(p, MOUNT_BIND, "bind", &spec->bind, e) < 0 ||
 	    push_binds(p, MOUNT_BIND_TRY, "bind-try", &spec->bind_try, e) < 0)
 		return -1;
+	for (size_t i = 0; i < spec->overlay.n; i++) {
+		char src[4096], dst[4096], upper[4096];
+		if (mountplan_split_overlay(spec->overlay.v[i], src, dst, upper, sizeof(src)) < 0)
+			return corral_error_set(e, 0, "overlay: '%s' is not SRC:DST[:UPPER]",
+						spec->overlay.v[i]);
+		if (push(p, MOUNT_OVERLAY, "overlay", src, dst, NULL, i, e) < 0)
+			return -1;
+		if (upper[0] && !(p->v[p->n - 1].upper = strdup(upper)))
+			return corral_error_set(e, ENOMEM, "overlay");
+	}
 	if (spec->bind_cwd != CORRAL_BIND_CWD_NO) {
 		if (!cwd || cwd[0] != '/')
 			return corral_error_set(e, 0, "bind-cwd: the current directory is unknown");
@@ -284,6 +319,7 @@ void mountplan_free(struct mount_plan *p)
 		free(p->v[i].src);
 		free(p->v[i].dst);
 		free(p->v[i].size);
+		free(p->v[i].upper);
 	}
 	free(p->v);
 	*p = (struct mount_plan){0};
@@ -300,6 +336,7 @@ int mountplan_validate(const struct corral_spec *spec, struct corral_error *e)
 			{"ro-bind-try", offsetof(struct corral_spec, ro_bind_try)},
 			{"bind", offsetof(struct corral_spec, bind)},
 			{"bind-try", offsetof(struct corral_spec, bind_try)},
+			{"overlay", offsetof(struct corral_spec, overlay)},
 			{"tmpfs", offsetof(struct corral_spec, tmpfs)},
 			{"dir", offsetof(struct corral_spec, dir)},
 			{"symlink", offsetof(struct corral_spec, symlink)},
@@ -321,6 +358,8 @@ int mountplan_validate(const struct corral_spec *spec, struct corral_error *e)
 		return 0;
 	}
 
+	if (overlay_validate(spec, e) < 0)
+		return -1;
 	/* A missing source is found here, before clone, so nothing is made. */
 	const struct {
 		const char *key;

@@ -17,6 +17,7 @@ enum mount_kind {
 	MOUNT_BIND,
 	MOUNT_BIND_TRY,
 	MOUNT_BIND_CWD,
+	MOUNT_OVERLAY,
 	MOUNT_TMPFS,
 	MOUNT_PROC,
 	MOUNT_DEV,
@@ -31,6 +32,7 @@ struct mount_entry {
 	char *src;         /* binds: host path; symlink: its target; else NULL */
 	char *dst;         /* normalised absolute path inside the new root */
 	char *size;        /* tmpfs: "SIZE" as given, or NULL */
+	char *upper;       /* overlay: UPPER, or NULL for a tmpfs upper layer */
 	bool ro, try_;
 	bool home;         /* tmpfs: the command's HOME, owned by its uid, 0700 */
 	unsigned depth;    /* components in dst: "/" 0, "/usr" 1, "/usr/lib" 2 */
@@ -72,7 +74,11 @@ int mountplan_check_bind(const char *v, struct corral_error *e);
 int mountplan_check_tmpfs(const char *v, struct corral_error *e);
 int mountplan_check_dst(const char *v, struct corral_error *e);
 int mountplan_check_symlink(const char *v, struct corral_error *e);
+int mountplan_check_overlay(const char *v, struct corral_error *e);
 
+/* overlay's "SRC:DST[:UPPER]" split at its colons (upper "" when absent);
+ * -1 unless it has one or two. */
+int mountplan_split_overlay(const char *v, char *src, char *dst, char *upper, size_t size);
 /* Normalise an absolute path: collapse "//", drop a trailing "/". Refuses
  * relative paths and "." or ".." components (-EINVAL). */
 int mountplan_normalise(const char *path, char *out, size_t size);

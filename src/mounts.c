@@ -54,6 +54,8 @@
 
 #include "mountplan.h"
 #include "namespaces.h"
+#include "overlay.h"
+#include "wary.h"
 
 #define BASE "/tmp"
 
@@ -62,7 +64,9 @@ struct ctx {
 	int oldroot;      /* O_PATH fd of the host's root, at /oldroot */
 	int root;         /* O_PATH fd of the new root, at /newroot */
 	int cwd;          /* O_PATH fd of the caller's directory, for bind-cwd */
-	bool wary;        /* corral runs as root: see open_source */
+	bool wary;        /* corral runs as root: see wary_open (wary.c) */
+	const struct overlay_state *ov; /* the supervisor's part of overlay (overlay.c) */
+	unsigned n_overlay; /* tmpfs upper layers made, for their names in the base */
 	dev_t *ours;      /* st_dev of every tmpfs we made: the only places we create in */
 	size_t n_ours;    /* (grown as needed: as many as the options ask for) */
 	char tty[256];    /* the caller's terminal (fd 0, 1 or 2) on the host; "": none */
@@ -309,118 +313,12 @@ static int self_bind(const char *path, int fd, bool ro, const char *what, struct
 	return 0;
 }
 
-/* Whether a symlink st in the directory dirfd is safe to follow when corral
- * runs as root: only its owner (root, trusted) or root can replace it there. */
-static bool may_follow(int dirfd, const struct stat *st, uid_t trusted)
-{
-	struct stat d;
-	if (fstat(dirfd, &d) < 0 || d.st_uid != trusted)
-		return false;
-	if (!(d.st_mode & S_IWOTH) && (!(d.st_mode & S_IWGRP) || d.st_gid == 0))
-		return true;
-	return (d.st_mode & S_ISVTX) && st->st_uid == trusted;
-}
-
-/* A bind source, as an O_PATH fd in the host's tree. Not wary: as the host
- * would resolve it (the caller can bind only what it can reach anyway).
- * Wary: one component at a time, without following a symlink that lies in
- * a directory another user can change; such a source is refused (e->err
- * 0), as what would be bound might not be what was named. Negative on
- * failure, e->err the errno when a component is missing or unreadable. */
-static int open_source(struct ctx *c, const char *path, struct corral_error *e)
-{
-	if (!c->wary) {
-		int fd = resolve(c->oldroot, path, O_PATH);
-		if (fd < 0)
-			corral_error_set(e, errno, "source '%s'", path);
-		return fd;
-	}
-	struct stat root_st;
-	if (fstat(c->oldroot, &root_st) < 0)
-		return corral_error_set(e, errno, "source '%s'", path);
-	char rest[2 * PATH_MAX];
-	snprintf(rest, sizeof(rest), "%s", path);
-	int dir = dup(c->oldroot);
-	if (dir < 0)
-		return corral_error_set(e, errno, "source '%s'", path);
-	unsigned links = 0;
-	char *p = rest;
-	for (;;) {
-		while (*p == '/')
-			p++;
-		if (!*p)
-			return dir;
-		size_t len = strcspn(p, "/");
-		char name[NAME_MAX + 1];
-		if (len > NAME_MAX) {
-			close(dir);
-			errno = ENAMETOOLONG;
-			return corral_error_set(e, errno, "source '%s'", path);
-		}
-		memcpy(name, p, len);
-		name[len] = '\0';
-		p += len;
-		if (strcmp(name, ".") == 0)
-			continue;
-		struct stat st;
-		if (strcmp(name, "..") == 0 && fstat(dir, &st) == 0 && st.st_dev == root_st.st_dev &&
-		    st.st_ino == root_st.st_ino)
-			continue; /* ".." stops at the host's root, as in the host */
-		int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (fd < 0 || fstat(fd, &st) < 0) {
-			int err = errno;
-			if (fd >= 0)
-				close(fd);
-			close(dir);
-			errno = err;
-			return corral_error_set(e, err, "source '%s'", path);
-		}
-		if (!S_ISLNK(st.st_mode)) {
-			close(dir);
-			dir = fd;
-			continue;
-		}
-		char target[PATH_MAX];
-		ssize_t n = readlinkat(fd, "", target, sizeof(target) - 1);
-		int err = errno;
-		close(fd);
-		if (n < 0 || ++links > 40) {
-			close(dir);
-			errno = n < 0 ? err : ELOOP;
-			return corral_error_set(e, errno, "source '%s'", path);
-		}
-		target[n] = '\0';
-		if (!may_follow(dir, &st, root_st.st_uid)) {
-			close(dir);
-			return corral_error_set(e, 0,
-						"source '%s': %s is a symlink in a directory another user "
-						"can change; as root, corral does not follow it (name the "
-						"target instead)",
-						path, name);
-		}
-		char joined[2 * PATH_MAX];
-		if ((size_t)snprintf(joined, sizeof(joined), "%s/%s", target, p) >= sizeof(joined)) {
-			close(dir);
-			errno = ENAMETOOLONG;
-			return corral_error_set(e, errno, "source '%s'", path);
-		}
-		memcpy(rest, joined, sizeof(rest));
-		p = rest;
-		if (target[0] == '/') {
-			close(dir);
-			dir = dup(c->oldroot);
-			if (dir < 0)
-				return corral_error_set(e, errno, "source '%s'", path);
-		}
-	}
-}
-
 static int do_bind(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
 {
 	/* bind-cwd: the directory itself, never its path, which another user
 	 * may have pointed elsewhere since. */
 	_cleanup_close_ int src = m->kind == MOUNT_BIND_CWD ? dup(c->cwd)
-							   : open_source(c, m->src, e);
+							   : wary_open(c->oldroot, m->src, c->wary, e);
 	if (src < 0) {
 		if (m->kind == MOUNT_BIND_CWD)
 			return corral_error_set(e, errno, "bind-cwd: the current directory");
@@ -437,6 +335,59 @@ static int do_bind(struct ctx *c, const struct mount_entry *m, struct corral_err
 	char what[4200];
 	snprintf(what, sizeof(what), "%s %s on %s", m->key, m->src, m->dst);
 	return bind_fd(src, tgt, m->ro, true, what, e);
+}
+
+/* overlay = SRC:DST[:UPPER] (overlay.c): SRC taken as a bind source is, the
+ * upper layer and work directory on a tmpfs of the base (dropped from sight
+ * with the base at the pivot; the overlay keeps it) or UPPER and the work
+ * directory the supervisor made beside it. */
+static int do_overlay(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
+{
+	_cleanup_close_ int src = wary_open(c->oldroot, m->src, c->wary, e);
+	if (src < 0)
+		return corral_error_prefix(e, "overlay");
+	/* Opened for reading: the kernel takes no O_PATH fd as a layer. */
+	_cleanup_close_ int lower = openat(src, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (lower < 0)
+		return corral_error_set(e, errno, "overlay: source '%s'", m->src);
+	_cleanup_close_ int upper = -1, work = -1;
+	if (m->upper) {
+		if (!c->ov || m->index >= c->ov->n || c->ov->v[m->index].parent < 0)
+			return corral_error_set(e, EINVAL, "overlay: upper '%s' was not prepared",
+						m->upper);
+		if (overlay_reopen(c->oldroot, m->upper, &c->ov->v[m->index], c->wary, &upper,
+				   &work, e) < 0)
+			return -1;
+	} else {
+		char dir[64];
+		snprintf(dir, sizeof(dir), "/overlay-%u", c->n_overlay++);
+		if (mkdir(dir, 0700) < 0)
+			return corral_error_set(e, errno, "overlay: make %s in the base", dir);
+		_cleanup_close_ int at = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		const char *opts[] = {"mode=0755", NULL};
+		if (at < 0 ||
+		    new_fs(c, "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, at, false, e) < 0)
+			return corral_error_prefix(e, "overlay: the tmpfs for %s", m->dst);
+		_cleanup_close_ int t = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		struct stat st;
+		if (t < 0 || mkdirat(t, "upper", 0700) < 0 || mkdirat(t, "work", 0700) < 0 ||
+		    (upper = openat(t, "upper", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+		    (work = openat(t, "work", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+		    fstat(lower, &st) < 0)
+			return corral_error_set(e, errno, "overlay: the upper layer for %s", m->dst);
+		/* DST's own directory is the upper layer's: SRC's owner and mode,
+		 * as far as the user namespace maps its owner (if not, init's). */
+		if ((fchown(upper, st.st_uid, st.st_gid) < 0 && errno != EINVAL && errno != EPERM) ||
+		    fchmod(upper, st.st_mode & 07777) < 0)
+			return corral_error_set(e, errno, "overlay: the upper layer for %s", m->dst);
+	}
+	_cleanup_close_ int tgt = target(c, m->dst, true, e);
+	if (tgt < 0)
+		return corral_error_prefix(e, "overlay %s", m->src);
+	char what[4200];
+	snprintf(what, sizeof(what), "overlay %s on %s", m->src, m->dst);
+	return overlay_mount(lower, upper, work, tgt, "/oldroot/proc/self/fd",
+			     namespaces_clone_flags(c->spec) & CLONE_NEWUSER, what, e);
 }
 
 static int do_symlink(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
@@ -820,6 +771,9 @@ static int apply(struct ctx *c, const struct mount_entry *m, struct corral_error
 		break;
 	case MOUNT_MASK:
 		return do_mask(c, m, e);
+	case MOUNT_OVERLAY:
+		r = do_overlay(c, m, e);
+		break;
 	default:
 		r = do_bind(c, m, e);
 	}
@@ -833,8 +787,8 @@ static int apply(struct ctx *c, const struct mount_entry *m, struct corral_error
 	return r;
 }
 
-static int setup_tmpfs_root(const struct corral_spec *spec, char *cwd, size_t cwd_size,
-			    bool wary, struct corral_error *e)
+static int setup_tmpfs_root(const struct corral_spec *spec, const struct overlay_state *ov,
+			    char *cwd, size_t cwd_size, bool wary, struct corral_error *e)
 {
 	/* The caller's directory, to start the command there when it is the
 	 * same directory inside (same device and inode), and for bind-cwd. */
@@ -845,7 +799,8 @@ static int setup_tmpfs_root(const struct corral_spec *spec, char *cwd, size_t cw
 	    here[0] != '/')
 		here[0] = '\0';
 	/* The caller's terminal, by its host name, while that can be read. */
-	struct ctx c = {.spec = spec, .oldroot = -1, .root = -1, .cwd = here_fd, .wary = wary};
+	struct ctx c = {.spec = spec, .oldroot = -1, .root = -1, .cwd = here_fd, .wary = wary,
+		      .ov = ov};
 	for (int fd = 0; fd <= 2 && !c.tty[0]; fd++) {
 		struct stat st;
 		if (isatty(fd) && fstat(fd, &st) == 0 && ttyname_r(fd, c.tty, sizeof(c.tty)) == 0)
@@ -946,8 +901,9 @@ static int guard_mounts(const struct guard *g, struct corral_error *e)
 	return 0;
 }
 
-int mounts_setup(const struct corral_spec *spec, const struct guard *guard, char *cwd,
-		 size_t cwd_size, bool wary, struct corral_error *e)
+int mounts_setup(const struct corral_spec *spec, const struct guard *guard,
+		 const struct overlay_state *ov, char *cwd, size_t cwd_size, bool wary,
+		 struct corral_error *e)
 {
 	cwd[0] = '\0';
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
@@ -958,7 +914,7 @@ int mounts_setup(const struct corral_spec *spec, const struct guard *guard, char
 	if (spec->root == CORRAL_ROOT_TMPFS) {
 		/* Directories made for mount points: 0755 whatever the caller's umask. */
 		mode_t old = umask(022);
-		int r = setup_tmpfs_root(spec, cwd, cwd_size, wary, e);
+		int r = setup_tmpfs_root(spec, ov, cwd, cwd_size, wary, e);
 		umask(old);
 		return r;
 	}

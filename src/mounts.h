@@ -5,6 +5,7 @@
 
 #include "guard.h"
 #include "log.h"
+#include "overlay.h"
 #include "spec.h"
 
 /* Make / private (so nothing propagates to the host), then build the root
@@ -12,10 +13,12 @@
  * from the mount options, pivoted into. cwd receives where the command
  * starts unless spec->chdir says otherwise ("" for: stay). guard's mounts
  * (guard.c) come first, in the host's tree. wary (corral runs as root):
- * bind sources follow no symlink that another user could swap. Runs in
+ * bind sources follow no symlink that another user could swap. ov: the
+ * supervisor's part of the overlay entries (overlay.c). Runs in
  * init, inside the new mount namespace. */
-int mounts_setup(const struct corral_spec *spec, const struct guard *guard, char *cwd,
-		 size_t cwd_size, bool wary, struct corral_error *e);
+int mounts_setup(const struct corral_spec *spec, const struct guard *guard,
+		 const struct overlay_state *ov, char *cwd, size_t cwd_size, bool wary,
+		 struct corral_error *e);
 
 /* Text to add to "command not found", computed outside on the host: when the
  * host has the command but the tmpfs root does not bind it, say so. Else "". */

@@ -39,6 +39,7 @@ struct corral_spec {
 	/* filesystem: mountplan.c turns these into the ordered mount list */
 	int root;             /* enum corral_root */
 	struct strv ro_bind, ro_bind_try, bind, bind_try; /* "SRC[:DST]" */
+	struct strv overlay;  /* "SRC:DST[:UPPER]" */
 	struct strv tmpfs;    /* "DST[:SIZE]" */
 	struct strv dir;      /* "DST" */
 	struct strv symlink;  /* "TARGET:DST" */

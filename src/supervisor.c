@@ -60,6 +60,7 @@
 #include "namespaces.h"
 #include "net.h"
 #include "notify.h"
+#include "overlay.h"
 #include "runtime.h"
 #include "seccomp.h"
 #include "sync.h"
@@ -92,6 +93,7 @@ struct run {
 	struct corral_cgroup *cg; /* NULL: no cgroup */
 	struct launch l;          /* what init needs that is not in the spec */
 	struct guard guard;       /* what later runs trust, out of reach (guard.c) */
+	struct overlay_state ov;  /* overlay UPPERs locked, their work dirs (overlay.c) */
 	pid_t pid;                /* init; 0 when there is none to kill */
 	int pidfd;
 
@@ -118,6 +120,8 @@ static void run_end(struct run *r)
 	}
 	net_pasta_stop(&r->pasta);
 	closep(&r->pidfd);
+	/* init is gone, and with it the overlays: their work dirs can go. */
+	overlay_cleanup(&r->ov);
 	cgroup_destroy(&r->cg);
 	closep(&r->timer_fd);
 	closep(&r->cpu_timer_fd);
@@ -339,8 +343,11 @@ static int launch_init(struct run *r, struct corral_error *e)
 	/* What later runs trust, out of this sandbox's reach (guard.c). */
 	char cwd[PATH_MAX];
 	guard_plan(spec, getcwd(cwd, sizeof(cwd)) ? cwd : NULL, &r->guard);
+	if (overlay_prepare(spec, geteuid() == 0, &r->ov, e) < 0)
+		return -1;
 	r->l = (struct launch){
 		.guard = &r->guard,
+		.overlay = &r->ov,
 		.sync_fd = r->child_end,
 		.tty_fd = r->tty_fd,
 		.foreground = r->tty_fd >= 0 && tcgetpgrp(r->tty_fd) == getpgrp(),

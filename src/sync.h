@@ -11,6 +11,7 @@
 
 struct sock_fprog;
 struct guard;
+struct overlay_state;
 
 enum sync_type {
 	SYNC_GO = 1, /* supervisor -> init: maps written, cgroup attached; go */
@@ -51,4 +52,5 @@ struct launch {
 	const struct sock_fprog *seccomp; /* the command's filter, built by the supervisor; NULL: none */
 	bool seccomp_notify;  /* load it with a listener, and hand that to the supervisor */
 	const struct guard *guard; /* guard.c's mounts, made first by mounts_setup */
+	const struct overlay_state *overlay; /* UPPERs checked and locked, work dirs made (overlay.c) */
 };

@@ -850,6 +850,15 @@ host_victim() {
 #   stale corral-<pid> cgroup of a SIGKILLed run
 #                               removed by the next run in every controller corral uses
 #                               (memory, cpu, cpuacct, pids, cpuset), not only its own
+#   overlay: writes, deletes (whiteouts), symlinks in SRC, mknod, chmod u+s, a copy-up of a
+#   set-user-ID file or a device node of SRC (tests/overlay.bats)
+#                               overlayfs never writes its lower layer; a symlink resolves inside
+#                               the new root; the mount is nosuid,nodev; no CAP_MKNOD, and seccomp
+#                               refuses set-ID modes; as root, set-ID bits and device nodes a
+#                               copy-up brought into UPPER are cleared after the run; UPPER is
+#                               the caller's, 0700, outside SRC, never the filter cache, locked
+#                               for the run, reached without a swappable symlink and checked
+#                               again by init (same inode) before the mount
 #   --seccomp-log flood          the supervisor spends at most 1/4 of a CPU (half of --cpus when
 #                               lower) on notifications; the callers wait meanwhile
 #

@@ -46,6 +46,31 @@ static void test_checks(void **state)
 	assert_true(mountplan_check_dst("relative", &e) < 0);
 }
 
+/* overlay = SRC:DST[:UPPER]: one or two colons, every part absolute. */
+static void test_overlay_syntax(void **state)
+{
+	struct corral_error e = {0};
+	char a[64], b[64], c[64];
+	assert_int_equal(mountplan_check_overlay("/src:/src", &e), 0);
+	assert_int_equal(mountplan_check_overlay("/src:/w:/up", &e), 0);
+	assert_true(mountplan_check_overlay("/src", &e) < 0);
+	assert_non_null(strstr(e.msg, "is not SRC:DST or SRC:DST:UPPER"));
+	assert_true(mountplan_check_overlay("/a:/b:/c:/d", &e) < 0);
+	assert_true(mountplan_check_overlay("src:/w", &e) < 0);
+	assert_true(mountplan_check_overlay("/src:w", &e) < 0);
+	assert_non_null(strstr(e.msg, "destination 'w'"));
+	assert_true(mountplan_check_overlay("/src:/w:up", &e) < 0);
+	assert_non_null(strstr(e.msg, "upper directory 'up'"));
+	assert_true(mountplan_check_overlay("/src:/w:", &e) < 0);
+	assert_true(mountplan_check_overlay("/src:/a/../b", &e) < 0);
+	assert_int_equal(mountplan_split_overlay("/s:/d:/u", a, b, c, sizeof(a)), 0);
+	assert_string_equal(a, "/s");
+	assert_string_equal(b, "/d");
+	assert_string_equal(c, "/u");
+	assert_int_equal(mountplan_split_overlay("/s:/d", a, b, c, sizeof(a)), 0);
+	assert_string_equal(c, "");
+}
+
 static void apply(struct corral_spec *s, const char *key, const char *value)
 {
 	struct corral_error e = {0};
@@ -67,13 +92,16 @@ static void test_order(void **state)
 	apply(&s, "ro-bind-try", "/opt/b");
 	apply(&s, "ro-bind-try", "/opt/a:/opt");
 	apply(&s, "bind-cwd", "ro");
+	apply(&s, "overlay", "/srv:/usr/local/src:/var/up");
+	apply(&s, "overlay", "/srv:/work");
 	assert_int_equal(mountplan_build(&s, "/home/me", &p, &e), 0);
 	const char *want[][2] = {
 		{"symlink", "/bin"}, {"ro-bind", "/usr"},   {"ro-bind-try", "/opt"},
-		{"dev", "/dev"},     {"ro-bind-try", "/opt/b"}, {"bind", "/usr/local"},
-		{"bind-cwd", "/home/me"}, {"tmpfs", "/usr/local/tmp"},
+		{"overlay", "/work"}, {"dev", "/dev"},     {"ro-bind-try", "/opt/b"},
+		{"bind", "/usr/local"}, {"bind-cwd", "/home/me"}, {"overlay", "/usr/local/src"},
+		{"tmpfs", "/usr/local/tmp"},
 	};
-	assert_int_equal(p.n, 8);
+	assert_int_equal(p.n, 10);
 	for (size_t i = 0; i < p.n; i++) {
 		assert_string_equal(p.v[i].key, want[i][0]);
 		assert_string_equal(p.v[i].dst, want[i][1]);
@@ -82,9 +110,15 @@ static void test_order(void **state)
 	assert_false(p.v[1].try_);
 	assert_true(p.v[2].try_);
 	assert_string_equal(p.v[2].src, "/opt/a");
-	assert_true(p.v[6].ro);
-	assert_string_equal(p.v[7].size, "1M");
+	assert_true(p.v[7].ro);
+	assert_string_equal(p.v[9].size, "1M");
 	assert_string_equal(p.v[0].src, "usr/bin");
+	assert_string_equal(p.v[3].src, "/srv");
+	assert_null(p.v[3].upper);
+	assert_int_equal(p.v[3].index, 1);
+	assert_string_equal(p.v[8].upper, "/var/up");
+	assert_int_equal(p.v[8].index, 0);
+	assert_false(p.v[8].ro);
 	mountplan_free(&p);
 	option_spec_free(&s);
 }
@@ -103,6 +137,27 @@ static void test_validate(void **state)
 	apply(&s, "root", "host");
 	assert_true(mountplan_validate(&s, &e) < 0);
 	assert_non_null(strstr(e.msg, "ro-bind-try = /no/such/path:/x: mount options need root = tmpfs"));
+	option_spec_free(&s);
+
+	/* overlay: a missing source, a source that is a file, UPPER inside SRC. */
+	assert_int_equal(option_defaults(&s, &e), 0);
+	apply(&s, "overlay", "/no/such/path:/x");
+	assert_true(mountplan_validate(&s, &e) < 0);
+	assert_non_null(strstr(e.msg, "overlay: source '/no/such/path': No such file"));
+	apply(&s, "overlay", "");
+	apply(&s, "overlay", "/dev/null:/x");
+	assert_true(mountplan_validate(&s, &e) < 0);
+	assert_non_null(strstr(e.msg, "overlay: source '/dev/null' is not a directory"));
+	apply(&s, "overlay", "");
+	apply(&s, "overlay", "/:/x:/no/such/upper");
+	assert_true(mountplan_validate(&s, &e) < 0);
+	assert_non_null(strstr(e.msg, "overlay: upper '/no/such/upper': No such file or directory (make it first"));
+	apply(&s, "overlay", "");
+	apply(&s, "overlay", "/:/x");
+	assert_int_equal(mountplan_validate(&s, &e), 0);
+	apply(&s, "root", "host");
+	assert_true(mountplan_validate(&s, &e) < 0);
+	assert_non_null(strstr(e.msg, "overlay = /:/x: mount options need root = tmpfs"));
 	option_spec_free(&s);
 }
 
@@ -188,6 +243,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_normalise),
 		cmocka_unit_test(test_checks),
+		cmocka_unit_test(test_overlay_syntax),
 		cmocka_unit_test(test_order),
 		cmocka_unit_test(test_validate),
 		cmocka_unit_test(test_implicit),

@@ -1,0 +1,446 @@
+/* overlay.c: overlay = SRC:DST[:UPPER] (bubblewrap 0.11's --overlay and
+ * --tmp-overlay in one key).
+ *
+ * The lower layer is SRC, taken as an fd as a bind source is (wary.c) and
+ * never written: overlayfs writes only its upper layer. The upper layer and
+ * overlayfs's work directory must be on one filesystem:
+ *   - without UPPER, both are directories of a tmpfs init makes in its base
+ *     (mounts.c): the changes vanish with the sandbox's mount namespace;
+ *   - with UPPER, the changes are kept there, and the work directory is made
+ *     by the supervisor beside it, as .NAME.corral-work-PID in UPPER's
+ *     parent, and removed after the run. Beside, because overlayfs refuses a
+ *     work directory inside the upper one and needs both on one
+ *     filesystem; a fresh one per run (with the pid), so that runs never
+ *     share one; one left by a corral killed before its end is removed by
+ *     the next run with the same UPPER (when its pid is gone), as cgroups
+ *     are.
+ *
+ * What outlives a run is UPPER itself, and the next run with it trusts it as
+ * the caller's own data, no more: the sandbox sees its files again, and
+ * corral reads nothing in it. So UPPER must be the caller's, writable by no
+ * one else, in a directory no one else can rename it in, and it is taken
+ * without following a swappable symlink (as root) and never through a
+ * symlink at its end; it is locked (flock) for the run, so two runs never
+ * share it; it may not hold the seccomp filter cache (guard.c's read-only
+ * mounts do not reach writes that overlayfs makes in its upper layer).
+ *
+ * overlayfs takes each layer from an fd where the kernel can (FSCONFIG_SET_FD
+ * with lowerdir+, upperdir and workdir: Linux 6.13), else by the path
+ * /proc/self/fd/N of that fd, which names the same directory (and holds no
+ * ':' or ',' to escape). The layers are resolved in init's own mount
+ * namespace: overlayfs clones each layer's mount and refuses one of another
+ * namespace (clone_private_mount), so the supervisor's fds only serve to
+ * check that init's are the same directories.
+ *
+ * The mount is nosuid and nodev, as every writable mount of the sandbox:
+ * a device node or a set-user-ID file in UPPER means nothing inside. */
+#include "overlay.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mountplan.h"
+#include "util.h"
+#include "wary.h"
+
+#define WORK_SUFFIX ".corral-work-"
+
+/* UPPER's parent and last component, from its normalised path. */
+static int split_upper(const char *upper, char *dir, char *base, struct corral_error *e)
+{
+	char norm[PATH_MAX];
+	if (mountplan_normalise(upper, norm, sizeof(norm)) < 0 || strcmp(norm, "/") == 0)
+		return corral_error_set(e, 0, "overlay: upper '%s' cannot be /", upper);
+	char *slash = strrchr(norm, '/');
+	snprintf(base, NAME_MAX + 1, "%s", slash + 1);
+	snprintf(dir, PATH_MAX, "%.*s", slash == norm ? 1 : (int)(slash - norm), norm);
+	return 0;
+}
+
+static void work_name(char *out, size_t size, const char *base, pid_t pid)
+{
+	snprintf(out, size, ".%.200s" WORK_SUFFIX "%d", base, (int)pid);
+}
+
+/* The checks on UPPER (st) and its parent (pst), by path before anything
+ * exists and again on the supervisor's fds. */
+static int check_upper(const char *upper, const struct stat *st, const struct stat *pst,
+		       struct corral_error *e)
+{
+	uid_t me = getuid();
+	if (!S_ISDIR(st->st_mode))
+		return corral_error_set(e, 0, "overlay: upper '%s' is not a directory", upper);
+	if (st->st_uid != me)
+		return corral_error_set(e, 0, "overlay: upper '%s' is not yours (owner uid %u): changes "
+					"are kept only in a directory of the caller's",
+					upper, (unsigned)st->st_uid);
+	/* No one else may write it (and change what the next run sees) or
+	 * reach into it: overlayfs copies a file of SRC up with its mode and
+	 * owner when the sandbox changes its metadata, so a set-user-ID file
+	 * or a device node of SRC can have a copy here. */
+	if (st->st_mode & 077)
+		return corral_error_set(e, 0, "overlay: upper '%s' is open to others (mode %04o; "
+					"chmod 0700 it): only its owner may reach what a sandbox "
+					"left there",
+					upper, (unsigned)(st->st_mode & 07777));
+	if ((pst->st_uid != me && pst->st_uid != 0) ||
+	    ((pst->st_mode & (S_IWGRP | S_IWOTH)) && !(pst->st_mode & S_ISVTX)))
+		return corral_error_set(e, 0, "overlay: upper '%s': another user can rename it in its "
+					"directory (name one in a directory of yours)",
+					upper);
+	return 0;
+}
+
+/* a is b or below it (both normalised, symlink-free). */
+static bool at_or_below(const char *a, const char *b)
+{
+	size_t n = strlen(b);
+	if (n == 1)
+		return true;
+	return strncmp(a, b, n) == 0 && (a[n] == '\0' || a[n] == '/');
+}
+
+/* Where the filter cache is or will be (filter_cache_open's place),
+ * without a symlink; "" when unknown. */
+static void cache_path(char *out, size_t size)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	char given[PATH_MAX], real[PATH_MAX];
+	out[0] = '\0';
+	if (xdg && xdg[0] == '/')
+		snprintf(given, sizeof(given), "%s", xdg);
+	else if (home && home[0] == '/')
+		snprintf(given, sizeof(given), "%s/.cache", home);
+	else
+		return;
+	if (realpath(given, real))
+		snprintf(out, size, "%s/corral", strcmp(real, "/") ? real : "");
+	else if (mountplan_normalise(given, real, sizeof(real)) == 0)
+		snprintf(out, size, "%s/corral", real);
+}
+
+int overlay_validate(const struct corral_spec *spec, struct corral_error *e)
+{
+	for (size_t i = 0; i < spec->overlay.n; i++) {
+		char src[PATH_MAX], dst[PATH_MAX], upper[PATH_MAX];
+		const char *v = spec->overlay.v[i];
+		if (mountplan_split_overlay(v, src, dst, upper, sizeof(src)) < 0)
+			return corral_error_set(e, 0, "overlay: '%s' is not SRC:DST[:UPPER]", v);
+		struct stat st, pst;
+		if (stat(src, &st) < 0)
+			return corral_error_set(e, errno, "overlay: source '%s'", src);
+		if (!S_ISDIR(st.st_mode))
+			return corral_error_set(e, 0, "overlay: source '%s' is not a directory", src);
+		if (!upper[0])
+			continue;
+		char dir[PATH_MAX], base[NAME_MAX + 1];
+		if (split_upper(upper, dir, base, e) < 0)
+			return -1;
+		if (lstat(upper, &st) < 0) {
+			int r = corral_error_set(e, errno, "overlay: upper '%s'", upper);
+			size_t len = strlen(e->msg);
+			if (e->err == ENOENT)
+				snprintf(e->msg + len, sizeof(e->msg) - len,
+					 " (make it first: mkdir -m 0700 %s)", upper);
+			return r;
+		}
+		if (S_ISLNK(st.st_mode))
+			return corral_error_set(e, 0, "overlay: upper '%s' is a symlink (name the "
+						"directory itself)", upper);
+		if (stat(dir, &pst) < 0)
+			return corral_error_set(e, errno, "overlay: upper '%s'", upper);
+		char rs[PATH_MAX], ru[PATH_MAX], cache[PATH_MAX];
+		if (!realpath(src, rs) || !realpath(upper, ru))
+			return corral_error_set(e, errno, "overlay: resolve '%s'", v);
+		if (at_or_below(ru, rs))
+			return corral_error_set(e, 0, "overlay: upper '%s' is inside the source '%s' "
+						"(keep the changes outside what they change)",
+						upper, src);
+		if (at_or_below(rs, ru))
+			return corral_error_set(e, 0, "overlay: the source '%s' is inside the upper "
+						"directory '%s'", src, upper);
+		cache_path(cache, sizeof(cache));
+		if (cache[0] && (at_or_below(cache, ru) || at_or_below(ru, cache)))
+			return corral_error_set(e, 0, "overlay: upper '%s' would hold corral's seccomp "
+						"filter cache %s, which a sandbox must not write",
+						upper, cache);
+		if (check_upper(upper, &st, &pst, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Remove name in dirfd and everything below it, following no symlink. A
+ * directory overlayfs made (its work/, mode 0) is made ours to read first. */
+static void remove_tree(int dirfd, const char *name, unsigned depth)
+{
+	if (unlinkat(dirfd, name, AT_REMOVEDIR) == 0 || depth > 64)
+		return;
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == EACCES && fchmodat(dirfd, name, 0700, AT_SYMLINK_NOFOLLOW) == 0)
+		fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
+		    unlinkat(fd, de->d_name, 0) < 0 && errno == EISDIR)
+			remove_tree(fd, de->d_name, depth + 1);
+	closedir(d);
+	unlinkat(dirfd, name, AT_REMOVEDIR);
+}
+
+/* Work directories of UPPER (base) left by runs that ended without their
+ * clean-up (corral killed): the caller's, whose pid is gone. */
+static void sweep(int parent, const char *base)
+{
+	char prefix[NAME_MAX + 1];
+	work_name(prefix, sizeof(prefix), base, 0);
+	prefix[strlen(prefix) - 1] = '\0'; /* without the "0" */
+	int fd = openat(parent, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	size_t n = strlen(prefix);
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		char *end;
+		if (strncmp(de->d_name, prefix, n) != 0 || !de->d_name[n])
+			continue;
+		long pid = strtol(de->d_name + n, &end, 10);
+		struct stat st;
+		if (*end || pid <= 0 || pid == getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
+		    st.st_uid == getuid())
+			remove_tree(fd, de->d_name, 0);
+	}
+	closedir(d);
+}
+
+int overlay_prepare(const struct corral_spec *spec, bool wary, struct overlay_state *s,
+		    struct corral_error *e)
+{
+	*s = (struct overlay_state){0};
+	if (!spec->overlay.n)
+		return 0;
+	s->v = calloc(spec->overlay.n, sizeof(*s->v));
+	if (!s->v)
+		return corral_error_set(e, ENOMEM, "overlay");
+	s->n = spec->overlay.n;
+	for (size_t i = 0; i < s->n; i++)
+		s->v[i].parent = s->v[i].upper = -1;
+	_cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root < 0)
+		return corral_error_set(e, errno, "overlay: open /");
+	for (size_t i = 0; i < s->n; i++) {
+		struct overlay_upper *u = &s->v[i];
+		char src[PATH_MAX], dst[PATH_MAX], upper[PATH_MAX], dir[PATH_MAX], base[NAME_MAX + 1];
+		if (mountplan_split_overlay(spec->overlay.v[i], src, dst, upper, sizeof(src)) < 0 ||
+		    !upper[0])
+			continue;
+		if (split_upper(upper, dir, base, e) < 0)
+			return -1;
+		u->parent = wary_open(root, dir, wary, e);
+		if (u->parent < 0)
+			return corral_error_prefix(e, "overlay: upper '%s'", upper);
+		u->upper = openat(u->parent, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (u->upper < 0)
+			return corral_error_set(e, errno, "overlay: upper '%s'", upper);
+		struct stat st, pst, wst;
+		if (fstat(u->upper, &st) < 0 || fstat(u->parent, &pst) < 0)
+			return corral_error_set(e, errno, "overlay: upper '%s'", upper);
+		if (check_upper(upper, &st, &pst, e) < 0)
+			return -1;
+		if (flock(u->upper, LOCK_EX | LOCK_NB) < 0)
+			return corral_error_set(e, errno == EWOULDBLOCK ? 0 : errno,
+						"overlay: upper '%s' is in use by another run%s", upper,
+						errno == EWOULDBLOCK ? " (or named twice)" : "");
+		sweep(u->parent, base);
+		char work[NAME_MAX + 1];
+		work_name(work, sizeof(work), base, getpid());
+		if (mkdirat(u->parent, work, 0700) < 0)
+			return corral_error_set(e, errno, "overlay: make the work directory %s/%s", dir,
+						work);
+		snprintf(u->work, sizeof(u->work), "%s", work);
+		_cleanup_close_ int w =
+			openat(u->parent, work, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (w < 0 || fstat(w, &wst) < 0)
+			return corral_error_set(e, errno, "overlay: open the work directory %s/%s", dir,
+						work);
+		if (wst.st_dev != st.st_dev)
+			return corral_error_set(e, 0, "overlay: upper '%s' is a mount point, so the work "
+						"directory beside it would be on another filesystem "
+						"(name a directory inside it)",
+						upper);
+		u->dev = st.st_dev;
+		u->upper_ino = st.st_ino;
+		u->work_ino = wst.st_ino;
+	}
+	return 0;
+}
+
+/* What overlayfs copied up from SRC with its metadata and must not stay on
+ * the host in a root-run's UPPER: set-user-ID and set-group-ID bits are
+ * cleared, device nodes removed (the whiteouts, 0/0, stay). The sandbox
+ * itself can make neither (no CAP_MKNOD; seccomp refuses those modes), but
+ * a change of a lower file's metadata (touch) copies it up as it is. One
+ * filesystem, no symlink followed; runs when every process of the sandbox
+ * is gone, and no one else can write UPPER (overlay_validate). */
+static void defuse(int dir, dev_t dev, unsigned depth)
+{
+	int fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		close(fd);
+		return;
+	}
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		struct stat st;
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
+		    fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_dev != dev)
+			continue;
+		if (S_ISDIR(st.st_mode) && depth < 256) {
+			int sub = openat(fd, de->d_name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub >= 0) {
+				defuse(sub, dev, depth + 1);
+				close(sub);
+			}
+		} else if (S_ISREG(st.st_mode) && (st.st_mode & (S_ISUID | S_ISGID))) {
+			fchmodat(fd, de->d_name, st.st_mode & 01777, AT_SYMLINK_NOFOLLOW);
+		} else if ((S_ISCHR(st.st_mode) && st.st_rdev != 0) || S_ISBLK(st.st_mode)) {
+			unlinkat(fd, de->d_name, 0);
+		}
+	}
+	closedir(d);
+}
+
+void overlay_cleanup(struct overlay_state *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		struct overlay_upper *u = &s->v[i];
+		if (u->parent >= 0 && u->work[0])
+			remove_tree(u->parent, u->work, 0);
+		/* As root only: a copy-up by anyone else keeps only what is theirs
+		 * (and cannot make a device node). */
+		if (u->upper >= 0 && u->work[0] && geteuid() == 0)
+			defuse(u->upper, u->dev, 0);
+		closep(&u->upper);
+		closep(&u->parent);
+	}
+	free(s->v);
+	*s = (struct overlay_state){0};
+}
+
+int overlay_reopen(int root, const char *upper_path, const struct overlay_upper *u, bool wary,
+		   int *upper, int *work, struct corral_error *e)
+{
+	char dir[PATH_MAX], base[NAME_MAX + 1];
+	if (split_upper(upper_path, dir, base, e) < 0)
+		return -1;
+	_cleanup_close_ int parent = wary_open(root, dir, wary, e);
+	if (parent < 0)
+		return corral_error_prefix(e, "overlay: upper '%s'", upper_path);
+	*upper = openat(parent, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	*work = openat(parent, u->work, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat a, b;
+	if (*upper < 0 || *work < 0 || fstat(*upper, &a) < 0 || fstat(*work, &b) < 0)
+		return corral_error_set(e, errno, "overlay: upper '%s'", upper_path);
+	if (a.st_dev != u->dev || a.st_ino != u->upper_ino || b.st_dev != u->dev ||
+	    b.st_ino != u->work_ino)
+		return corral_error_set(e, 0, "overlay: upper '%s' is not the directory corral checked "
+					"(swapped since); refusing it",
+					upper_path);
+	return 0;
+}
+
+/* One layer: by fd where the kernel takes one (Linux 6.13), else by the
+ * path of the fd. by_fd is the probe's answer, kept for the next layers. */
+static int layer(int fs, const char *key_fd, const char *key_path, int fd, const char *self_fd,
+		 bool *by_fd)
+{
+	if (*by_fd) {
+		if (fsconfig(fs, FSCONFIG_SET_FD, key_fd, NULL, fd) == 0)
+			return 0;
+		if (errno != EINVAL)
+			return -1;
+		*by_fd = false;
+	}
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/%d", self_fd, fd);
+	return fsconfig(fs, FSCONFIG_SET_STRING, key_path, path, 0);
+}
+
+/* The last message overlayfs left in the context's log ("e overlay: ..."),
+ * after ": ", or "". */
+static void fs_log(int fs, char *out, size_t size)
+{
+	char buf[512];
+	ssize_t n;
+	out[0] = '\0';
+	while ((n = read(fs, buf, sizeof(buf) - 1)) > 0) {
+		buf[n] = '\0';
+		buf[strcspn(buf, "\n")] = '\0';
+		snprintf(out, size, " (%s)", n > 2 ? buf + 2 : buf);
+	}
+}
+
+int overlay_mount(int lower, int upper, int work, int tgt, const char *self_fd, bool userns,
+		  const char *what, struct corral_error *e)
+{
+	_cleanup_close_ int fs = fsopen("overlay", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return corral_error_set(e, errno, "%s%s", what,
+					errno == ENODEV ? ": this kernel has no overlayfs (modprobe overlay)"
+							: "");
+	bool by_fd = !getenv("CORRAL_TEST_OVERLAY_BY_PATH");
+	char log[400];
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "source", "overlay", 0) < 0 ||
+	    layer(fs, "lowerdir+", "lowerdir", lower, self_fd, &by_fd) < 0 ||
+	    layer(fs, "upperdir", "upperdir", upper, self_fd, &by_fd) < 0 ||
+	    layer(fs, "workdir", "workdir", work, self_fd, &by_fd) < 0 ||
+	    /* In a user namespace the trusted.overlay.* xattrs (whiteouts of
+	     * directories, opaque ones) cannot be set: user.overlay.* instead. */
+	    (userns && fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) < 0)) {
+		int err = errno;
+		fs_log(fs, log, sizeof(log));
+		return corral_error_set(e, err, "%s%s", what, log);
+	}
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+		int err = errno;
+		fs_log(fs, log, sizeof(log));
+		if (userns && err == EPERM)
+			return corral_error_set(e, err, "%s: the kernel refuses overlayfs in a user "
+						"namespace (Linux 5.11 or later allows it): run corral "
+						"as root, or drop overlay%s",
+						what, log);
+		return corral_error_set(e, err, "%s%s", what, log);
+	}
+	_cleanup_close_ int mnt = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	if (mnt < 0)
+		return corral_error_set(e, errno, "%s: fsmount", what);
+	if (move_mount(mnt, "", tgt, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return corral_error_set(e, errno, "%s: mount", what);
+	return 0;
+}
