@@ -24,13 +24,16 @@
  *   SIGCONT (fg, bg) -------------> SIGCONT by sigqueue: the terminal first
  *                                    if corral is in the foreground
  *   event_loop: poll the sources (pidfd of init, sync socket, signalfd,
- *   timerfd, seccomp listener) until init has exited
+ *   timerfd, seccomp listener, output-limit's pipes) until init has exited
  *   collect: wait4(init): status, rusage, cgroup usage -> report_verdict
  *   restore: the terminal (its process group, its settings), the signal mask
  *
  * The fds: the sync socket (SOCK_SEQPACKET, close-on-exec, so the command's
  * copy is gone once execve succeeds), the pidfd of init from clone, a
- * signalfd for the signals we relay, and a timerfd for the time limit.
+ * signalfd for the signals we relay, and a timerfd for the time limit;
+ * with output-limit, two pipes that are the command's stdout and stderr,
+ * which the event loop relays to ours (relay.c). Without it, the command's
+ * fds 1 and 2 are corral's own.
  * Everything the sandbox holds dies with init: PR_SET_PDEATHSIG kills init
  * when we die, and the kernel kills the rest of the PID namespace with it. */
 #include "supervisor.h"
@@ -57,6 +60,7 @@
 #include "init.h"
 #include "namespaces.h"
 #include "notify.h"
+#include "relay.h"
 #include "seccomp.h"
 #include "sync.h"
 
@@ -85,6 +89,7 @@ struct run {
 	int cpu_timer_fd;         /* when to look at the CPU-time limit; -1 without one */
 	unsigned cpu_rate;        /* CPUs the sandbox can use at once */
 	struct corral_cgroup *cg; /* NULL: no cgroup */
+	struct relay relay;       /* output-limit: the command's stdout, stderr (relay.c) */
 	struct launch l;          /* what init needs that is not in the spec */
 	struct guard guard;       /* what later runs trust, out of reach (guard.c) */
 	pid_t pid;                /* init; 0 when there is none to kill */
@@ -114,6 +119,7 @@ static void run_end(struct run *r)
 	cgroup_destroy(&r->cg);
 	closep(&r->timer_fd);
 	closep(&r->cpu_timer_fd);
+	relay_close(&r->relay);
 	closep(&r->child_end);
 	closep(&r->sync_fd);
 	closep(&r->sig_fd);
@@ -312,6 +318,10 @@ static int launch_init(struct run *r, struct corral_error *e)
 			return corral_error_set(e, errno, "timerfd");
 	}
 
+	/* output-limit: the command's fds 1 and 2 become our pipes. */
+	if (spec->output_limit != CORRAL_UNSET && relay_open(&r->relay, spec->output_limit, e) < 0)
+		return -1;
+
 	/* Before clone, so the command is never outside it; run_end kills
 	 * init before it removes the cgroup. */
 	if (cgroup_create(spec, &r->cg, e) < 0)
@@ -340,6 +350,12 @@ static int launch_init(struct run *r, struct corral_error *e)
 		.seccomp_notify = r->notify_on,
 		.caller_root = geteuid() == 0,
 	};
+	/* The command's stdout and stderr are the relay's pipes: a terminal
+	 * that is corral's only as fd 1 or 2 is not the command's to take. */
+	if (r->relay.fd[0] >= 0 && r->tty_fd > 0) {
+		r->l.tty_fd = -1;
+		r->l.foreground = false;
+	}
 	unsigned long flags = namespaces_clone_flags(spec);
 	int cgroup_fd = cgroup_clone_fd(r->cg);
 	/* A cgroup namespace made by clone is rooted at the caller's cgroup,
@@ -355,9 +371,11 @@ static int launch_init(struct run *r, struct corral_error *e)
 	if (r->pid == 0) {
 		close(r->sync_fd);
 		close(r->sig_fd);
+		relay_child(&r->relay);
 		init_main(spec, &r->l);
 	}
 	close(take_fd(&r->child_end));
+	relay_parent(&r->relay);
 	r->t_clone = now_ms();
 	/* init leaves our process group (it does so itself too, whoever is
 	 * first): signals to the shell's job come to init through us, once. */
@@ -487,8 +505,9 @@ static int signals_ready(struct run *r, short revents, struct corral_error *e)
 /* The time limit: SIGTERM, then after the kill grace SIGKILL. */
 static int timer_ready(struct run *r, short revents, struct corral_error *e)
 {
-	/* Once init is gone the limit cannot have ended the command. */
-	if (!(revents & POLLIN) || r->init_gone)
+	/* Once init is gone the limit cannot have ended the command; nor
+	 * once the output limit has killed it. */
+	if (!(revents & POLLIN) || r->init_gone || r->res->output_limited)
 		return 0;
 	uint64_t ticks;
 	if (read(r->timer_fd, &ticks, sizeof(ticks)) < 0)
@@ -515,7 +534,7 @@ static int cpu_timer_ready(struct run *r, short revents, struct corral_error *e)
 {
 	uint64_t ticks;
 	if (!(revents & POLLIN) || read(r->cpu_timer_fd, &ticks, sizeof(ticks)) < 0 ||
-	    r->init_gone || r->res->timed_out || r->res->cpu_timed_out)
+	    r->init_gone || r->res->timed_out || r->res->cpu_timed_out || r->res->output_limited)
 		return 0;
 	int used_up = arm_cpu_timer(r, e);
 	if (used_up <= 0)
@@ -525,6 +544,31 @@ static int cpu_timer_ready(struct run *r, short revents, struct corral_error *e)
 	kill(r->pid, SIGKILL);
 	cgroup_kill(r->cg);
 	return 0;
+}
+
+/* output-limit: relay what the command wrote; past the limit, SIGKILL at
+ * once (unless a time limit ended it first), as isolate's --fsize does
+ * with SIGXFSZ. */
+static int output_over(struct run *r)
+{
+	if (!r->res->timed_out && !r->res->cpu_timed_out)
+		r->res->output_limited = true;
+	if (!r->init_gone) {
+		r->killed = true;
+		kill(r->pid, SIGKILL);
+		cgroup_kill(r->cg);
+	}
+	return 0;
+}
+
+static int stdout_ready(struct run *r, short revents, struct corral_error *e)
+{
+	return relay_pump(&r->relay, 0) ? output_over(r) : 0;
+}
+
+static int stderr_ready(struct run *r, short revents, struct corral_error *e)
+{
+	return relay_pump(&r->relay, 1) ? output_over(r) : 0;
 }
 
 /* seccomp-log and --learn: the calls the filter hands to us. */
@@ -547,6 +591,8 @@ static const struct source sources[] = {
 	{offsetof(struct run, sig_fd), POLLIN, signals_ready},
 	{offsetof(struct run, timer_fd), POLLIN, timer_ready},
 	{offsetof(struct run, cpu_timer_fd), POLLIN, cpu_timer_ready},
+	{offsetof(struct run, relay.fd[0]), POLLIN, stdout_ready},
+	{offsetof(struct run, relay.fd[1]), POLLIN, stderr_ready},
 	{offsetof(struct run, nt.fd), POLLIN, listener_ready}, /* last: event_loop pauses it */
 };
 #define N_SOURCES ARRAY_SIZE(sources)
@@ -591,6 +637,15 @@ static int collect(struct run *r, struct corral_error *e)
 	while ((w = wait4(r->pid, &st, 0, &res->rusage)) < 0 && errno == EINTR)
 		;
 	r->pid = 0; /* reaped: nothing for run_end to kill */
+	/* Every process of the sandbox is gone (with init, the PID
+	 * namespace): what the pipes still hold is all there will be. */
+	if (r->spec->output_limit != CORRAL_UNSET) {
+		relay_drain(&r->relay);
+		if (r->relay.over)
+			output_over(r);
+		res->have_output_bytes = true;
+		res->output_bytes = r->relay.bytes;
+	}
 	res->wall_ms = now_ms() - r->start;
 	if (log_verbosity() >= CORRAL_DEBUG) {
 		double end = r->start + res->wall_ms;
@@ -673,6 +728,7 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res, st
 		.child_end = -1,
 		.timer_fd = -1,
 		.cpu_timer_fd = -1,
+		.relay = RELAY_OFF,
 		.pidfd = -1,
 		.sync_poll = -1,
 		.start = now_ms(),
