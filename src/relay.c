@@ -112,9 +112,10 @@ int relay_pump(struct relay *rl, int i)
 		drop(&rl->fd[1]);
 		return 1;
 	}
-	rl->bytes += (uint64_t)n;
 	if (relay_write(i + 1, buf, (size_t)n) < 0)
 		drop(&rl->fd[i]);
+	else
+		rl->bytes += (uint64_t)n;
 	return 0;
 }
 

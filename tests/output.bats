@@ -1,0 +1,132 @@
+#!/usr/bin/env bats
+# output-limit (issue 19 item 2): a limit on what the command writes to
+# stdout and stderr together, whatever they are, enforced by corral's relay
+# (src/relay.c); without the option there is no relay at all.
+load helpers
+
+R() { jq -r "$@" "$T/r.json"; }
+
+# Run corral with its stdout and stderr where the caller redirects them
+# (bats' run would take them): the exit status in $rc.
+corral_rc() {
+	rc=0
+	"$CORRAL" "$@" || rc=$?
+}
+
+@test "output-limit: through a pipe, exactly the limit gets out, then output_limit, 153" {
+	run bash -c '"$1" --output-limit 1M --report "$2/r.json" -- head -c 200M /dev/zero |
+		wc -c >"$2/n"; echo "rc ${PIPESTATUS[0]}"' sh "$CORRAL" "$T"
+	assert_output "rc 153"
+	[ "$(cat "$T/n")" -eq 1048576 ]
+	[ "$(R .status)" = output_limit ]
+	[ "$(R .exit_code)" = 153 ]
+	[ "$(R .output_bytes)" = 1048576 ]
+	[ "$(R .limits.output_bytes)" = 1048576 ]
+	[ "$(R -c .limits_hit)" = '["output-limit"]' ]
+}
+
+@test "output-limit: to a file the same (not only for regular files' fsize)" {
+	corral_rc --output-limit 1M --report "$T/r.json" -- head -c 200M /dev/zero >"$T/out"
+	[ "$rc" -eq 153 ]
+	[ "$(stat -c %s "$T/out")" -eq 1048576 ]
+	[ "$(R .status)" = output_limit ]
+	[ "$(R .output_bytes)" = 1048576 ]
+}
+
+@test "output-limit: stdout and stderr count together, each still goes to its own fd" {
+	corral_rc --output-limit 1M --report "$T/r.json" -- \
+		sh -c 'head -c 600K /dev/zero; head -c 600K /dev/zero >&2' >"$T/out" 2>"$T/err"
+	[ "$rc" -eq 153 ]
+	[ "$(stat -c %s "$T/out")" -eq 614400 ]
+	[ $(( $(stat -c %s "$T/out") + $(stat -c %s "$T/err") )) -eq 1048576 ]
+	[ "$(R .status)" = output_limit ]
+	[ "$(R .output_bytes)" = 1048576 ]
+	# Under the limit together: both whole, separate, exited.
+	corral_rc --output-limit 1M --report "$T/r.json" -- \
+		sh -c 'head -c 400K /dev/zero; head -c 400K /dev/zero >&2' >"$T/out" 2>"$T/err"
+	[ "$rc" -eq 0 ]
+	[ "$(stat -c %s "$T/out")" -eq 409600 ]
+	[ "$(stat -c %s "$T/err")" -eq 409600 ]
+	[ "$(R .status)" = exited ]
+	[ "$(R .output_bytes)" = 819200 ]
+}
+
+@test "output-limit: under the limit the output is whole and byte-identical, verdict exited" {
+	seq 100000 >"$T/want"
+	run bash -c '"$1" --output-limit 1M --report "$2/r.json" -- seq 100000 | cat >"$2/got";
+		echo "rc ${PIPESTATUS[0]}"' sh "$CORRAL" "$T"
+	assert_output "rc 0"
+	cmp "$T/want" "$T/got"
+	[ "$(R .status)" = exited ]
+	[ "$(R .output_bytes)" = "$(stat -c %s "$T/want")" ]
+	[ "$(R -c .limits_hit)" = '[]' ]
+}
+
+@test "output-limit: writing exactly the limit is not over it" {
+	corral_rc --output-limit 1M --report "$T/r.json" -- head -c 1M /dev/zero >"$T/out"
+	[ "$rc" -eq 0 ]
+	[ "$(stat -c %s "$T/out")" -eq 1048576 ]
+	[ "$(R .status)" = exited ]
+	[ "$(R .output_bytes)" = 1048576 ]
+	# One byte more is.
+	corral_rc --output-limit 1M --report "$T/r.json" -- head -c 1048577 /dev/zero >"$T/out"
+	[ "$rc" -eq 153 ]
+	[ "$(stat -c %s "$T/out")" -eq 1048576 ]
+}
+
+@test "output-limit: a reader that goes away ends the command by SIGPIPE, as without the relay" {
+	# (timeout: only so that a regression fails instead of hanging.)
+	run timeout 60 bash -c '"$1" --output-limit 1G --report "$2/r.json" -- yes | head -n 1;
+		echo "rc ${PIPESTATUS[0]}"' sh "$CORRAL" "$T"
+	assert_output $'y\nrc 141'
+	[ "$(R .status)" = signaled ]
+	[ "$(R .signal)" = SIGPIPE ]
+}
+
+@test "output-limit: -v, the text report and isolate's meta file name it" {
+	run bash -c '"$1" -v --output-limit 1M --report "$2/r.txt" --report-format text -- \
+		head -c 2M /dev/zero 2>&1 >/dev/null' sh "$CORRAL" "$T"
+	[ "$status" -eq 153 ]
+	assert_output --partial "output limit 1 MiB"
+	assert_output --partial "corral: output_limit: killed at output limit 1 MiB after"
+	grep -q '^  output:       1048576 bytes$' "$T/r.txt"
+	grep -q '^  limits hit:   output-limit$' "$T/r.txt"
+	corral_rc --output-limit 1M --report "$T/meta" --report-format isolate -- \
+		head -c 2M /dev/zero >/dev/null
+	[ "$rc" -eq 153 ]
+	grep -qx 'status:SG' "$T/meta"
+	grep -qx 'exitsig:25' "$T/meta"
+	grep -qx 'killed:1' "$T/meta"
+	grep -qx 'message:Output limit exceeded' "$T/meta"
+}
+
+@test "output-limit: off, there is no relay: the command's fd 1 is corral's own" {
+	# The group's stdin and the command's stdout are the same pipe.
+	run bash -c '"$1" -- readlink /proc/self/fd/1 | { readlink /proc/self/fd/0; cat; }' sh "$CORRAL"
+	assert_success
+	[ "${lines[0]}" = "${lines[1]}" ]
+	[[ "${lines[0]}" == pipe:* ]]
+	"$CORRAL" --report "$T/r.json" -- true
+	[ "$(R .output_bytes)" = null ]
+	[ "$(R .limits.output_bytes)" = null ]
+	# On, it is the relay's pipe instead.
+	run bash -c '"$1" --output-limit 1M -- readlink /proc/self/fd/1 | { readlink /proc/self/fd/0; cat; }' sh "$CORRAL"
+	assert_success
+	[ "${lines[0]}" != "${lines[1]}" ]
+	[[ "${lines[1]}" == pipe:* ]]
+}
+
+@test "output-limit: a bad size is an error naming the option, nothing runs" {
+	run "$CORRAL" --output-limit 12X -- sh -c 'echo ran'
+	[ "$status" -eq 125 ]
+	assert_output "corral: error: output-limit: invalid value '12X' (expected a size such as 64M or 1G)"
+	# A profile key too, with file:line; and --check prints it back.
+	printf 'output-limit = 64M\n' >"$T/ok.profile"
+	run "$CORRAL" -p "$T/ok.profile" --check
+	assert_success
+	assert_line "output-limit = 64M"
+	printf 'output-limit = 5Q\n' >"$T/bad.profile"
+	run "$CORRAL" -p "$T/bad.profile" -- sh -c 'echo ran'
+	[ "$status" -eq 125 ]
+	assert_output "corral: error: $T/bad.profile:1: output-limit: invalid value '5Q' (expected a size such as 64M or 1G)"
+}
