@@ -11,6 +11,10 @@
  * `limit` bytes get out, and a command that writes exactly the limit and
  * ends is not over it.
  *
+ * The bytes move by splice(2), pipe to fd without a copy through the
+ * supervisor; where splice cannot write (a terminal, an O_APPEND file:
+ * EINVAL) by read and write, from then on for that fd.
+ *
  * Writing to corral's fd 1 or 2 blocks as the command's own write would
  * have (a slow reader slows the command down through the full pipe). When
  * that write fails (the reader has gone: EPIPE), the pipe's read end is
@@ -21,11 +25,16 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include "util.h"
 
 #define RELAY_CHUNK 65536
+/* The pipes' size, and what one splice may move: the relay's cost is per
+ * turn of the event loop, so fewer, larger turns (measured: 1 GiB to
+ * /dev/null takes 2.0 s with 64 KiB pipes, see the report of issue 19). */
+#define RELAY_PIPE (1 << 20)
 
 static void drop(int *fd)
 {
@@ -48,6 +57,9 @@ int relay_open(struct relay *rl, uint64_t limit, struct corral_error *e)
 		 * command's. */
 		if (fcntl(p[0], F_SETFL, O_NONBLOCK) < 0)
 			return corral_error_set(e, errno, "output-limit: pipe");
+		/* Best effort: above fs.pipe-max-size (unprivileged) or
+		 * the user's pipe quota it stays 64 KiB, which works. */
+		fcntl(p[0], F_SETPIPE_SZ, RELAY_PIPE);
 	}
 	return 0;
 }
@@ -90,12 +102,52 @@ static int relay_write(int fd, const char *buf, size_t n)
 	return 0;
 }
 
+/* splice from pipe i: 1 when done (moved, or the pipe closed), 0 when
+ * splice cannot write to the fd (rl->copy[i] is then set). */
+static int relay_splice(struct relay *rl, int i, size_t want)
+{
+	for (;;) {
+		ssize_t n = splice(rl->fd[i], NULL, i + 1, NULL, want, SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n > 0) {
+			rl->bytes += (uint64_t)n;
+			return 1;
+		}
+		if (n == 0) {
+			drop(&rl->fd[i]);
+			return 1;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN) {
+			/* Nothing to read after all; or the pipe has some and
+			 * the fd is full: wait for it, as a blocking write. */
+			struct pollfd in = {.fd = rl->fd[i], .events = POLLIN};
+			if (poll(&in, 1, 0) <= 0 || !(in.revents & POLLIN))
+				return 1;
+			struct pollfd out = {.fd = i + 1, .events = POLLOUT};
+			if (poll(&out, 1, -1) < 0 && errno != EINTR)
+				return 0;
+			continue;
+		}
+		if (errno == EINVAL) {
+			rl->copy[i] = true;
+			return 0;
+		}
+		/* The reader has gone (EPIPE), or the fd is bad. */
+		drop(&rl->fd[i]);
+		return 1;
+	}
+}
+
 int relay_pump(struct relay *rl, int i)
 {
 	static char buf[RELAY_CHUNK];
 	if (rl->fd[i] < 0)
 		return rl->over;
 	uint64_t left = rl->limit - rl->bytes;
+	if (left > 0 && !rl->copy[i] &&
+	    relay_splice(rl, i, left < RELAY_PIPE ? (size_t)left : RELAY_PIPE))
+		return 0;
 	/* Nothing left: read one byte, to learn whether there is one more. */
 	size_t want = left == 0 ? 1 : left < sizeof(buf) ? (size_t)left : sizeof(buf);
 	ssize_t n = read(rl->fd[i], buf, want);

@@ -15,6 +15,7 @@ struct relay {
 	uint64_t limit;   /* bytes, stdout and stderr together */
 	uint64_t bytes;   /* relayed so far */
 	bool over;        /* the command wrote past the limit */
+	bool copy[2];     /* splice cannot write to that fd: read and write */
 };
 
 #define RELAY_OFF {.fd = {-1, -1}, .child = {-1, -1}}

@@ -130,3 +130,17 @@ corral_rc() {
 	[ "$status" -eq 125 ]
 	assert_output "corral: error: $T/bad.profile:1: output-limit: invalid value '5Q' (expected a size such as 64M or 1G)"
 }
+
+@test "output-limit: to a terminal too (where splice cannot write, read and write)" {
+	command -v script >/dev/null || skip "no script(1) for a terminal"
+	# (timeout: only so that a regression fails instead of hanging.)
+	C=$CORRAL timeout 120 script -qec '"$C" --output-limit 1M -- sh -c "head -c 2M /dev/zero | tr \"\\0\" x";
+		r=$?; echo; echo "rc=$r"' /dev/null </dev/null >"$T/tty"
+	grep -q '^rc=153' "$T/tty"
+	[ "$(tr -cd x <"$T/tty" | wc -c)" -eq 1048576 ]
+	# An O_APPEND file, where splice cannot write either.
+	echo x >"$T/app"
+	corral_rc --output-limit 1M -- head -c 2M /dev/zero >>"$T/app"
+	[ "$rc" -eq 153 ]
+	[ "$(stat -c %s "$T/app")" -eq $((1048576 + 2)) ]
+}
