@@ -42,6 +42,20 @@ static void drop(int *fd)
 		close(take_fd(fd));
 }
 
+/* Above 2: with corral's fd 1 or 2 closed, a pipe could get that number,
+ * and the relay would write into its own pipe. */
+static int above_stdio(int *fd)
+{
+	if (*fd > 2)
+		return 0;
+	int moved = fcntl(*fd, F_DUPFD_CLOEXEC, 3);
+	if (moved < 0)
+		return -1;
+	close(*fd);
+	*fd = moved;
+	return 0;
+}
+
 int relay_open(struct relay *rl, uint64_t limit, struct corral_error *e)
 {
 	rl->limit = limit;
@@ -53,6 +67,8 @@ int relay_open(struct relay *rl, uint64_t limit, struct corral_error *e)
 			return corral_error_set(e, errno, "output-limit: pipe");
 		rl->fd[i] = p[0];
 		rl->child[i] = p[1];
+		if (above_stdio(&rl->fd[i]) < 0 || above_stdio(&rl->child[i]) < 0)
+			return corral_error_set(e, errno, "output-limit: pipe");
 		/* The read end only: a file status flag of our side, not the
 		 * command's. */
 		if (fcntl(p[0], F_SETFL, O_NONBLOCK) < 0)

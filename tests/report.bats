@@ -8,7 +8,7 @@ R() { jq -r "$@" "$T/r.json"; }
 @test "exited: status, exit code, no signal, and the command as given" {
 	run "$CORRAL" --report "$T/r.json" -- sh -c 'exit 3'
 	assert_failure 3
-	[ "$(R .version)" = 2 ]
+	[ "$(R .version)" = 3 ]
 	[ "$(R .status)" = exited ]
 	[ "$(R .exit_code)" = 3 ]
 	[ "$(R .signal)" = null ]
