@@ -319,7 +319,8 @@ static int launch_init(struct run *r, struct corral_error *e)
 	}
 
 	/* output-limit: the command's fds 1 and 2 become our pipes. */
-	if (spec->output_limit != CORRAL_UNSET && relay_open(&r->relay, spec->output_limit, e) < 0)
+	if (spec->output_limit != CORRAL_UNSET &&
+	    (relay_open(&r->relay, spec->output_limit, e) < 0 || relay_start(&r->relay, e) < 0))
 		return -1;
 
 	/* Before clone, so the command is never outside it; run_end kills
@@ -352,7 +353,7 @@ static int launch_init(struct run *r, struct corral_error *e)
 	};
 	/* The command's stdout and stderr are the relay's pipes: a terminal
 	 * that is corral's only as fd 1 or 2 is not the command's to take. */
-	if (r->relay.fd[0] >= 0 && r->tty_fd > 0) {
+	if (r->relay.pid > 0 && r->tty_fd > 0) {
 		r->l.tty_fd = -1;
 		r->l.foreground = false;
 	}
@@ -429,6 +430,7 @@ static void job_continue(struct run *r)
 {
 	bool fg = r->tty_fd >= 0 && !r->spec->new_session && tcgetpgrp(r->tty_fd) == getpgrp();
 	sigqueue(r->pid, SIGCONT, (union sigval){.sival_int = fg ? INIT_CONT_FOREGROUND : 0});
+	relay_stop(&r->relay, false);
 	if (fg)
 		r->tty_given = true;
 }
@@ -451,6 +453,9 @@ static void job_stop(struct run *r, const struct sync_msg *m)
 	sigaddset(&one, sig);
 	struct sigaction dfl = {.sa_handler = SIG_DFL}, old;
 	bool saved = sigaction(sig, &dfl, &old) == 0; /* not for SIGSTOP */
+	/* The output relay stops with the job (the shell's SIGCONT to our
+	 * group continues it). */
+	relay_stop(&r->relay, true);
 	/* Blocked here (SIGTTIN, SIGTTOU, SIGTSTP) it waits until the unblock,
 	 * which stops us on its way back; SIGCONT (blocked: we relay it) then
 	 * waits in the signalfd. */
@@ -561,14 +566,10 @@ static int output_over(struct run *r)
 	return 0;
 }
 
-static int stdout_ready(struct run *r, short revents, struct corral_error *e)
+/* The output relay has exited: past the limit, or both pipes closed. */
+static int relay_ready(struct run *r, short revents, struct corral_error *e)
 {
-	return relay_pump(&r->relay, 0) ? output_over(r) : 0;
-}
-
-static int stderr_ready(struct run *r, short revents, struct corral_error *e)
-{
-	return relay_pump(&r->relay, 1) ? output_over(r) : 0;
+	return relay_reap(&r->relay, false) ? output_over(r) : 0;
 }
 
 /* seccomp-log and --learn: the calls the filter hands to us. */
@@ -591,8 +592,7 @@ static const struct source sources[] = {
 	{offsetof(struct run, sig_fd), POLLIN, signals_ready},
 	{offsetof(struct run, timer_fd), POLLIN, timer_ready},
 	{offsetof(struct run, cpu_timer_fd), POLLIN, cpu_timer_ready},
-	{offsetof(struct run, relay.fd[0]), POLLIN, stdout_ready},
-	{offsetof(struct run, relay.fd[1]), POLLIN, stderr_ready},
+	{offsetof(struct run, relay.pidfd), POLLIN, relay_ready},
 	{offsetof(struct run, nt.fd), POLLIN, listener_ready}, /* last: event_loop pauses it */
 };
 #define N_SOURCES ARRAY_SIZE(sources)
@@ -627,6 +627,66 @@ static int event_loop(struct run *r, struct corral_error *e)
 	return 0;
 }
 
+/* The sandbox is gone (with init, the PID namespace): the relay passes on
+ * what its pipes still hold, at the pace of the reader. The signals and the
+ * time limit still act meanwhile: the time limit covers the output's way
+ * out (a reader that has not taken it all by then makes it a timeout, as
+ * the command's blocked write would have without the relay), and SIGINT,
+ * SIGTERM, SIGHUP or SIGQUIT end the wait. When corral ended the run (a
+ * limit, a kill) or relayed SIGINT or SIGTERM, the relay gets the kill
+ * grace: a reader that never reads does not hold the end of the run. What
+ * the relay has not passed on then is lost, as what a killed command had
+ * not yet written. */
+static int relay_wait(struct run *r, struct corral_error *e)
+{
+	relay_finish(&r->relay);
+	if (r->relay.pid <= 0)
+		return relay_ready(r, 0, e);
+	struct corral_result *res = r->res;
+	bool ended = r->killed || r->stops > 0 || res->timed_out || res->cpu_timed_out ||
+		     res->output_limited;
+	if (ended) {
+		if (r->timer_fd < 0 && (r->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK)) < 0)
+			return corral_error_set(e, errno, "timerfd");
+		if (set_timer(r->timer_fd, r->spec->kill_grace, e) < 0)
+			return -1;
+	}
+	while (r->relay.pid > 0) {
+		struct pollfd p[3] = {
+			{.fd = r->relay.pidfd, .events = POLLIN},
+			{.fd = r->sig_fd, .events = POLLIN},
+			{.fd = r->timer_fd, .events = POLLIN},
+		};
+		if (poll(p, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return corral_error_set(e, errno, "poll");
+		}
+		if (p[0].revents) {
+			relay_ready(r, 0, e);
+			break;
+		}
+		bool stop = false;
+		struct signalfd_siginfo si;
+		while (p[1].revents && read(r->sig_fd, &si, sizeof(si)) == sizeof(si)) {
+			int sig = (int)si.ssi_signo;
+			stop |= sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT;
+			if (sig == SIGCONT)
+				relay_stop(&r->relay, false);
+		}
+		uint64_t ticks;
+		if (p[2].revents && read(r->timer_fd, &ticks, sizeof(ticks)) > 0) {
+			/* Not ended before: this is the time limit. */
+			if (!ended)
+				res->timed_out = true;
+			stop = true;
+		}
+		if (stop && relay_reap(&r->relay, true))
+			output_over(r);
+	}
+	return 0;
+}
+
 /* Reap init, and gather the evidence: its status and rusage, the cgroup's
  * usage, the messages it sent before it exited, what --learn saw. */
 static int collect(struct run *r, struct corral_error *e)
@@ -637,14 +697,11 @@ static int collect(struct run *r, struct corral_error *e)
 	while ((w = wait4(r->pid, &st, 0, &res->rusage)) < 0 && errno == EINTR)
 		;
 	r->pid = 0; /* reaped: nothing for run_end to kill */
-	/* Every process of the sandbox is gone (with init, the PID
-	 * namespace): what the pipes still hold is all there will be. */
 	if (r->spec->output_limit != CORRAL_UNSET) {
-		relay_drain(&r->relay);
-		if (r->relay.over)
-			output_over(r);
+		if (relay_wait(r, e) < 0)
+			return -1;
 		res->have_output_bytes = true;
-		res->output_bytes = r->relay.bytes;
+		res->output_bytes = relay_bytes(&r->relay);
 	}
 	res->wall_ms = now_ms() - r->start;
 	if (log_verbosity() >= CORRAL_DEBUG) {
