@@ -24,16 +24,19 @@
  *   SIGCONT (fg, bg) -------------> SIGCONT by sigqueue: the terminal first
  *                                    if corral is in the foreground
  *   event_loop: poll the sources (pidfd of init, sync socket, signalfd,
- *   timerfd, seccomp listener, output-limit's pipes) until init has exited
- *   collect: wait4(init): status, rusage, cgroup usage -> report_verdict
+ *   timerfd, seccomp listener, output-limit's relay process) until init
+ *   has exited
+ *   collect: wait4(init): status, rusage, cgroup usage -> report_verdict;
+ *   relay_wait: the relay passes on what is left (signals, time limit act)
  *   restore: the terminal (its process group, its settings), the signal mask
  *
  * The fds: the sync socket (SOCK_SEQPACKET, close-on-exec, so the command's
  * copy is gone once execve succeeds), the pidfd of init from clone, a
  * signalfd for the signals we relay, and a timerfd for the time limit;
  * with output-limit, two pipes that are the command's stdout and stderr,
- * which the event loop relays to ours (relay.c). Without it, the command's
- * fds 1 and 2 are corral's own.
+ * which a relay process (our child, relay.c) passes on to ours: its writes
+ * may block, the event loop never does; the loop polls its pidfd. Without
+ * it, the command's fds 1 and 2 are corral's own.
  * Everything the sandbox holds dies with init: PR_SET_PDEATHSIG kills init
  * when we die, and the kernel kills the rest of the PID namespace with it. */
 #include "supervisor.h"

@@ -144,3 +144,92 @@ corral_rc() {
 	[ "$rc" -eq 153 ]
 	[ "$(stat -c %s "$T/app")" -eq $((1048576 + 2)) ]
 }
+
+# A reader that never reads: a FIFO the test holds open (fd 4) and never
+# reads from. stalled M: the command (yes M) is blocked in write(2) (its
+# /proc/PID/syscall names the call it sleeps in: 1, write), i.e. every
+# pipe between it and the FIFO is full.
+never_read() {
+	mkfifo "$T/f"
+	exec 4<>"$T/f"
+}
+stalled() {
+	local p nr
+	for p in $(host_procs "$1"); do
+		[ "$(cat "/proc/$p/comm" 2>/dev/null)" = yes ] || continue
+		read -r nr _ <"/proc/$p/syscall" 2>/dev/null && [ "$nr" = 1 ] && return 0
+	done
+	return 1
+}
+# corral in the background, its stdout the FIFO: $cpid; finished RC waits
+# (up to 60 s, only so that a regression fails instead of hanging; then
+# it kills corral) and sets $rc.
+corral_bg() {
+	"$CORRAL" "$@" >"$T/f" &
+	cpid=$!
+}
+finished() {
+	if ! wait_for "! kill -0 $cpid 2>/dev/null" 60; then
+		kill -KILL "$cpid"
+		wait "$cpid" || true
+		echo "corral did not end" >&2
+		return 1
+	fi
+	rc=0
+	wait "$cpid" || rc=$?
+}
+
+@test "output-limit: the time limit ends a run whose reader never reads: 124, the report, nothing left" {
+	never_read
+	m=$(marker)
+	corral_bg --output-limit 1G --time-limit 2s --report "$T/r.json" -- yes "$m"
+	finished
+	[ "$rc" -eq 124 ]
+	[ "$(R .status)" = timeout ]
+	[ "$(R -c .limits_hit)" = '["time-limit"]' ]
+	# It relayed what the FIFO took, and not more.
+	[ "$(R .output_bytes)" -gt 0 ]
+	[ "$(R .output_bytes)" -le 1048576 ]
+	[ -z "$(host_procs "$m")" ]
+	exec 4<&-
+}
+
+@test "output-limit: SIGTERM and SIGINT still reach the command while its output is stalled" {
+	never_read
+	for sig in TERM INT; do
+		m=$(marker)
+		# (A background job of a script starts with SIGINT ignored, and
+		# corral does not relay what its caller ignores.)
+		env --default-signal=INT "$CORRAL" --output-limit 1G --report "$T/r.json" -- \
+			yes "$m" >"$T/f" &
+		cpid=$!
+		wait_for "stalled $m"
+		kill -"$sig" "$cpid"
+		finished
+		[ "$rc" -eq $((128 + $(kill -l "$sig"))) ]
+		[ "$(R .status)" = signaled ]
+		[ "$(R .signal)" = "SIG$sig" ]
+		[ -z "$(host_procs "$m")" ]
+	done
+	exec 4<&-
+}
+
+@test "output-limit: a reader that stalls then reads gets exactly the limit; the command waited for it" {
+	never_read
+	m=$(marker)
+	corral_bg --output-limit 3M --report "$T/r.json" -- sh -c "yes $m | head -c 4M"
+	# Back-pressure: the command is blocked in its write while nobody reads.
+	wait_for "stalled $m"
+	[ ! -s "$T/r.json" ]
+	# A reader of its own (fd 4 is a writer too: it would never see EOF).
+	exec 5<"$T/f" 4<&-
+	cat <&5 >"$T/got" &
+	reader=$!
+	exec 5<&-
+	finished
+	[ "$rc" -eq 153 ]
+	wait "$reader"
+	[ "$(stat -c %s "$T/got")" -eq $((3 * 1048576)) ]
+	[ "$(R .output_bytes)" -eq $((3 * 1048576)) ]
+	[ "$(R .status)" = output_limit ]
+}
