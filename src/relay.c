@@ -25,9 +25,9 @@
  * So exactly `limit` bytes get out, and a command that writes exactly the
  * limit and ends is not over it.
  *
- * The bytes move by splice(2), pipe to fd without a copy; where splice
- * cannot write (a terminal, an O_APPEND file: EINVAL) by read and write,
- * from then on for that fd. When a write fails (the reader has gone:
+ * The bytes move by splice(2), pipe to fd without a copy; to a socket,
+ * and where splice cannot write (a terminal, an O_APPEND file: EINVAL), by
+ * read and write, from then on for that fd (relay_open says why). When a write fails (the reader has gone:
  * EPIPE), that pipe's read end is closed, so the command's next write
  * fails the same way (SIGPIPE), as it would without the relay.
  *
@@ -43,6 +43,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -108,6 +109,18 @@ int relay_open(struct relay *rl, uint64_t limit, struct corral_error *e)
 	}
 	if (make_pipe(&rl->ctl[0], &rl->ctl[1]) < 0)
 		return corral_error_set(e, errno, "output-limit: pipe");
+	/* splice holds the pipe's lock while it writes: where that write can
+	 * wait for ever (a socket whose peer stops reading), the command's
+	 * next write would wait for the lock, uninterruptibly, and not even
+	 * SIGKILL would end it. So splice only to a pipe (non-blocking, the
+	 * wait is a poll outside the lock), a file, a block or character
+	 * device (a terminal refuses: EINVAL, read and write then); to
+	 * anything else, read and write. */
+	for (int i = 0; i < 2; i++) {
+		struct stat st;
+		rl->copy[i] = fstat(i + 1, &st) == 0 && !S_ISFIFO(st.st_mode) && !S_ISREG(st.st_mode) &&
+			      !S_ISBLK(st.st_mode) && !S_ISCHR(st.st_mode);
+	}
 	return 0;
 }
 

@@ -233,3 +233,36 @@ finished() {
 	[ "$(R .output_bytes)" -eq $((3 * 1048576)) ]
 	[ "$(R .status)" = output_limit ]
 }
+
+# socket_run read|never CMD...: CMD with its stdout one end of a
+# socketpair, the other end read to the end or never read; prints "rc
+# STATUS BYTES-READ" (a 60 s guard only so that a regression fails instead
+# of hanging).
+socket_run() {
+	command -v python3 >/dev/null || skip "python3 is not installed"
+	run python3 -c '
+import socket, subprocess, sys
+a, b = socket.socketpair()
+p = subprocess.Popen(sys.argv[2:], stdout=a.fileno())
+a.close()
+n = 0
+if sys.argv[1] == "read":
+    while d := b.recv(65536):
+        n += len(d)
+try:
+    print("rc", p.wait(timeout=60), n)
+except subprocess.TimeoutExpired:
+    p.kill()
+    print("corral did not end")
+' "$@"
+}
+
+@test "output-limit: to a socket whose peer never reads, the time limit still ends the run; one that reads gets the limit" {
+	m=$(marker)
+	socket_run never "$CORRAL" --output-limit 1G --time-limit 2s --report "$T/r.json" -- yes "$m"
+	assert_output "rc 124 0"
+	[ "$(R .status)" = timeout ]
+	[ -z "$(host_procs "$m")" ]
+	socket_run read "$CORRAL" --output-limit 1M -- head -c 3M /dev/zero
+	assert_output "rc 153 1048576"
+}
