@@ -194,6 +194,18 @@ finished() {
 	exec 4<&-
 }
 
+@test "output-limit: a command that ended with its output still in the relay: the time limit covers the reader too" {
+	never_read
+	# 512K fits in the relay's pipe: head ends at once, the relay cannot
+	# pass it on; without the relay head would have waited in its write
+	# until the time limit.
+	corral_bg --output-limit 1G --time-limit 2s --report "$T/r.json" -- head -c 512K /dev/zero
+	finished
+	[ "$rc" -eq 124 ]
+	[ "$(R .status)" = timeout ]
+	exec 4<&-
+}
+
 @test "output-limit: SIGTERM and SIGINT still reach the command while its output is stalled" {
 	never_read
 	for sig in TERM INT; do
