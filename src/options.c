@@ -403,8 +403,9 @@ void option_print_help(FILE *out, const char *prog)
 		fputc('\n', out);
 	}
 	fprintf(out, "\nExit status: the command's; 128+N if killed by signal N; 124 time limit;\n"
-		     "137 out of memory; 159 seccomp kill; 125 corral's error; 126 not\n"
-		     "executable; 127 not found. See corral(1) and corral.profile(5).\n");
+		     "152 CPU-time limit; 153 output limit; 137 out of memory; 159 seccomp\n"
+		     "kill; 125 corral's error; 126 not executable; 127 not found. See\n"
+		     "corral(1) and corral.profile(5).\n");
 }
 
 /* getopt_long's arrays: longopts holds OPT__COUNT + 1 entries, shortopts

@@ -2,11 +2,13 @@
  * for programs (JSON with stable keys, documented in corral(1)).
  *
  * The JSON keys, in this order, on one line ending in a newline:
- *   version            2 (2 added the counters and limits_hit); bumped when
- *                      a key is added or changes meaning
+ *   version            3 (2 added the counters and limits_hit, 3
+ *                      output_bytes); bumped when a key is added or changes
+ *                      meaning
  *   command            argv as given (invalid UTF-8 bytes become U+FFFD)
  *   profiles           the profiles named (or ["default"])
- *   status             exited|signaled|oom|timeout|cpu_timeout|seccomp|error
+ *   status             exited|signaled|oom|timeout|cpu_timeout|output_limit|
+ *                      seccomp|error
  *   exit_code          corral's own exit status
  *   signal             the signal that ended the command ("SIGKILL"), or null
  *   wall_time_ms       from the start of the run to the end of the sandbox
@@ -22,11 +24,16 @@
  *   cpu_throttled_periods, cpu_throttled_ms
  *                      periods in which the cpus quota ran out, and the time
  *                      spent throttled; null without a cpus limit
- *   limits             {memory_bytes, cpus, pids, time_ms, cpu_time_ms}, each null if unset
+ *   output_bytes       with output-limit: the bytes of stdout and stderr
+ *                      together that corral relayed (at most the limit);
+ *                      null without the limit
+ *   limits             {memory_bytes, cpus, pids, time_ms, cpu_time_ms,
+ *                      output_bytes}, each null if unset
  *                      or not in force (cgroup = auto without a cgroup)
  *   limits_hit         the option names of the limits that bit, from the
  *                      counters above and the verdict: "memory", "pids",
- *                      "cpus", "time-limit", "cpu-time-limit"; [] when none did
+ *                      "cpus", "time-limit", "cpu-time-limit", "output-limit";
+ *                      [] when none did
  *   seccomp            {action (null when off), violations: [{syscall, count}],
  *                      violations_unlisted (calls of syscalls beyond the list),
  *                      killed_syscall (seccomp-log's kill: the call, else null)}
@@ -49,7 +56,7 @@ const char *report_status_name(enum corral_status s)
 	static const char *names[] = {
 		[CORRAL_EXITED] = "exited", [CORRAL_SIGNALED] = "signaled",
 		[CORRAL_OOM] = "oom",       [CORRAL_TIMEOUT] = "timeout",
-		[CORRAL_CPU_TIMEOUT] = "cpu_timeout",
+		[CORRAL_CPU_TIMEOUT] = "cpu_timeout", [CORRAL_OUTPUT_LIMIT] = "output_limit",
 		[CORRAL_SECCOMP] = "seccomp", [CORRAL_ERROR] = "error",
 	};
 	return names[s];
@@ -87,6 +94,11 @@ void report_verdict(struct corral_result *r)
 		 * signal corral sent is SIGKILL. */
 		r->status = CORRAL_CPU_TIMEOUT;
 		r->exit_code = 128 + SIGXCPU;
+	} else if (r->output_limited) {
+		/* 128 + SIGXFSZ, the status of a process over RLIMIT_FSIZE; the
+		 * signal corral sent is SIGKILL. */
+		r->status = CORRAL_OUTPUT_LIMIT;
+		r->exit_code = 128 + SIGXFSZ;
 	} else if (r->oom_kills > 0 && (sig == SIGKILL || failed)) {
 		/* The OOM killer picks the largest process in the cgroup: when
 		 * that is a child of the command (a shell's job, a worker), the
@@ -161,6 +173,8 @@ unsigned report_limits_hit(const struct corral_result *r, const char *names[8])
 		names[n++] = "time-limit";
 	if (r->cpu_timed_out)
 		names[n++] = "cpu-time-limit";
+	if (r->output_limited)
+		names[n++] = "output-limit";
 	return n;
 }
 
@@ -210,6 +224,10 @@ static void describe(const struct corral_spec *spec, const struct corral_result 
 		units_format_duration(spec->cpu_time_limit, lim, sizeof(lim));
 		snprintf(what, size, "killed at CPU-time limit %s", lim);
 		break;
+	case CORRAL_OUTPUT_LIMIT:
+		units_human_size(spec->output_limit, lim, sizeof(lim));
+		snprintf(what, size, "killed at output limit %s", lim);
+		break;
 	case CORRAL_SECCOMP:
 		if (r->seccomp_killed[0])
 			snprintf(what, size, "killed by the seccomp filter for calling %s",
@@ -250,6 +268,8 @@ void report_start(FILE *out, const struct corral_spec *spec)
 	if (spec->cpu_time_limit != CORRAL_UNSET)
 		ADD(", CPU-time limit %s",
 		    (units_format_duration(spec->cpu_time_limit, v, sizeof(v)), v));
+	if (spec->output_limit != CORRAL_UNSET)
+		ADD(", output limit %s", (units_human_size(spec->output_limit, v, sizeof(v)), v));
 	if (spec->seccomp_allow.n)
 		ADD(", seccomp allowlist");
 	else if (spec->seccomp && spec->seccomp_deny.n)
@@ -454,6 +474,8 @@ void report_json(FILE *out, const struct corral_spec *spec, const struct corral_
 	json_u64(out, r->have_cpu_throttled, r->cpu_throttled_periods);
 	json_key(out, "cpu_throttled_ms");
 	json_ms(out, r->have_cpu_throttled, r->cpu_throttled_ms);
+	json_key(out, "output_bytes");
+	json_u64(out, r->have_output_bytes, r->output_bytes);
 
 	json_key(out, "limits");
 	bool cg = !r->limits_skipped;
@@ -470,6 +492,8 @@ void report_json(FILE *out, const struct corral_spec *spec, const struct corral_
 	json_usec_ms(out, spec->time_limit);
 	fputs(", \"cpu_time_ms\": ", out);
 	json_usec_ms(out, cg ? spec->cpu_time_limit : CORRAL_UNSET);
+	fputs(", \"output_bytes\": ", out);
+	json_u64(out, spec->output_limit != CORRAL_UNSET, spec->output_limit);
 	fputc('}', out);
 
 	const char *hit[8];
@@ -591,6 +615,8 @@ void report_text(FILE *out, const struct corral_spec *spec, const struct corral_
 	if (r->have_cpu_throttled)
 		fprintf(out, "  throttled:    %llu periods, %.1f ms\n",
 			(unsigned long long)r->cpu_throttled_periods, r->cpu_throttled_ms);
+	if (r->have_output_bytes)
+		fprintf(out, "  output:       %llu bytes\n", (unsigned long long)r->output_bytes);
 
 	fputs("  limits:      ", out);
 	bool any = false, cg = !r->limits_skipped;
@@ -615,6 +641,11 @@ void report_text(FILE *out, const struct corral_spec *spec, const struct corral_
 	if (cg && spec->cpu_time_limit != CORRAL_UNSET) {
 		units_format_duration(spec->cpu_time_limit, buf, sizeof(buf));
 		fprintf(out, "%s cpu time %s", any ? "," : "", buf);
+		any = true;
+	}
+	if (spec->output_limit != CORRAL_UNSET) {
+		units_human_size(spec->output_limit, buf, sizeof(buf));
+		fprintf(out, "%s output %s", any ? "," : "", buf);
 		any = true;
 	}
 	fputs(any ? "\n" : " none\n", out);

@@ -17,6 +17,7 @@ enum corral_status {
 	CORRAL_OOM,
 	CORRAL_TIMEOUT,
 	CORRAL_CPU_TIMEOUT,
+	CORRAL_OUTPUT_LIMIT,
 	CORRAL_SECCOMP,
 	CORRAL_ERROR,
 };
@@ -29,7 +30,7 @@ enum corral_report_format {
 	CORRAL_REPORT_ISOLATE,
 };
 
-#define CORRAL_REPORT_VERSION 2
+#define CORRAL_REPORT_VERSION 3
 #define CORRAL_MAX_VIOLATIONS 16
 
 /* The evidence the supervisor gathers; report_verdict turns it into status
@@ -40,6 +41,9 @@ struct corral_result {
 	int wstatus;            /* the command's, or init's when it never reported */
 	bool timed_out;         /* the time limit fired while the command ran */
 	bool cpu_timed_out;     /* the sandbox used up its CPU-time limit */
+	bool output_limited;    /* the command wrote past output-limit */
+	bool have_output_bytes; /* output-limit was on: output_bytes is known */
+	uint64_t output_bytes;  /* what the relay passed on, stdout and stderr */
 	uint64_t oom_kills;     /* from the cgroup; 0 when unknown */
 	bool seccomp_kill;      /* the filter's action kills */
 	int error_code;         /* 125/126/127 for corral's own errors, else 0 */
@@ -93,8 +97,9 @@ struct corral_result {
  * the seccomp action kills. Call before report_verdict. */
 void report_evidence(const struct corral_spec *spec, struct corral_result *r);
 /* Decide status, exit_code and signal from the evidence, in a fixed
- * precedence: error > timeout > cpu_timeout > oom > seccomp > signaled >
- * exited (only one of the two time limits can fire: the first kills). */
+ * precedence: error > timeout > cpu_timeout > output_limit > oom > seccomp >
+ * signaled > exited (only one of the limits corral enforces can fire: the
+ * first kills). */
 void report_verdict(struct corral_result *r);
 const char *report_status_name(enum corral_status s);
 
@@ -106,7 +111,7 @@ bool report_cpu_ms(const struct corral_result *r, double *user, double *system);
 bool report_memory_peak(const struct corral_result *r, uint64_t *bytes);
 
 /* The limits that bit, by their option names ("memory", "pids", "cpus",
- * "time-limit", "cpu-time-limit"), in that order: names[] gets at most 8; returns the count. */
+ * "time-limit", "cpu-time-limit", "output-limit"), in that order: names[] gets at most 8; returns the count. */
 unsigned report_limits_hit(const struct corral_result *r, const char *names[8]);
 
 /* The one-line summary of -v, with a newline:

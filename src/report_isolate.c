@@ -15,16 +15,22 @@
  *                   the command or another (oom_kills > 0)
  *   exitcode        the command's exit status, when it exited
  *   exitsig         the signal that ended it (SIGKILL for corral's kills)
- *   killed          1 when corral ended it: either time limit
+ *   killed          1 when corral ended it: either time limit, output-limit
  *   status          RE exited non-zero; SG signaled, oom, seccomp; TO
  *                   timeout or cpu_timeout; XX corral's own error; none
- *                   when the command exited 0 (as isolate)
+ *                   when the command exited 0 (as isolate). output_limit
+ *                   is SG with exitsig:25 (SIGXFSZ) and killed:1: isolate
+ *                   has no output verdict, and what a judge on isolate sees
+ *                   for a program over --fsize is that signal (corral's
+ *                   exit status is 153, 128 + SIGXFSZ, too); its message is
+ *                   "Output limit exceeded"
  *   message         isolate's wording: "Time limit exceeded", "Time limit
  *                   exceeded (wall clock)", "Exited with error status N",
  *                   "Caught fatal signal N"; corral's error message for XX
  */
 #include "report.h"
 
+#include <signal.h>
 #include <string.h>
 
 static void meta_seconds(FILE *out, const char *key, double ms)
@@ -72,6 +78,10 @@ void report_isolate(FILE *out, const struct corral_spec *spec, const struct corr
 			fprintf(out, "exitsig:%d\n", r->signal);
 		fprintf(out, "killed:1\nstatus:TO\nmessage:Time limit exceeded%s\n",
 			r->status == CORRAL_TIMEOUT ? " (wall clock)" : "");
+		break;
+	case CORRAL_OUTPUT_LIMIT:
+		fprintf(out, "exitsig:%d\nkilled:1\nstatus:SG\nmessage:Output limit exceeded\n",
+			SIGXFSZ);
 		break;
 	case CORRAL_ERROR: {
 		/* One line: a message never holds a newline in the meta file. */

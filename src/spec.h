@@ -62,6 +62,7 @@ struct corral_spec {
 	uint64_t time_limit;  /* microseconds */
 	uint64_t kill_grace;  /* microseconds */
 	uint64_t cpu_time_limit; /* microseconds of CPU time, the cgroup's */
+	uint64_t output_limit; /* bytes to stdout and stderr together (relay.c) */
 
 
 	/* privilege */

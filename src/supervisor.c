@@ -26,13 +26,19 @@
  *   SIGCONT (fg, bg) -------------> SIGCONT by sigqueue: the terminal first
  *                                    if corral is in the foreground
  *   event_loop: poll the sources (pidfd of init, sync socket, signalfd,
- *   timerfd, seccomp listener) until init has exited
- *   collect: wait4(init): status, rusage, cgroup usage -> report_verdict
+ *   timerfd, seccomp listener, output-limit's relay process) until init
+ *   has exited
+ *   collect: wait4(init): status, rusage, cgroup usage -> report_verdict;
+ *   relay_wait: the relay passes on what is left (signals, time limit act)
  *   restore: the terminal (its process group, its settings), the signal mask
  *
  * The fds: the sync socket (SOCK_SEQPACKET, close-on-exec, so the command's
  * copy is gone once execve succeeds), the pidfd of init from clone, a
- * signalfd for the signals we relay, and a timerfd for the time limit.
+ * signalfd for the signals we relay, and a timerfd for the time limit;
+ * with output-limit, two pipes that are the command's stdout and stderr,
+ * which a relay process (our child, relay.c) passes on to ours: its writes
+ * may block, the event loop never does; the loop polls its pidfd. Without
+ * it, the command's fds 1 and 2 are corral's own.
  * Everything the sandbox holds dies with init: PR_SET_PDEATHSIG kills init
  * when we die, and the kernel kills the rest of the PID namespace with it. */
 #include "supervisor.h"
@@ -61,6 +67,7 @@
 #include "net.h"
 #include "notify.h"
 #include "overlay.h"
+#include "relay.h"
 #include "runtime.h"
 #include "seccomp.h"
 #include "sync.h"
@@ -91,6 +98,7 @@ struct run {
 	int cpu_timer_fd;         /* when to look at the CPU-time limit; -1 without one */
 	unsigned cpu_rate;        /* CPUs the sandbox can use at once */
 	struct corral_cgroup *cg; /* NULL: no cgroup */
+	struct relay relay;       /* output-limit: the command's stdout, stderr (relay.c) */
 	struct launch l;          /* what init needs that is not in the spec */
 	struct guard guard;       /* what later runs trust, out of reach (guard.c) */
 	struct overlay_state ov;  /* overlay UPPERs locked, their work dirs (overlay.c) */
@@ -125,6 +133,7 @@ static void run_end(struct run *r)
 	cgroup_destroy(&r->cg);
 	closep(&r->timer_fd);
 	closep(&r->cpu_timer_fd);
+	relay_close(&r->relay);
 	closep(&r->child_end);
 	closep(&r->sync_fd);
 	closep(&r->sig_fd);
@@ -325,6 +334,11 @@ static int launch_init(struct run *r, struct corral_error *e)
 			return corral_error_set(e, errno, "timerfd");
 	}
 
+	/* output-limit: the command's fds 1 and 2 become our pipes. */
+	if (spec->output_limit != CORRAL_UNSET &&
+	    (relay_open(&r->relay, spec->output_limit, e) < 0 || relay_start(&r->relay, e) < 0))
+		return -1;
+
 	/* Before clone, so the command is never outside it; run_end kills
 	 * init before it removes the cgroup. */
 	if (cgroup_create(spec, &r->cg, e) < 0)
@@ -356,6 +370,12 @@ static int launch_init(struct run *r, struct corral_error *e)
 		.seccomp_notify = r->notify_on,
 		.caller_root = geteuid() == 0,
 	};
+	/* The command's stdout and stderr are the relay's pipes: a terminal
+	 * that is corral's only as fd 1 or 2 is not the command's to take. */
+	if (r->relay.pid > 0 && r->tty_fd > 0) {
+		r->l.tty_fd = -1;
+		r->l.foreground = false;
+	}
 	unsigned long flags = namespaces_clone_flags(spec);
 	int cgroup_fd = cgroup_clone_fd(r->cg);
 	/* A cgroup namespace made by clone is rooted at the caller's cgroup,
@@ -371,9 +391,11 @@ static int launch_init(struct run *r, struct corral_error *e)
 	if (r->pid == 0) {
 		close(r->sync_fd);
 		close(r->sig_fd);
+		relay_child(&r->relay);
 		init_main(spec, &r->l);
 	}
 	close(take_fd(&r->child_end));
+	relay_parent(&r->relay);
 	r->t_clone = now_ms();
 	/* init leaves our process group (it does so itself too, whoever is
 	 * first): signals to the shell's job come to init through us, once. */
@@ -432,6 +454,7 @@ static void job_continue(struct run *r)
 {
 	bool fg = r->tty_fd >= 0 && !r->spec->new_session && tcgetpgrp(r->tty_fd) == getpgrp();
 	sigqueue(r->pid, SIGCONT, (union sigval){.sival_int = fg ? INIT_CONT_FOREGROUND : 0});
+	relay_stop(&r->relay, false);
 	if (fg)
 		r->tty_given = true;
 }
@@ -454,6 +477,9 @@ static void job_stop(struct run *r, const struct sync_msg *m)
 	sigaddset(&one, sig);
 	struct sigaction dfl = {.sa_handler = SIG_DFL}, old;
 	bool saved = sigaction(sig, &dfl, &old) == 0; /* not for SIGSTOP */
+	/* The output relay stops with the job (the shell's SIGCONT to our
+	 * group continues it). */
+	relay_stop(&r->relay, true);
 	/* Blocked here (SIGTTIN, SIGTTOU, SIGTSTP) it waits until the unblock,
 	 * which stops us on its way back; SIGCONT (blocked: we relay it) then
 	 * waits in the signalfd. */
@@ -508,8 +534,9 @@ static int signals_ready(struct run *r, short revents, struct corral_error *e)
 /* The time limit: SIGTERM, then after the kill grace SIGKILL. */
 static int timer_ready(struct run *r, short revents, struct corral_error *e)
 {
-	/* Once init is gone the limit cannot have ended the command. */
-	if (!(revents & POLLIN) || r->init_gone)
+	/* Once init is gone the limit cannot have ended the command; nor
+	 * once the output limit has killed it. */
+	if (!(revents & POLLIN) || r->init_gone || r->res->output_limited)
 		return 0;
 	uint64_t ticks;
 	if (read(r->timer_fd, &ticks, sizeof(ticks)) < 0)
@@ -536,7 +563,7 @@ static int cpu_timer_ready(struct run *r, short revents, struct corral_error *e)
 {
 	uint64_t ticks;
 	if (!(revents & POLLIN) || read(r->cpu_timer_fd, &ticks, sizeof(ticks)) < 0 ||
-	    r->init_gone || r->res->timed_out || r->res->cpu_timed_out)
+	    r->init_gone || r->res->timed_out || r->res->cpu_timed_out || r->res->output_limited)
 		return 0;
 	int used_up = arm_cpu_timer(r, e);
 	if (used_up <= 0)
@@ -546,6 +573,27 @@ static int cpu_timer_ready(struct run *r, short revents, struct corral_error *e)
 	kill(r->pid, SIGKILL);
 	cgroup_kill(r->cg);
 	return 0;
+}
+
+/* output-limit: relay what the command wrote; past the limit, SIGKILL at
+ * once (unless a time limit ended it first), as isolate's --fsize does
+ * with SIGXFSZ. */
+static int output_over(struct run *r)
+{
+	if (!r->res->timed_out && !r->res->cpu_timed_out)
+		r->res->output_limited = true;
+	if (!r->init_gone) {
+		r->killed = true;
+		kill(r->pid, SIGKILL);
+		cgroup_kill(r->cg);
+	}
+	return 0;
+}
+
+/* The output relay has exited: past the limit, or both pipes closed. */
+static int relay_ready(struct run *r, short revents, struct corral_error *e)
+{
+	return relay_reap(&r->relay, false) ? output_over(r) : 0;
 }
 
 /* seccomp-log and --learn: the calls the filter hands to us. */
@@ -568,6 +616,7 @@ static const struct source sources[] = {
 	{offsetof(struct run, sig_fd), POLLIN, signals_ready},
 	{offsetof(struct run, timer_fd), POLLIN, timer_ready},
 	{offsetof(struct run, cpu_timer_fd), POLLIN, cpu_timer_ready},
+	{offsetof(struct run, relay.pidfd), POLLIN, relay_ready},
 	{offsetof(struct run, nt.fd), POLLIN, listener_ready}, /* last: event_loop pauses it */
 };
 #define N_SOURCES ARRAY_SIZE(sources)
@@ -602,6 +651,66 @@ static int event_loop(struct run *r, struct corral_error *e)
 	return 0;
 }
 
+/* The sandbox is gone (with init, the PID namespace): the relay passes on
+ * what its pipes still hold, at the pace of the reader. The signals and the
+ * time limit still act meanwhile: the time limit covers the output's way
+ * out (a reader that has not taken it all by then makes it a timeout, as
+ * the command's blocked write would have without the relay), and SIGINT,
+ * SIGTERM, SIGHUP or SIGQUIT end the wait. When corral ended the run (a
+ * limit, a kill) or relayed SIGINT or SIGTERM, the relay gets the kill
+ * grace: a reader that never reads does not hold the end of the run. What
+ * the relay has not passed on then is lost, as what a killed command had
+ * not yet written. */
+static int relay_wait(struct run *r, struct corral_error *e)
+{
+	relay_finish(&r->relay);
+	if (r->relay.pid <= 0)
+		return relay_ready(r, 0, e);
+	struct corral_result *res = r->res;
+	bool ended = r->killed || r->stops > 0 || res->timed_out || res->cpu_timed_out ||
+		     res->output_limited;
+	if (ended) {
+		if (r->timer_fd < 0 && (r->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK)) < 0)
+			return corral_error_set(e, errno, "timerfd");
+		if (set_timer(r->timer_fd, r->spec->kill_grace, e) < 0)
+			return -1;
+	}
+	while (r->relay.pid > 0) {
+		struct pollfd p[3] = {
+			{.fd = r->relay.pidfd, .events = POLLIN},
+			{.fd = r->sig_fd, .events = POLLIN},
+			{.fd = r->timer_fd, .events = POLLIN},
+		};
+		if (poll(p, 3, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return corral_error_set(e, errno, "poll");
+		}
+		if (p[0].revents) {
+			relay_ready(r, 0, e);
+			break;
+		}
+		bool stop = false;
+		struct signalfd_siginfo si;
+		while (p[1].revents && read(r->sig_fd, &si, sizeof(si)) == sizeof(si)) {
+			int sig = (int)si.ssi_signo;
+			stop |= sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT;
+			if (sig == SIGCONT)
+				relay_stop(&r->relay, false);
+		}
+		uint64_t ticks;
+		if (p[2].revents && read(r->timer_fd, &ticks, sizeof(ticks)) > 0) {
+			/* Not ended before: this is the time limit. */
+			if (!ended)
+				res->timed_out = true;
+			stop = true;
+		}
+		if (stop && relay_reap(&r->relay, true))
+			output_over(r);
+	}
+	return 0;
+}
+
 /* Reap init, and gather the evidence: its status and rusage, the cgroup's
  * usage, the messages it sent before it exited, what --learn saw. */
 static int collect(struct run *r, struct corral_error *e)
@@ -612,6 +721,12 @@ static int collect(struct run *r, struct corral_error *e)
 	while ((w = wait4(r->pid, &st, 0, &res->rusage)) < 0 && errno == EINTR)
 		;
 	r->pid = 0; /* reaped: nothing for run_end to kill */
+	if (r->spec->output_limit != CORRAL_UNSET) {
+		if (relay_wait(r, e) < 0)
+			return -1;
+		res->have_output_bytes = true;
+		res->output_bytes = relay_bytes(&r->relay);
+	}
 	res->wall_ms = now_ms() - r->start;
 	if (log_verbosity() >= CORRAL_DEBUG) {
 		double end = r->start + res->wall_ms;
@@ -708,6 +823,7 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res, st
 		.child_end = -1,
 		.timer_fd = -1,
 		.cpu_timer_fd = -1,
+		.relay = RELAY_OFF,
 		.pidfd = -1,
 		.sync_poll = -1,
 		.start = now_ms(),

@@ -333,7 +333,7 @@ nested_bats() {
 	assert_line -- "-- corral report does not match --"
 	assert_line "filter : .limits.time_ms == 6000"
 	assert_line "result : false"
-	assert_line --regexp '^  limits +: \{"memory_bytes":null,"cpus":null,"pids":null,"time_ms":5000,"cpu_time_ms":null\}$'
+	assert_line --regexp '^  limits +: \{"memory_bytes":null,"cpus":null,"pids":null,"time_ms":5000,"cpu_time_ms":null,"output_bytes":null\}$'
 	run assert_corral_report '.limits.time_ms =='
 	assert_failure
 	assert_line -- "-- ERROR: assert_corral_report --"
@@ -501,7 +501,7 @@ TEST "the installed library and profile" {
 	assert_equal "${lines[5]}" "touch: cannot touch 'input': Read-only file system"
 	assert_equal "$(cat input)" data
 	[ ! -e "$tmpfile" ]
-	assert_corral_report '.limits == {"memory_bytes": 536870912, "cpus": null, "pids": 256, "time_ms": 60000, "cpu_time_ms": null}'
+	assert_corral_report '.limits == {"memory_bytes": 536870912, "cpus": null, "pids": 256, "time_ms": 60000, "cpu_time_ms": null, "output_bytes": null}'
 	# A denied call is named without asking: the profile sets seccomp-log.
 	cp "$PROBE" "$T/project/probe"
 	corral_run --profile test -- ./probe syscall ptrace

@@ -195,7 +195,7 @@ meta() { sed -n "s/^$1://p" "$T/meta"; }
 	command -v python3 >/dev/null || skip "no python3"
 	s=$TOP/examples/judge/solutions
 	run env CORRAL="$CORRAL" "$TOP/examples/judge/judge.sh" "$s/ok.py" "$s/wrong.py" "$s/loop.py" \
-		"$s/helper_oom.py" "$s/shadow.py"
+		"$s/helper_oom.py" "$s/shadow.py" "$s/flood.py"
 	assert_success
 	assert_line --index 0 --regexp '^solution +verdict +status +exit +cpu_ms +wall_ms +peak_MiB +limits_hit$'
 	assert_line --regexp '^ok +AC +exited +0 .* -$'
@@ -206,4 +206,6 @@ meta() { sed -n "s/^$1://p" "$T/meta"; }
 	# Right answer, but a helper was OOM-killed: the report says so.
 	assert_line --regexp '^helper_oom +AC +exited +0 .* ([a-z-]+,)*memory(,[a-z-]+)*$'
 	assert_line --regexp '^shadow +RE +exited +1 '
+	# Its answer, forever: through a pipe, past the output limit.
+	assert_line --regexp '^flood +OLE +output_limit +153 .* output-limit$'
 }

@@ -254,12 +254,18 @@ s = socket.create_connection(('127.0.0.1', $port), timeout=600); print(s.recv(10
 	assert_corral_report '.limits.memory_bytes == 268435456 and .oom_kills >= 1'
 }
 
-@test "judge: an answer written to a file stops at 64M, killed by SIGXFSZ (153)" {
+@test "judge: an answer stops at 64M, file or pipe, output_limit (153)" {
 	need_cgroup
 	cd "$T"
 	run bash -c '"$1" --profile judge -- head -c 100M /dev/zero >"$2"' _ "$CORRAL" "$T/answer"
 	assert_failure 153
 	[ "$(stat -c %s "$T/answer")" -eq $((64 << 20)) ]
-	jq -e '.status == "signaled" and .signal == "SIGXFSZ"' corral-report.json
+	jq -e '.status == "output_limit" and .output_bytes == 67108864' corral-report.json
 	rm -f "$T/answer"
+	run bash -c '"$1" --profile judge -- head -c 100M /dev/zero | wc -c' _ "$CORRAL"
+	assert_output $((64 << 20))
+	jq -e '.status == "output_limit" and .exit_code == 153' corral-report.json
+	# A file the solution writes itself stops there too: the fsize rlimit.
+	run "$CORRAL" --profile judge -- sh -c 'head -c 100M /dev/zero >/tmp/big'
+	jq -e '.exit_code == 153' corral-report.json
 }

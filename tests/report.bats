@@ -8,7 +8,7 @@ R() { jq -r "$@" "$T/r.json"; }
 @test "exited: status, exit code, no signal, and the command as given" {
 	run "$CORRAL" --report "$T/r.json" -- sh -c 'exit 3'
 	assert_failure 3
-	[ "$(R .version)" = 2 ]
+	[ "$(R .version)" = 3 ]
 	[ "$(R .status)" = exited ]
 	[ "$(R .exit_code)" = 3 ]
 	[ "$(R .signal)" = null ]
@@ -16,8 +16,8 @@ R() { jq -r "$@" "$T/r.json"; }
 	[ "$(R -c .command)" = '["sh","-c","exit 3"]' ]
 	[ "$(R -c .profiles)" = '["default"]' ]
 	# Every key corral(1) documents, and no other.
-	[ "$(R -c 'keys_unsorted')" = '["version","command","profiles","status","exit_code","signal","wall_time_ms","cpu_user_ms","cpu_system_ms","memory_peak_bytes","pids_peak","oom_kills","pids_refused","cpu_throttled_periods","cpu_throttled_ms","limits","limits_hit","seccomp","error"]' ]
-	[ "$(R -c '.limits | keys_unsorted')" = '["memory_bytes","cpus","pids","time_ms","cpu_time_ms"]' ]
+	[ "$(R -c 'keys_unsorted')" = '["version","command","profiles","status","exit_code","signal","wall_time_ms","cpu_user_ms","cpu_system_ms","memory_peak_bytes","pids_peak","oom_kills","pids_refused","cpu_throttled_periods","cpu_throttled_ms","output_bytes","limits","limits_hit","seccomp","error"]' ]
+	[ "$(R -c '.limits | keys_unsorted')" = '["memory_bytes","cpus","pids","time_ms","cpu_time_ms","output_bytes"]' ]
 	[ "$(R -c '.seccomp.violations')" = '[]' ]
 	# Usage that is known is a number; nothing is a made-up 0.
 	R '.wall_time_ms > 0 and .cpu_user_ms >= 0 and .memory_peak_bytes > 0' | grep -qx true

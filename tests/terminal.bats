@@ -38,6 +38,25 @@ ptyshell() {
 	assert_success
 }
 
+@test "with output-limit (a relay between the command and the terminal) Ctrl-Z, fg and Ctrl-C act the same" {
+	cd "$T"
+	ptyshell \
+		send "$CORRAL -q --output-limit 1M -- sh -c 'echo ready; read x; echo \"read:\$x\"; exec sleep 1000'" \
+		expect '^ready' \
+		key ^Z \
+		expect '^\[1\]\+ +Stopped +.*corral' \
+		expect '^\$ $' \
+		send 'fg' \
+		expect 'sleep 1000.\n' \
+		send 'typed after fg' \
+		expect '^read:typed after fg' \
+		key ^C \
+		expect '\$ $' \
+		send 'echo "status $?"' \
+		expect '^status 130'
+	assert_success
+}
+
 @test "bg continues a stopped run in the background; its read of the terminal stops it (tty input) until fg" {
 	cd "$T"
 	ptyshell \

@@ -12,13 +12,15 @@
 # cgroup.
 #
 # Verdicts: AC accepted, WA wrong answer, TLE CPU time (cpu_timeout),
-# WLE wall-clock time (timeout), MLE memory (oom), RE runtime error
+# WLE wall-clock time (timeout), MLE memory (oom), OLE output
+# (output_limit), RE runtime error
 # (exited non-zero, signaled, seccomp), IE corral's own error.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 CORRAL=${CORRAL:-corral}
-# A short contest: 1 s of CPU time, 10 s of wall-clock time, 64M, 16 processes.
-LIMITS=(--cpu-time-limit 1s --time-limit 10s --memory 64M --pids 16)
+# A short contest: 1 s of CPU time, 10 s of wall-clock time, 64M, 16
+# processes, 1M of output.
+LIMITS=(--cpu-time-limit 1s --time-limit 10s --memory 64M --pids 16 --output-limit 1M)
 input="2 40" expected=42
 [ $# -gt 0 ] || set -- "$here"/solutions/*.py
 
@@ -45,6 +47,7 @@ for sol in "$@"; do
 	cpu_timeout) verdict=TLE ;;
 	timeout) verdict=WLE ;;
 	oom) verdict=MLE ;;
+	output_limit) verdict=OLE ;;
 	error) verdict=IE ;;
 	*) verdict=RE ;;
 	esac

@@ -98,6 +98,34 @@ static void test_timeout(void **state)
 	assert_int_equal(r.status, CORRAL_TIMEOUT);
 }
 
+static void test_output_limit(void **state)
+{
+	/* Killed past the limit: its own verdict, 128 + SIGXFSZ, even with
+	 * an OOM count; the signal is corral's SIGKILL. */
+	struct corral_result r = with_status(KILLED(SIGKILL));
+	r.output_limited = true;
+	r.oom_kills = 1;
+	report_verdict(&r);
+	assert_int_equal(r.status, CORRAL_OUTPUT_LIMIT);
+	assert_int_equal(r.exit_code, 153);
+	assert_int_equal(r.signal, SIGKILL);
+	assert_string_equal(report_status_name(r.status), "output_limit");
+	const char *hit[8];
+	assert_int_equal(report_limits_hit(&r, hit), 1);
+	assert_string_equal(hit[0], "output-limit");
+	/* Past the limit just before it exited 0: still over it. */
+	r = with_status(EXITED(0));
+	r.output_limited = true;
+	report_verdict(&r);
+	assert_int_equal(r.status, CORRAL_OUTPUT_LIMIT);
+	/* A time limit that fired first keeps its verdict. */
+	r = with_status(KILLED(SIGKILL));
+	r.timed_out = true;
+	r.output_limited = true;
+	report_verdict(&r);
+	assert_int_equal(r.status, CORRAL_TIMEOUT);
+}
+
 static void test_seccomp(void **state)
 {
 	struct corral_result r = with_status(KILLED(SIGSYS));
@@ -251,15 +279,16 @@ static void test_json_report(void **state)
 	snprintf(r.error, sizeof(r.error), "clone: \"quoted\"");
 	report_verdict(&r);
 	char *j = report_of(&spec, &r);
-	assert_non_null(strstr(j, "{\"version\": 2, \"command\": [\"sh\", \"-c\", \"echo \\\"x\\\"\"], "
+	assert_non_null(strstr(j, "{\"version\": 3, \"command\": [\"sh\", \"-c\", \"echo \\\"x\\\"\"], "
 				  "\"profiles\": [\"default\"], \"status\": \"error\", \"exit_code\": 125, "
 				  "\"signal\": null, \"wall_time_ms\": 1.2"));
 	assert_non_null(strstr(j, "\"cpu_user_ms\": null, \"cpu_system_ms\": null, "
 				  "\"memory_peak_bytes\": null, \"pids_peak\": null, "
 				  "\"oom_kills\": null, \"pids_refused\": null, "
 				  "\"cpu_throttled_periods\": null, \"cpu_throttled_ms\": null, "
+				  "\"output_bytes\": null, "
 				  "\"limits\": {\"memory_bytes\": null, \"cpus\": null, \"pids\": null, "
-				  "\"time_ms\": null, \"cpu_time_ms\": null}, \"limits_hit\": [], \"seccomp\": {\"action\": \"errno:EPERM\", "
+				  "\"time_ms\": null, \"cpu_time_ms\": null, \"output_bytes\": null}, \"limits_hit\": [], \"seccomp\": {\"action\": \"errno:EPERM\", "
 				  "\"violations\": [], \"violations_unlisted\": 0, \"killed_syscall\": null}, "
 				  "\"error\": \"clone: \\\"quoted\\\"\"}\n"));
 	free(j);
@@ -299,8 +328,9 @@ static void test_json_report(void **state)
 				  "\"memory_peak_bytes\": 67108864, \"pids_peak\": 3, "
 				  "\"oom_kills\": 1, \"pids_refused\": 0, "
 				  "\"cpu_throttled_periods\": 2, \"cpu_throttled_ms\": 12.5, "
+				  "\"output_bytes\": null, "
 				  "\"limits\": {\"memory_bytes\": 67108864, \"cpus\": 0.5, \"pids\": 64, "
-				  "\"time_ms\": 1500, \"cpu_time_ms\": null}, \"limits_hit\": [\"memory\", \"cpus\"], \"seccomp\": {\"action\": null, "
+				  "\"time_ms\": 1500, \"cpu_time_ms\": null, \"output_bytes\": null}, \"limits_hit\": [\"memory\", \"cpus\"], \"seccomp\": {\"action\": null, "
 				  "\"violations\": [{\"syscall\": \"mkdir\", \"count\": 3}], "
 				  "\"violations_unlisted\": 0, \"killed_syscall\": null}, \"error\": null}\n"));
 	free(j);
@@ -333,6 +363,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_exited),       cmocka_unit_test(test_signaled),
 		cmocka_unit_test(test_oom),          cmocka_unit_test(test_timeout),
+		cmocka_unit_test(test_output_limit),
 		cmocka_unit_test(test_seccomp),      cmocka_unit_test(test_error),
 		cmocka_unit_test(test_evidence),     cmocka_unit_test(test_json_escapes),
 		cmocka_unit_test(test_json_utf8),    cmocka_unit_test(test_json_report),
