@@ -47,6 +47,7 @@ setup() {
 	chmod 666 "$T/pids"
 	printf '#!/bin/sh\necho $$ >>"%s"\nexec "%s" "$@"\n' "$T/pids" "$CORRAL" >"$T/corral"
 	chmod 755 "$T/corral"
+	CORRAL_BIN=$CORRAL
 	CORRAL=$T/corral
 }
 
@@ -213,6 +214,26 @@ teardown() {
 	assert_success
 	run corral_cgroups "$pid"
 	assert_output ""
+}
+
+@test "with limits, corral's supervisor and init each peak under 2 MiB of RSS" {
+	need_cgroup
+	# The default build: static, no sanitizer (whose $CORRAL is a script).
+	[ "$(head -c 4 "$CORRAL_BIN")" = $'\x7fELF' ] || skip "CORRAL is not a binary: $CORRAL_BIN"
+	! ldd "$CORRAL_BIN" >/dev/null 2>&1 || skip "corral is linked dynamically (STATIC=0)"
+	# init's peak, read by the command (init has built the sandbox), and
+	# the supervisor's once the command runs (the cgroup is made).
+	"$CORRAL" --memory 256M --cpus 1 --pids 64 -- \
+		sh -c 'grep VmHWM /proc/1/status; exec sleep 30' >"$T/out" 3>&- &
+	pid=$!
+	wait_for "grep -q VmHWM '$T/out'"
+	sup=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")
+	kill -TERM "$pid"
+	wait "$pid" || true
+	init=$(awk '/^VmHWM:/ {print $2}' "$T/out")
+	echo "supervisor $sup kB, init $init kB"
+	[ "$sup" -lt 2048 ] || fail "the supervisor's VmHWM is $sup kB, not under 2048 kB"
+	[ "$init" -lt 2048 ] || fail "init's VmHWM is $init kB, not under 2048 kB"
 }
 
 @test "no limits: no cgroup, and libcgroup is not needed" {
