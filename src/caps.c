@@ -97,6 +97,16 @@ int caps_check_name(const char *value, struct corral_error *e)
 				value);
 }
 
+/* libcap's cap_reset_ambient reads every capability's ambient bit (41
+ * prctls) and clears only if one is set; PR_CAP_AMBIENT_CLEAR_ALL is one
+ * call to the same end. EINVAL: a kernel before 4.3, without ambient. */
+static int clear_ambient(struct corral_error *e)
+{
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return corral_error_set(e, errno, "clear the ambient capabilities");
+	return 0;
+}
+
 static int drop_bounding(const cap_value_t *keep, size_t nkeep, struct corral_error *e)
 {
 	int max = cap_max_bits();
@@ -104,8 +114,10 @@ static int drop_bounding(const cap_value_t *keep, size_t nkeep, struct corral_er
 		bool kept = false;
 		for (size_t i = 0; i < nkeep; i++)
 			kept |= keep[i] == c;
-		if (kept || CAP_IS_SUPPORTED(c) == 0)
+		if (kept)
 			continue;
+		/* EINVAL: a capability this kernel lacks. Asking first
+		 * (CAP_IS_SUPPORTED) would double the prctls. */
 		if (cap_drop_bound(c) < 0 && errno != EINVAL) {
 			int err = errno;
 			char name[64];
@@ -140,8 +152,8 @@ int caps_drop_init(bool keep_kill, struct corral_error *e)
 	size_t n = keep_kill ? 1 : 0;
 	if (drop_bounding(&kill_cap, n, e) < 0)
 		return -1;
-	if (cap_reset_ambient() < 0 && errno != EINVAL)
-		return corral_error_set(e, errno, "clear the ambient capabilities");
+	if (clear_ambient(e) < 0)
+		return -1;
 	return set_sets(&kill_cap, n, false, e);
 }
 
@@ -191,8 +203,8 @@ int caps_apply(const struct corral_spec *spec, struct corral_error *e)
 
 	if (drop_bounding(keep, nkeep, e) < 0)
 		return -1;
-	if (cap_reset_ambient() < 0 && errno != EINVAL)
-		return corral_error_set(e, errno, "clear the ambient capabilities");
+	if (clear_ambient(e) < 0)
+		return -1;
 	if (set_sets(keep, nkeep, true, e) < 0)
 		return -1;
 	for (size_t i = 0; i < nkeep; i++)
