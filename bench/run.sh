@@ -516,7 +516,7 @@ meta() {
 			--argjson seccomp_runs "$SECCOMP_RUNS" --argjson syscalls "$SYSCALLS" \
 			--argjson pid1_runs "$PID1_RUNS" --argjson orphans "$ORPHANS" \
 			--argjson parallel_n "$PAR_N" --argjson sequential_n "$SEQ_N" \
-			--argjson mem_runs "$MEM_RUNS" '$ARGS.named')" \
+			--argjson mem_runs "$MEM_RUNS" --argjson repeat "$REPEAT" '$ARGS.named')" \
 		--arg seconds "$SECONDS" \
 		'$ARGS.named | .versions |= (split("\n") | map(select(. != "")))
 		 | .seconds |= tonumber'
