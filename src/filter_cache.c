@@ -243,13 +243,9 @@ static int by_mtime(const void *a, const void *b)
  * recently used entries beyond FILTER_CACHE_MAX. Never follows a link. */
 static void evict(int dir)
 {
-	int fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
+	DIR *d = dir_open_at(dir, ".", 0);
+	if (!d)
 		return;
-	}
 	struct entry *v = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *de;

@@ -179,29 +179,25 @@ int overlay_validate(const struct corral_spec *spec, struct corral_error *e)
 	return 0;
 }
 
-/* Remove name in dirfd and everything below it, following no symlink. A
+/* Remove name in parent and everything below it, following no symlink. A
  * directory overlayfs made (its work/, mode 0) is made ours to read first. */
-static void remove_tree(int dirfd, const char *name, unsigned depth)
+static void remove_tree(int parent, const char *name, unsigned depth)
 {
-	if (unlinkat(dirfd, name, AT_REMOVEDIR) == 0 || depth > 64)
+	if (unlinkat(parent, name, AT_REMOVEDIR) == 0 || depth > 64)
 		return;
-	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 && errno == EACCES && fchmodat(dirfd, name, 0700, AT_SYMLINK_NOFOLLOW) == 0)
-		fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
+	DIR *d = dir_open_at(parent, name, O_NOFOLLOW);
+	if (!d && errno == EACCES && fchmodat(parent, name, 0700, AT_SYMLINK_NOFOLLOW) == 0)
+		d = dir_open_at(parent, name, O_NOFOLLOW);
+	if (!d)
 		return;
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return;
-	}
+	int fd = dirfd(d);
 	struct dirent *de;
 	while ((de = readdir(d)))
 		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
 		    unlinkat(fd, de->d_name, 0) < 0 && errno == EISDIR)
 			remove_tree(fd, de->d_name, depth + 1);
 	closedir(d);
-	unlinkat(dirfd, name, AT_REMOVEDIR);
+	unlinkat(parent, name, AT_REMOVEDIR);
 }
 
 /* Work directories of UPPER (base) left by runs that ended without their
@@ -211,14 +207,10 @@ static void sweep(int parent, const char *base)
 	char prefix[NAME_MAX + 1];
 	work_name(prefix, sizeof(prefix), base, 0);
 	prefix[strlen(prefix) - 1] = '\0'; /* without the "0" */
-	int fd = openat(parent, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	DIR *d = dir_open_at(parent, ".", 0);
+	if (!d)
 		return;
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return;
-	}
+	int fd = dirfd(d);
 	size_t n = strlen(prefix);
 	struct dirent *de;
 	while ((de = readdir(d))) {
@@ -307,14 +299,10 @@ int overlay_prepare(const struct corral_spec *spec, bool wary, struct overlay_st
  * is gone, and no one else can write UPPER (overlay_validate). */
 static void defuse(int dir, dev_t dev, unsigned depth)
 {
-	int fd = openat(dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
+	DIR *d = dir_open_at(dir, ".", 0);
+	if (!d)
 		return;
-	DIR *d = fdopendir(fd);
-	if (!d) {
-		close(fd);
-		return;
-	}
+	int fd = dirfd(d);
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		struct stat st;

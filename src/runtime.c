@@ -442,11 +442,8 @@ int runtime_list(FILE *out, bool json, struct corral_error *e)
 	int dir = runtime_dir_open(NULL, 0, e);
 	if (dir < 0)
 		return -1;
-	int fd = dup(dir);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	DIR *d = dir_open_at(dir, ".", 0);
 	if (!d) {
-		if (fd >= 0)
-			close(fd);
 		close(dir);
 		return corral_error_set(e, errno, "read the runtime directory");
 	}

@@ -186,3 +186,17 @@ const char *suggest_best(const struct suggest *s)
 {
 	return s->best[0] ? s->best : NULL;
 }
+
+DIR *dir_open_at(int dirfd, const char *name, int flags)
+{
+	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | flags);
+	if (fd < 0)
+		return NULL;
+	DIR *d = fdopendir(fd);
+	if (!d) {
+		int err = errno;
+		close(fd);
+		errno = err;
+	}
+	return d;
+}

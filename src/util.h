@@ -1,6 +1,7 @@
 /* util.h: cleanup helpers and string vectors shared by every module. */
 #pragma once
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -61,6 +62,11 @@ double now_ms(void);
  * CLOSE_RANGE_CLOEXEC 5.11), else one call per fd below the fd limit
  * (at most 65536). */
 void close_inherited_fds(int keep, bool cloexec);
+
+/* name in dirfd opened as a directory stream (O_RDONLY | O_DIRECTORY |
+ * O_CLOEXEC | flags, e.g. O_NOFOLLOW; "." for dirfd itself), or NULL with
+ * errno set. closedir closes it; dirfd stays open. */
+DIR *dir_open_at(int dirfd, const char *name, int flags);
 
 /* Write all of buf, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);

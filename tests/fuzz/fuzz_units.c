@@ -19,7 +19,7 @@
 #include "seccomp.h"
 #include "units.h"
 
-#define MAX_INPUT 8192
+#define FUZZ_MAX_INPUT 8192
 
 #define require(cond)                                                              \
 	do {                                                                       \
@@ -34,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	if (size < 1 || size > MAX_INPUT)
+	if (size < 1 || size > FUZZ_MAX_INPUT)
 		return 0;
 	char *s = malloc(size);
 	if (!s)
