@@ -241,9 +241,38 @@ static void describe(const struct corral_spec *spec, const struct corral_result 
 	}
 }
 
+/* The limits set, in words ("memory 64 MiB, time limit 1s"), for the -v
+ * start line and the text report: one list, so a new limit is in both.
+ * cg: the cgroup's limits took effect (not skipped by cgroup = auto).
+ * Empty when none is set. */
+static void limits_text(const struct corral_spec *spec, bool cg, char *buf, size_t size)
+{
+	char v[64];
+	size_t n = 0;
+	buf[0] = '\0';
+#define ADD(...) \
+	(n += (size_t)snprintf(buf + n, n < size ? size - n : 0, __VA_ARGS__))
+	if (cg && spec->memory != CORRAL_UNSET)
+		ADD("%smemory %s", n ? ", " : "", (units_human_size(spec->memory, v, sizeof(v)), v));
+	if (cg && spec->cpus > 0)
+		ADD("%scpus %g", n ? ", " : "", spec->cpus);
+	if (cg && spec->pids != CORRAL_UNSET)
+		ADD("%spids %llu", n ? ", " : "", (unsigned long long)spec->pids);
+	if (spec->time_limit != CORRAL_UNSET)
+		ADD("%stime limit %s", n ? ", " : "",
+		    (units_format_duration(spec->time_limit, v, sizeof(v)), v));
+	if (cg && spec->cpu_time_limit != CORRAL_UNSET)
+		ADD("%sCPU-time limit %s", n ? ", " : "",
+		    (units_format_duration(spec->cpu_time_limit, v, sizeof(v)), v));
+	if (spec->output_limit != CORRAL_UNSET)
+		ADD("%soutput limit %s", n ? ", " : "",
+		    (units_human_size(spec->output_limit, v, sizeof(v)), v));
+#undef ADD
+}
+
 void report_start(FILE *out, const struct corral_spec *spec)
 {
-	char line[1024], v[64];
+	char line[1024], v[512];
 	size_t n = 0;
 #define ADD(...) \
 	(n += (size_t)snprintf(line + n, n < sizeof(line) ? sizeof(line) - n : 0, __VA_ARGS__))
@@ -257,19 +286,9 @@ void report_start(FILE *out, const struct corral_spec *spec)
 	if (spec->profiles.n == 0)
 		ADD(" default");
 	ADD("; net %s", spec->net == CORRAL_NET_HOST ? "host" : spec->net == CORRAL_NET_PASTA ? "pasta" : "none");
-	if (spec->memory != CORRAL_UNSET)
-		ADD(", memory %s", (units_human_size(spec->memory, v, sizeof(v)), v));
-	if (spec->cpus > 0)
-		ADD(", cpus %g", spec->cpus);
-	if (spec->pids != CORRAL_UNSET)
-		ADD(", pids %llu", (unsigned long long)spec->pids);
-	if (spec->time_limit != CORRAL_UNSET)
-		ADD(", time limit %s", (units_format_duration(spec->time_limit, v, sizeof(v)), v));
-	if (spec->cpu_time_limit != CORRAL_UNSET)
-		ADD(", CPU-time limit %s",
-		    (units_format_duration(spec->cpu_time_limit, v, sizeof(v)), v));
-	if (spec->output_limit != CORRAL_UNSET)
-		ADD(", output limit %s", (units_human_size(spec->output_limit, v, sizeof(v)), v));
+	limits_text(spec, true, v, sizeof(v));
+	if (v[0])
+		ADD(", %s", v);
 	if (spec->seccomp_allow.n)
 		ADD(", seccomp allowlist");
 	else if (spec->seccomp && spec->seccomp_deny.n)
@@ -573,7 +592,7 @@ static void text_word(FILE *out, const char *w)
 
 void report_text(FILE *out, const struct corral_spec *spec, const struct corral_result *r)
 {
-	char buf[64];
+	char buf[512];
 	report_summary(out, spec, r);
 	fprintf(out, "  status:       %s, exit code %d", report_status_name(r->status), r->exit_code);
 	if (signal_text(r->signal, buf, sizeof(buf)))
@@ -618,37 +637,8 @@ void report_text(FILE *out, const struct corral_spec *spec, const struct corral_
 	if (r->have_output_bytes)
 		fprintf(out, "  output:       %llu bytes\n", (unsigned long long)r->output_bytes);
 
-	fputs("  limits:      ", out);
-	bool any = false, cg = !r->limits_skipped;
-	if (cg && spec->memory != CORRAL_UNSET) {
-		units_human_size(spec->memory, buf, sizeof(buf));
-		fprintf(out, " memory %s", buf);
-		any = true;
-	}
-	if (cg && spec->cpus > 0) {
-		fprintf(out, "%s cpus %g", any ? "," : "", spec->cpus);
-		any = true;
-	}
-	if (cg && spec->pids != CORRAL_UNSET) {
-		fprintf(out, "%s pids %llu", any ? "," : "", (unsigned long long)spec->pids);
-		any = true;
-	}
-	if (spec->time_limit != CORRAL_UNSET) {
-		units_format_duration(spec->time_limit, buf, sizeof(buf));
-		fprintf(out, "%s time %s", any ? "," : "", buf);
-		any = true;
-	}
-	if (cg && spec->cpu_time_limit != CORRAL_UNSET) {
-		units_format_duration(spec->cpu_time_limit, buf, sizeof(buf));
-		fprintf(out, "%s cpu time %s", any ? "," : "", buf);
-		any = true;
-	}
-	if (spec->output_limit != CORRAL_UNSET) {
-		units_human_size(spec->output_limit, buf, sizeof(buf));
-		fprintf(out, "%s output %s", any ? "," : "", buf);
-		any = true;
-	}
-	fputs(any ? "\n" : " none\n", out);
+	limits_text(spec, !r->limits_skipped, buf, sizeof(buf));
+	fprintf(out, "  limits:       %s\n", buf[0] ? buf : "none");
 	const char *hit[8];
 	unsigned nhit = report_limits_hit(r, hit);
 	fputs("  limits hit:  ", out);
