@@ -28,9 +28,10 @@ TOP=$(pwd)
 # are left out. Under software emulation a test costs about 10 s, so of the
 # other files only the tests whose names match V2_FILTER run: limits, usage
 # and OOM in the report, the examples that use limits, rootless with a
-# delegated cgroup, and the launch path (PID 2, orphans, SIGKILL) on v2.
+# delegated cgroup, the launch path (PID 2, orphans, SIGKILL) on v2, and
+# --join into the sandbox's cgroup (its memory limit) and its stale record.
 V2_BATS="tests/cgroup_v2.bats tests/limits.bats tests/judge.bats"
-V2_FILTERED="tests/report.bats tests/examples.bats tests/rootless.bats tests/foundation.bats"
+V2_FILTERED="tests/report.bats tests/examples.bats tests/rootless.bats tests/foundation.bats tests/join.bats"
 V2_FILTER=${CHECK_V2_FILTER:-'pids|memory|oom|cgroup|time-limit|deleg|PID 2|orphans|SIGKILL|peak|cpu_user'}
 # The modules for virtio-pci, 9p over virtio and overlayfs (a writable layer
 # over the tree, see guest.sh); their dependencies are found
