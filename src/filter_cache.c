@@ -129,31 +129,6 @@ static uint32_t prog_sum(const struct sock_filter *f, size_t len)
 	return (uint32_t)(k.h[0] ^ (k.h[0] >> 32));
 }
 
-/* Ours and writable only by us. */
-static bool trusted(int fd, bool dir)
-{
-	struct stat st;
-	return fstat(fd, &st) == 0 && st.st_uid == geteuid() && !(st.st_mode & 022) &&
-	       (dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode));
-}
-
-/* A directory reached without following any symlink: one component at a
- * time with O_NOFOLLOW (not openat2's RESOLVE_NO_SYMLINKS, which kernels
- * before 5.6 and valgrind lack, and which costs about as much here). */
-static int open_dir_nofollow(const char *path)
-{
-	char buf[4096];
-	snprintf(buf, sizeof(buf), "%s", path);
-	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	char *save = NULL;
-	for (char *c = strtok_r(buf, "/", &save); fd >= 0 && c; c = strtok_r(NULL, "/", &save)) {
-		int next = openat(fd, c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		close(fd);
-		fd = next;
-	}
-	return fd;
-}
-
 int filter_cache_open(char *out, size_t size)
 {
 	char given[4096], base[4096], parent[4096];
@@ -177,18 +152,18 @@ int filter_cache_open(char *out, size_t size)
 	/* The cache's parent ($XDG_CACHE_HOME or ~/.cache) is made if missing:
 	 * the directory must exist before any sandbox does, or one that can
 	 * write its parent could make it and fill it. */
-	_cleanup_close_ int p = open_dir_nofollow(parent);
+	_cleanup_close_ int p = open_dir_nofollow(parent, false, O_PATH);
 	if (p < 0)
 		return -1;
 	if (mkdirat(p, leaf, 0700) < 0 && errno != EEXIST)
 		return -1;
 	_cleanup_close_ int b = openat(p, leaf, O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (b < 0 || !trusted(b, true))
+	if (b < 0 || !fd_private(b, true))
 		return -1;
 	if (mkdirat(b, "corral", 0700) < 0 && errno != EEXIST)
 		return -1;
 	int fd = openat(b, "corral", O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0 && !trusted(fd, true)) {
+	if (fd >= 0 && !fd_private(fd, true)) {
 		close(fd);
 		return -1;
 	}
@@ -210,7 +185,7 @@ bool filter_cache_read(int dir, const struct filter_cache_key *k, struct sock_fp
 	_cleanup_close_ int fd = openat(dir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	struct cache_header h;
 	struct stat st;
-	if (fd < 0 || !trusted(fd, false) || fstat(fd, &st) < 0 ||
+	if (fd < 0 || !fd_private(fd, false) || fstat(fd, &st) < 0 ||
 	    read(fd, &h, sizeof(h)) != (ssize_t)sizeof(h) || memcmp(h.magic, CACHE_MAGIC, 8) != 0 ||
 	    memcmp(&h.key, k, sizeof(*k)) != 0 || h.len == 0 || h.len > BPF_MAXINSNS ||
 	    (size_t)st.st_size != sizeof(h) + h.len * sizeof(struct sock_filter))

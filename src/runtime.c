@@ -34,61 +34,31 @@
 
 #define RECORD_MAX (256 * 1024)
 
-static bool trusted(int fd, bool dir)
-{
-	struct stat st;
-	return fstat(fd, &st) == 0 && st.st_uid == geteuid() && !(st.st_mode & 022) &&
-	       (dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode));
-}
-
-/* dir, one component at a time, never through a symlink; the last made
- * 0700 when missing. */
-static int open_private(const char *path, bool make_last)
-{
-	char buf[PATH_MAX];
-	snprintf(buf, sizeof(buf), "%s", path);
-	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	char *save = NULL, *c = strtok_r(buf, "/", &save);
-	while (fd >= 0 && c) {
-		char *next_c = strtok_r(NULL, "/", &save);
-		if (!next_c && make_last && mkdirat(fd, c, 0700) < 0 && errno != EEXIST) {
-			close(fd);
-			return -1;
-		}
-		int next = openat(fd, c, (next_c ? O_PATH : O_RDONLY) | O_DIRECTORY | O_NOFOLLOW |
-					   O_CLOEXEC);
-		close(fd);
-		fd = next;
-		c = next_c;
-	}
-	return fd;
-}
-
 int runtime_dir_open(char *out, size_t size, struct corral_error *e)
 {
 	char path[PATH_MAX];
 	const char *xdg = getenv("XDG_RUNTIME_DIR");
 	/* Root's, when it is the host's root: uid 0 of a user namespace
 	 * (unshare -r) cannot write /run, and goes on as any user does. */
-	int fd = geteuid() == 0 ? open_private("/run/corral", true) : -1;
+	int fd = geteuid() == 0 ? open_dir_nofollow("/run/corral", true, O_RDONLY) : -1;
 	if (fd >= 0) {
 		snprintf(path, sizeof(path), "/run/corral");
 	} else {
 		path[0] = '\0';
 		if (xdg && xdg[0] == '/' && !strstr(xdg, "/.") && strlen(xdg) < sizeof(path) - 8) {
-			int x = open_private(xdg, false);
-			if (x >= 0 && trusted(x, true))
+			int x = open_dir_nofollow(xdg, false, O_RDONLY);
+			if (x >= 0 && fd_private(x, true))
 				snprintf(path, sizeof(path), "%s/corral", xdg);
 			if (x >= 0)
 				close(x);
 		}
 		if (!path[0])
 			snprintf(path, sizeof(path), "/tmp/corral-%u", (unsigned)geteuid());
-		fd = open_private(path, true);
+		fd = open_dir_nofollow(path, true, O_RDONLY);
 	}
 	if (fd < 0)
 		return corral_error_set(e, errno, "the runtime directory %s", path);
-	if (!trusted(fd, true)) {
+	if (!fd_private(fd, true)) {
 		close(fd);
 		return corral_error_set(e, 0, "the runtime directory %s is not the caller's own "
 					      "private directory (owner uid %u, mode 0700 expected)",
@@ -308,7 +278,7 @@ static ssize_t read_ours(int dir, const char *name, char **out)
 	if (fd < 0)
 		return -errno;
 	struct stat st;
-	if (!trusted(fd, false) || fstat(fd, &st) < 0 || st.st_size > RECORD_MAX) {
+	if (!fd_private(fd, false) || fstat(fd, &st) < 0 || st.st_size > RECORD_MAX) {
 		close(fd);
 		return -EPERM;
 	}

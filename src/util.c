@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 
@@ -199,4 +200,39 @@ DIR *dir_open_at(int dirfd, const char *name, int flags)
 		errno = err;
 	}
 	return d;
+}
+
+bool fd_private(int fd, bool dir)
+{
+	struct stat st;
+	return fstat(fd, &st) == 0 && st.st_uid == geteuid() && !(st.st_mode & 022) &&
+	       (dir ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode));
+}
+
+int open_dir_nofollow(const char *path, bool make_last, int last_flags)
+{
+	char buf[4096];
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	int fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	char *save = NULL, *c = strtok_r(buf, "/", &save);
+	while (fd >= 0 && c) {
+		char *next_c = strtok_r(NULL, "/", &save);
+		if (!next_c && make_last && mkdirat(fd, c, 0700) < 0 && errno != EEXIST) {
+			int err = errno;
+			close(fd);
+			errno = err;
+			return -1;
+		}
+		int next = openat(fd, c, (next_c ? O_PATH : last_flags) | O_DIRECTORY | O_NOFOLLOW |
+					   O_CLOEXEC);
+		int err = errno;
+		close(fd);
+		errno = err;
+		fd = next;
+		c = next_c;
+	}
+	return fd;
 }

@@ -68,6 +68,17 @@ void close_inherited_fds(int keep, bool cloexec);
  * errno set. closedir closes it; dirfd stays open. */
 DIR *dir_open_at(int dirfd, const char *name, int flags);
 
+/* fd is ours (owner the effective uid) and writable by no one else, and a
+ * directory (dir) or a regular file: what corral trusts in its own state
+ * directories (the filter cache, the runtime directory). */
+bool fd_private(int fd, bool dir);
+/* path (absolute) opened one component at a time with O_NOFOLLOW, never
+ * through a symlink (not openat2's RESOLVE_NO_SYMLINKS, which kernels
+ * before 5.6 and valgrind lack, and which costs about as much); every
+ * component but the last O_PATH, the last with last_flags (O_PATH or
+ * O_RDONLY), made 0700 first when make_last and missing. -1 with errno. */
+int open_dir_nofollow(const char *path, bool make_last, int last_flags);
+
 /* Write all of buf, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);
 /* Read a small file into a NUL-terminated buffer; returns bytes or -errno,
