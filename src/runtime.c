@@ -118,6 +118,10 @@ static void limits_text(const struct corral_spec *spec, char *buf, size_t size)
 		units_format_duration(spec->cpu_time_limit, v, sizeof(v));
 		k += (size_t)snprintf(buf + k, size - k, "cpu-time-limit=%s ", v);
 	}
+	if (spec->output_limit != CORRAL_UNSET && k < size) {
+		units_format_size(spec->output_limit, v, sizeof(v));
+		k += (size_t)snprintf(buf + k, size - k, "output-limit=%s ", v);
+	}
 	if (k && k < size)
 		buf[k - 1] = '\0';
 }

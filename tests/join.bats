@@ -45,11 +45,11 @@ teardown() {
 
 @test "--list shows a running sandbox, and not once it has ended" {
 	chmod 777 "$T"
-	start_box me --hostname listed --memory 64M --pids 32
+	start_box me --hostname listed --memory 64M --pids 32 --output-limit 1M
 	run "$CORRAL" --list
 	assert_success
 	assert_line --index 0 --regexp '^PID +STARTED +PROFILE +LIMITS +COMMAND'
-	assert_line --regexp "^$spid +[0-9-]+ [0-9:]+ +default +memory=64M pids=32 +sh -c "
+	assert_line --regexp "^$spid +[0-9-]+ [0-9:]+ +default +memory=64M pids=32 output-limit=1M +sh -c "
 	stop_box
 	run "$CORRAL" --list
 	assert_success
