@@ -8,9 +8,11 @@
  * Controllers at the same relative path share one libcgroup `struct cgroup`
  * (a "part"), which libcgroup creates in every hierarchy that covers them.
  *
- * Lifetime: created before clone with the limits written; init enters it
- * either at clone (v2, CLONE_INTO_CGROUP) or is attached while it still waits
- * at sync point 1, so the command cannot run one instruction outside it. At
+ * Lifetime: created with the limits written, before clone on a v2 host, so
+ * that init enters it at clone (CLONE_INTO_CGROUP); elsewhere after clone,
+ * while init builds the sandbox, and init is attached. Either way init waits
+ * at sync point 1b until it is in the cgroup before it forks the command, so
+ * the command cannot run one instruction outside it. At
  * the end: kill what is left, read usage and OOM kills, remove. A corral
  * killed with SIGKILL cannot remove its cgroup; the next run removes every
  * corral-<digits> beneath the same parent whose pid is dead.
@@ -90,6 +92,12 @@ static void cg_logger(void *userdata, int level, const char *fmt, va_list ap)
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	buf[strcspn(buf, "\n")] = '\0';
 	log_debug("libcgroup: %s", buf);
+}
+
+bool cgroup_v2_host(void)
+{
+	struct statfs sf;
+	return statfs("/sys/fs/cgroup", &sf) == 0 && sf.f_type == CGROUP2_SUPER_MAGIC;
 }
 
 bool cgroup_wanted(const struct corral_spec *spec)

@@ -18,7 +18,13 @@ bool cgroup_wanted(const struct corral_spec *spec);
 /* Cross-option check, no system access: limits with cgroup = off. */
 int cgroup_validate(const struct corral_spec *spec, struct corral_error *e);
 
-/* Before clone: initialise libcgroup, remove stale corral-<pid> cgroups of
+/* Whether this host has cgroup v2 alone at /sys/fs/cgroup (one statfs):
+ * the supervisor then makes the cgroup before clone, for CLONE_INTO_CGROUP;
+ * elsewhere after, while init builds the sandbox. Only a matter of speed:
+ * both orders are correct everywhere. */
+bool cgroup_v2_host(void);
+
+/* Initialise libcgroup, remove stale corral-<pid> cgroups of
  * dead runs, create corral-<pid> with the limits. *out stays NULL when no
  * cgroup is used (none asked, or cgroup = auto without a writable one, which
  * is said once on stderr). Every error comes before anything is created, or
@@ -28,7 +34,8 @@ int cgroup_create(const struct corral_spec *spec, struct corral_cgroup **out,
 /* The cgroup v2 directory for clone3's CLONE_INTO_CGROUP, or -1 when some
  * controller is on v1 (attach after clone instead). */
 int cgroup_clone_fd(const struct corral_cgroup *cg);
-/* Move pid (init, still waiting at sync point 1) into the run's cgroup. */
+/* Move pid (init, which waits at sync point 1b before it forks the
+ * command) into the run's cgroup. */
 int cgroup_attach(struct corral_cgroup *cg, pid_t pid, struct corral_error *e);
 /* SIGKILL everything in the run's cgroup (v2 cgroup.kill, else a kill loop
  * over cgroup.procs). */

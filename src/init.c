@@ -1,7 +1,10 @@
 /* init.c: PID 1 inside the sandbox.
  *
- * init is the child of clone(). It waits for the supervisor's go, finishes
- * the sandbox (mounts, host name, loopback), forks the command as PID 2 and
+ * init is the child of clone(). In a user namespace it waits for the
+ * supervisor's go (its maps); it finishes the sandbox (mounts, host name,
+ * loopback) while the supervisor makes the run's cgroup, waits until the
+ * supervisor says the command may start (in the cgroup, network up, time
+ * limits armed), forks the command as PID 2 and
  * then only reaps and relays: every signal stays blocked and is taken with
  * sigwaitinfo, SIGCHLD reaps every child (orphans re-parented to PID 1
  * included), any relayed signal goes to the command's process group. When
@@ -40,6 +43,53 @@ __attribute__((noreturn)) static void fail(struct launch *l, const struct corral
 	sync_fail(l->sync_fd, 125, 0, "%s", e->msg);
 }
 
+/* Wait for the supervisor's message of type t; anything else, or the
+ * supervisor gone (EOF), ends init: the supervisor already said why. */
+static void wait_for(struct launch *l, int t)
+{
+	struct sync_msg m;
+	ssize_t n;
+	do
+		n = recv(l->sync_fd, &m, sizeof(m), 0);
+	while (n < 0 && errno == EINTR);
+	if (n != sizeof(m) || m.type != t)
+		_exit(125);
+}
+
+struct command_args {
+	const struct corral_spec *spec;
+	struct launch *l;
+};
+
+static int command_main(void *p)
+{
+	struct command_args *a = p;
+	command_exec(a->spec, a->l);
+}
+
+/* The command, as PID 2. fork copies init's page tables and both then pay
+ * a fault for each page they write; where init has nothing to do until the
+ * command's execve, the child borrows init's memory instead (CLONE_VM |
+ * CLONE_VFORK, as posix_spawn does) on a stack of its own, and init sleeps
+ * until the execve (or the child's exit). Not in two cases:
+ * - the seccomp listener's hand-over starts a thread (command.c), which
+ *   must not share init's thread bookkeeping;
+ * - the command gets the terminal: a Ctrl-Z typed before its execve stops
+ *   it there, and init, asleep until that execve, could not tell the
+ *   supervisor (the shell would wait on a stopped job it cannot see).
+ * The child writes nothing init reads after it wakes: its changes to the
+ * environment and the heap are its own set-up's, and init's state stays
+ * as it was. */
+static pid_t spawn_command(const struct corral_spec *spec, struct launch *l)
+{
+	if (l->seccomp_notify || l->foreground)
+		return fork();
+	static char stack[256 * 1024] __attribute__((aligned(16)));
+	static struct command_args a;
+	a = (struct command_args){spec, l};
+	return clone(command_main, stack + sizeof(stack), CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
+}
+
 static int exit_code(int wstatus)
 {
 	if (WIFEXITED(wstatus))
@@ -56,29 +106,23 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 
 	/* If the supervisor dies, so does the sandbox. The race with a
 	 * supervisor that died before this line is closed by the sync socket:
-	 * its end is gone and the read below sees EOF. A failure is reported
-	 * after the go, as every error of init is: before it the supervisor
-	 * is not reading, and the sandbox must not start without this. */
+	 * its end is gone and the read at sync point 1 or 1b sees EOF. A
+	 * failure is reported after the go (when there is one), as every
+	 * error of init is, and the sandbox must not start without this. */
 	int pdeathsig_err = prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ? errno : 0;
 	/* Out of corral's process group (the shell's job), as the supervisor
 	 * also puts it: what the shell or the terminal sends the job (Ctrl-C,
 	 * fg, kill %1) reaches init only through the supervisor, once. */
 	setpgid(0, 0);
 
-	/* Sync point 1: wait for the supervisor's go (maps written, cgroup attached). */
-	ssize_t n;
-	do
-		n = recv(l->sync_fd, &m, sizeof(m), 0);
-	while (n < 0 && errno == EINTR);
-	if (n != sizeof(m) || m.type != SYNC_GO)
-		_exit(125);
+	/* Sync point 1: in a user namespace, wait for the supervisor's go
+	 * (its maps written: until then we have no ids and no capabilities in
+	 * it). Without one there is nothing to wait for: the sandbox is built
+	 * at once, beside the supervisor's own set-up. */
+	if (l->wait_go)
+		wait_for(l, SYNC_GO);
 	if (pdeathsig_err) {
 		corral_error_set(&e, pdeathsig_err, "make init die with corral (PR_SET_PDEATHSIG)");
-		fail(l, &e);
-	}
-	/* Now in the run's cgroup: root the sandbox's cgroup namespace there. */
-	if (l->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0) {
-		corral_error_set(&e, errno, "unshare the cgroup namespace");
 		fail(l, &e);
 	}
 
@@ -106,6 +150,16 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 		log_warn("the command starts in /: %s is not in the sandbox "
 			 "(--bind-cwd binds it; --chdir DIR starts elsewhere)", here);
 
+	/* Sync point 1b: the supervisor has made the run's cgroup and moved
+	 * us into it, brought pasta's network up and armed the time limits;
+	 * the command is forked from here, so it is born in the cgroup. */
+	wait_for(l, SYNC_READY);
+	/* Now in the run's cgroup: root the sandbox's cgroup namespace there. */
+	if (l->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0) {
+		corral_error_set(&e, errno, "unshare the cgroup namespace");
+		fail(l, &e);
+	}
+
 	/* Nothing of the caller's or the supervisor's stays in the sandbox
 	 * beyond 0, 1, 2 and the sync socket: the command's fds are closed at
 	 * its execve, but init lives on with whatever the caller had open. */
@@ -121,7 +175,7 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 		fail(l, &e);
 	}
 
-	pid_t cmd = fork();
+	pid_t cmd = spawn_command(spec, l);
 	if (cmd < 0) {
 		corral_error_set(&e, errno, "fork the command");
 		fail(l, &e);

@@ -6,12 +6,14 @@
  *   prepare: seccomp filter
  *   block_signals: mask, signalfd
  *   launch_init: socketpair(sync),
- *   timerfd, cgroup,
- *   clone(CLONE_NEW*) -------------> PDEATHSIG, recv(sync) ...
- *   write uid_map, setgroups,
- *   gid_map; attach to the cgroup
- *   (v1); arm the time limit
- *   [sync 1] send GO --------------> mounts, host name, lo
+ *   timerfd, cgroup (v2 host),
+ *   clone(CLONE_NEW*) -------------> PDEATHSIG; with a user ns: recv(sync)
+ *   user ns: write uid_map,
+ *   setgroups, gid_map
+ *   [sync 1] user ns: send GO -----> mounts, host name, lo
+ *   cgroup (v1, hybrid) and attach,  (beside the supervisor's work)
+ *   pasta, arm the time limits       recv(sync) ...
+ *   [sync 1b] send READY ----------> unshare cgroupns
  *   record: the run's record for
  *   --list and --join (runtime.c)
  *                                    fork ----------------------> session, fds, env, ids,
@@ -312,9 +314,69 @@ static int arm_cpu_timer(struct run *r, struct corral_error *e)
 	return set_timer(r->cpu_timer_fd, wait < 1000 ? 1000 : wait, e);
 }
 
-/* The sync socket, the timer and the cgroup; clone init into them; write
- * its maps, attach it, start the clock of the time limit and release init
- * (sync point 1). In the child, this never returns: init_main runs. */
+/* The run's cgroup with its limits; none (and no error) with cgroup = auto
+ * where no writable cgroup is: the report must not claim the limits then,
+ * and the CPU-time limit has nothing to read. */
+static int make_cgroup(struct run *r, struct corral_error *e)
+{
+	const struct corral_spec *spec = r->spec;
+	if (cgroup_create(spec, &r->cg, e) < 0)
+		return -1;
+	r->res->limits_skipped = !r->cg && cgroup_wanted(spec);
+	if (r->cpu_timer_fd >= 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		r->cpu_rate = n > 0 ? (unsigned)n : 1;
+		if (spec->cpus > 0 && spec->cpus < r->cpu_rate)
+			r->cpu_rate = (unsigned)(spec->cpus + 0.999);
+		if (!r->cg) /* cgroup = auto without one: nothing to read */
+			closep(&r->cpu_timer_fd);
+	}
+	return 0;
+}
+
+/* A step after clone failed: when init failed first (its set-up runs
+ * beside ours now), its message is the cause, and ours (often only that
+ * init is gone) is not the story. */
+static int after_clone_failed(struct run *r)
+{
+	read_message(r->sync_fd, MSG_DONTWAIT, r->res, NULL, NULL);
+	return -1;
+}
+
+/* What must hold before init forks the command (sync point 1b), made
+ * while init builds the sandbox: on a v1 or hybrid host the cgroup, made
+ * and init attached (on v2 init was born in it); pasta's network; the time
+ * limits armed, so that when one cannot be, nothing of the command has
+ * run. */
+static int ready_command(struct run *r, bool cg_early, int cgroup_fd, bool userns,
+			 struct corral_error *e)
+{
+	const struct corral_spec *spec = r->spec;
+	double t = now_ms();
+	if (!cg_early && cgroup_wanted(spec) && spec->cgroup != CORRAL_CGROUP_OFF &&
+	    make_cgroup(r, e) < 0)
+		return -1;
+	if (r->cg && cgroup_fd < 0 && cgroup_attach(r->cg, r->pid, e) < 0)
+		return -1;
+	if (r->cg && !cg_early)
+		log_debug("cgroup: made and init attached in %.3f ms, beside init's set-up",
+			  now_ms() - t);
+	/* net = pasta: the network is up before the command starts (net.c). */
+	if (spec->net == CORRAL_NET_PASTA &&
+	    net_pasta_start(spec, &r->pasta, r->pid, userns, r->sig_fd, e) < 0)
+		return -1;
+	if (r->timer_fd >= 0 && set_timer(r->timer_fd, spec->time_limit, e) < 0)
+		return -1;
+	if (r->cpu_timer_fd >= 0 && r->cg && arm_cpu_timer(r, e) < 0)
+		return -1;
+	return 0;
+}
+
+/* The sync socket, the timers; clone init (on a v2 host into the cgroup,
+ * made first); in a user namespace write its maps and release it (sync
+ * point 1: without one init does not wait); then, while init builds the
+ * sandbox, make what the command needs (ready_command) and let init fork
+ * it (sync point 1b). In the child, this never returns: init_main runs. */
 static int launch_init(struct run *r, struct corral_error *e)
 {
 	const struct corral_spec *spec = r->spec;
@@ -339,20 +401,16 @@ static int launch_init(struct run *r, struct corral_error *e)
 	    (relay_open(&r->relay, spec->output_limit, e) < 0 || relay_start(&r->relay, e) < 0))
 		return -1;
 
-	/* Before clone, so the command is never outside it; run_end kills
-	 * init before it removes the cgroup. */
-	if (cgroup_create(spec, &r->cg, e) < 0)
+	/* On a cgroup v2 host the cgroup is made before clone, so that init
+	 * is born in it (CLONE_INTO_CGROUP). On v1 init is attached after
+	 * clone anyway: the cgroup is made then, on this CPU, while init
+	 * builds the sandbox on the other. Either way init forks the command
+	 * only once it is in the cgroup (sync point 1b); run_end kills init
+	 * before it removes the cgroup. */
+	bool want_cg = cgroup_wanted(spec) && spec->cgroup != CORRAL_CGROUP_OFF;
+	bool cg_early = want_cg && cgroup_v2_host();
+	if (cg_early && make_cgroup(r, e) < 0)
 		return -1;
-	/* cgroup = auto without a writable cgroup: the report must not claim them. */
-	r->res->limits_skipped = !r->cg && cgroup_wanted(spec);
-	if (r->cpu_timer_fd >= 0) {
-		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		r->cpu_rate = n > 0 ? (unsigned)n : 1;
-		if (spec->cpus > 0 && spec->cpus < r->cpu_rate)
-			r->cpu_rate = (unsigned)(spec->cpus + 0.999);
-		if (!r->cg) /* cgroup = auto without one: nothing to read */
-			closep(&r->cpu_timer_fd);
-	}
 
 	/* What later runs trust, out of this sandbox's reach (guard.c). */
 	char cwd[PATH_MAX];
@@ -381,11 +439,15 @@ static int launch_init(struct run *r, struct corral_error *e)
 	/* A cgroup namespace made by clone is rooted at the caller's cgroup,
 	 * even with CLONE_INTO_CGROUP (copy_cgroup_ns takes current's css_set
 	 * before the child moves): init unshares its own once in the run's
-	 * cgroup (after GO), so the sandbox sees the run's cgroup as its root. */
-	if (r->cg && (flags & CLONE_NEWCGROUP)) {
+	 * cgroup (after READY), so the sandbox sees the run's cgroup as its
+	 * root. Without a cgroup after all (cgroup = auto), that is the root
+	 * clone would have given it. */
+	if (want_cg && (flags & CLONE_NEWCGROUP)) {
 		flags &= ~(unsigned long)CLONE_NEWCGROUP;
 		r->l.unshare_cgroupns = true;
 	}
+	bool userns = (flags & CLONE_NEWUSER) != 0;
+	r->l.wait_go = userns;
 	if (clone_sandbox(r, flags, &cgroup_fd, e) < 0)
 		return -1;
 	if (r->pid == 0) {
@@ -402,27 +464,25 @@ static int launch_init(struct run *r, struct corral_error *e)
 	setpgid(r->pid, r->pid);
 	r->tty_given = r->l.foreground && !spec->new_session;
 
-	if ((flags & CLONE_NEWUSER) && namespaces_write_maps(r->pid, spec, e) < 0)
-		return -1;
-	if (r->cg && cgroup_fd < 0 && cgroup_attach(r->cg, r->pid, e) < 0)
-		return -1;
-	/* net = pasta: the network is up before init is released, so before
-	 * the command starts (net.c). */
-	if (r->spec->net == CORRAL_NET_PASTA &&
-	    net_pasta_start(spec, &r->pasta, r->pid, flags & CLONE_NEWUSER, r->sig_fd, e) < 0)
-		return -1;
-
-	/* The time limit starts with the go; armed first, so that when it
-	 * cannot be, nothing of the command has run. */
-	if (r->timer_fd >= 0 && set_timer(r->timer_fd, spec->time_limit, e) < 0)
-		return -1;
-	if (r->cpu_timer_fd >= 0 && r->cg && arm_cpu_timer(r, e) < 0)
-		return -1;
-	/* Sync point 1: release init. */
-	struct sync_msg go = {.type = SYNC_GO};
-	int err = sync_send(r->sync_fd, &go);
-	if (err < 0)
-		return corral_error_set(e, -err, "release the sandbox");
+	/* Sync point 1: in a user namespace init has no ids and no
+	 * capabilities until its maps are written; release it then. */
+	if (userns) {
+		if (namespaces_write_maps(r->pid, spec, e) < 0)
+			return after_clone_failed(r);
+		struct sync_msg go = {.type = SYNC_GO};
+		int err = sync_send(r->sync_fd, &go);
+		if (err < 0) {
+			corral_error_set(e, -err, "release the sandbox");
+			return after_clone_failed(r);
+		}
+	}
+	if (ready_command(r, cg_early, cgroup_fd, userns, e) < 0)
+		return after_clone_failed(r);
+	/* Sync point 1b: init may fork the command. An init that failed
+	 * meanwhile has closed its end: the event loop reads its error, so
+	 * this send's own failure is not the story. */
+	struct sync_msg ready = {.type = SYNC_READY};
+	sync_send(r->sync_fd, &ready);
 	return 0;
 }
 

@@ -14,11 +14,12 @@ struct guard;
 struct overlay_state;
 
 enum sync_type {
-	SYNC_GO = 1, /* supervisor -> init: maps written, cgroup attached; go */
+	SYNC_GO = 1, /* supervisor -> init, in a user namespace: maps written; build the sandbox */
 	SYNC_ERROR,  /* init or command -> supervisor: set-up failed; code is the exit status */
 	SYNC_STATUS, /* init -> supervisor: the command's wait status, then init exits */
 	SYNC_LISTENER, /* command -> supervisor: the seccomp listener, as SCM_RIGHTS */
 	SYNC_STOPPED,  /* init -> supervisor: the command stopped (job control) */
+	SYNC_READY,    /* supervisor -> init: in the run's cgroup, network up, time limits armed; fork the command */
 };
 
 struct sync_msg {
@@ -47,7 +48,8 @@ struct launch {
 	bool foreground;     /* corral owned the terminal: hand it to the command */
 	sigset_t ignored;    /* ignored when corral started: they stay so in the command */
 	char cwd[4096];      /* where the command starts (mounts_setup); "" to stay */
-	bool unshare_cgroupns; /* in a cgroup: unshare the cgroup ns after GO */
+	bool wait_go;        /* a user namespace: wait for GO (the maps) before anything */
+	bool unshare_cgroupns; /* with a cgroup: unshare the cgroup ns after READY */
 	bool caller_root;    /* corral runs as root: bind sources are resolved warily */
 	const struct sock_fprog *seccomp; /* the command's filter, built by the supervisor; NULL: none */
 	bool seccomp_notify;  /* load it with a listener, and hand that to the supervisor */

@@ -145,6 +145,28 @@ nothing_left() {
 	EOF
 }
 
+@test "the cgroup refused while init builds the sandbox (v1 attach): one line, 125, nothing left" {
+	# On cgroup v1 or hybrid the supervisor makes the cgroup and attaches
+	# init after clone, while init makes its mounts (sync point 1b): a
+	# failure there must still end init, its mounts and the cgroup, and
+	# the command must not have run. libcgroup attaches by opening
+	# <cgroup>/tasks with fopen "we" (O_WRONLY|O_CREAT|O_TRUNC|O_CLOEXEC).
+	[ "$(stat -f -c %T /sys/fs/cgroup)" != cgroup2fs ] ||
+		skip "a cgroup v2 host: init is born in the cgroup (CLONE_INTO_CGROUP), no attach"
+	local m mounts_before
+	m=attach-$(marker)
+	mounts_before=$(cut -d' ' -f5 /proc/self/mountinfo | sort)
+	run_bg "$FAULT" 'openat:*:*:0x80241=EACCES' -- "$CORRAL" --memory 64M --pids 64 -- /bin/echo "$m"
+	echo "$status: $output"
+	[ "$status" -eq 125 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ ${lines[0]} == "corral: error: cgroup: attach the sandbox to "*"/corral-$cpid: "* ]]
+	[[ $output != *"$m"* ]]
+	wait_for '[ -z "$(host_procs "$m")" ]'
+	nothing_left "$m"
+	[ "$(cut -d' ' -f5 /proc/self/mountinfo | sort)" = "$mounts_before" ]
+}
+
 @test "command not executable: one line, 126; not found: 127; nothing left" {
 	local m
 	m=exec-$(marker)
