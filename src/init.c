@@ -175,6 +175,12 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 		fail(l, &e);
 	}
 
+	/* The supervisor moved us off its CPU while we built the sandbox:
+	 * the command gets the CPUs corral was allowed. */
+	if (l->spread && sched_setaffinity(0, sizeof(l->affinity), &l->affinity) < 0) {
+		corral_error_set(&e, errno, "give the command corral's CPU affinity back");
+		fail(l, &e);
+	}
 	pid_t cmd = spawn_command(spec, l);
 	if (cmd < 0) {
 		corral_error_set(&e, errno, "fork the command");

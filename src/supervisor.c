@@ -372,6 +372,30 @@ static int ready_command(struct run *r, bool cg_early, int cgroup_fd, bool usern
 	return 0;
 }
 
+/* Before clone: whether init should build the sandbox on another CPU than
+ * ours. The kernel often puts a new task on its parent's CPU, even with
+ * another idle: init's mounts and our set-up after clone (the v1 cgroup,
+ * the record) would then take turns instead of overlapping. So we move
+ * init off our CPU (spread_init), and init takes back the mask it was born
+ * with before it forks the command, which inherits it. Not with a cpuset
+ * limit (its v1 attach sets init's CPUs itself), nor with one CPU to run on. */
+static void plan_spread(struct run *r)
+{
+	r->l.spread = r->spec->cpuset == NULL &&
+		      sched_getaffinity(0, sizeof(r->l.affinity), &r->l.affinity) == 0 &&
+		      CPU_COUNT(&r->l.affinity) > 1;
+}
+
+static void spread_init(struct run *r)
+{
+	int cpu = sched_getcpu();
+	if (!r->l.spread || cpu < 0 || !CPU_ISSET(cpu, &r->l.affinity))
+		return;
+	cpu_set_t others = r->l.affinity;
+	CPU_CLR(cpu, &others);
+	sched_setaffinity(r->pid, sizeof(others), &others);
+}
+
 /* The sync socket, the timers; clone init (on a v2 host into the cgroup,
  * made first); in a user namespace write its maps and release it (sync
  * point 1: without one init does not wait); then, while init builds the
@@ -448,6 +472,7 @@ static int launch_init(struct run *r, struct corral_error *e)
 	}
 	bool userns = (flags & CLONE_NEWUSER) != 0;
 	r->l.wait_go = userns;
+	plan_spread(r);
 	if (clone_sandbox(r, flags, &cgroup_fd, e) < 0)
 		return -1;
 	if (r->pid == 0) {
@@ -456,6 +481,7 @@ static int launch_init(struct run *r, struct corral_error *e)
 		relay_child(&r->relay);
 		init_main(spec, &r->l);
 	}
+	spread_init(r);
 	close(take_fd(&r->child_end));
 	relay_parent(&r->relay);
 	r->t_clone = now_ms();

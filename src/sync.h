@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include <sched.h>
 #include <signal.h>
 
 struct sock_fprog;
@@ -49,6 +50,8 @@ struct launch {
 	sigset_t ignored;    /* ignored when corral started: they stay so in the command */
 	char cwd[4096];      /* where the command starts (mounts_setup); "" to stay */
 	bool wait_go;        /* a user namespace: wait for GO (the maps) before anything */
+	bool spread;         /* the supervisor moves init off its CPU: take affinity back before the fork */
+	cpu_set_t affinity;  /* the CPUs corral was allowed, for the command */
 	bool unshare_cgroupns; /* with a cgroup: unshare the cgroup ns after READY */
 	bool caller_root;    /* corral runs as root: bind sources are resolved warily */
 	const struct sock_fprog *seccomp; /* the command's filter, built by the supervisor; NULL: none */
