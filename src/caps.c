@@ -146,15 +146,47 @@ static int set_sets(const cap_value_t *keep, size_t nkeep, bool inheritable,
 	return 0;
 }
 
-int caps_drop_init(bool keep_kill, struct corral_error *e)
+int caps_drop_init(bool keep_kill, bool bounding, struct corral_error *e)
 {
 	cap_value_t kill_cap = CAP_KILL;
 	size_t n = keep_kill ? 1 : 0;
-	if (drop_bounding(&kill_cap, n, e) < 0)
+	if (bounding && drop_bounding(&kill_cap, n, e) < 0)
 		return -1;
 	if (clear_ambient(e) < 0)
 		return -1;
 	return set_sets(&kill_cap, n, false, e);
+}
+
+/* cap-keep as capability values, each once (libcap refuses more than it
+ * has bits); *keep is the caller's to free. */
+static int keep_list(const struct corral_spec *spec, cap_value_t **keep, size_t *nkeep,
+		     struct corral_error *e)
+{
+	*nkeep = 0;
+	*keep = calloc(spec->cap_keep.n + 1, sizeof(**keep));
+	if (!*keep)
+		return corral_error_set(e, ENOMEM, "cap-keep");
+	for (size_t i = 0; i < spec->cap_keep.n; i++) {
+		cap_value_t c;
+		if (parse_name(spec->cap_keep.v[i], &c) < 0)
+			return corral_error_set(e, 0, "cap-keep: unknown capability '%s'",
+						spec->cap_keep.v[i]);
+		bool seen = false;
+		for (size_t k = 0; k < *nkeep; k++)
+			seen |= (*keep)[k] == c;
+		if (!seen)
+			(*keep)[(*nkeep)++] = c;
+	}
+	return 0;
+}
+
+int caps_bound(const struct corral_spec *spec, struct corral_error *e)
+{
+	_cleanup_free_ cap_value_t *keep = NULL;
+	size_t nkeep;
+	if (keep_list(spec, &keep, &nkeep, e) < 0)
+		return -1;
+	return drop_bounding(keep, nkeep, e);
 }
 
 int caps_before_ids(struct corral_error *e)
@@ -164,24 +196,12 @@ int caps_before_ids(struct corral_error *e)
 	return 0;
 }
 
-int caps_apply(const struct corral_spec *spec, struct corral_error *e)
+int caps_apply(const struct corral_spec *spec, bool bounding, struct corral_error *e)
 {
-	/* As many as named, each once (libcap refuses more than it has bits). */
-	_cleanup_free_ cap_value_t *keep = calloc(spec->cap_keep.n + 1, sizeof(*keep));
-	if (!keep)
-		return corral_error_set(e, ENOMEM, "cap-keep");
-	size_t nkeep = 0;
-	for (size_t i = 0; i < spec->cap_keep.n; i++) {
-		cap_value_t c;
-		if (parse_name(spec->cap_keep.v[i], &c) < 0)
-			return corral_error_set(e, 0, "cap-keep: unknown capability '%s'",
-						spec->cap_keep.v[i]);
-		bool seen = false;
-		for (size_t k = 0; k < nkeep; k++)
-			seen |= keep[k] == c;
-		if (!seen)
-			keep[nkeep++] = c;
-	}
+	_cleanup_free_ cap_value_t *keep = NULL;
+	size_t nkeep;
+	if (keep_list(spec, &keep, &nkeep, e) < 0)
+		return -1;
 
 	/* setresuid to a non-root uid cleared effective; permitted was kept. */
 	_cleanup_cap_ cap_t cur = cap_get_proc();
@@ -201,7 +221,7 @@ int caps_apply(const struct corral_spec *spec, struct corral_error *e)
 		     cap_set_proc(cur) < 0))
 		return corral_error_set(e, errno, "raise the permitted capabilities");
 
-	if (drop_bounding(keep, nkeep, e) < 0)
+	if (bounding && drop_bounding(keep, nkeep, e) < 0)
 		return -1;
 	if (clear_ambient(e) < 0)
 		return -1;

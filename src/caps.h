@@ -14,10 +14,16 @@ int caps_check_name(const char *value, struct corral_error *e);
  * 0, or -ENOMEM. */
 int caps_names(struct strv *names);
 
+/* init, before it forks the command: the bounding set becomes cap-keep,
+ * for init and, inherited, for the command (which then need not drop it
+ * again: caps_apply's bounding = false). init never executes anything, so
+ * its own bounding set limits nothing it needs. */
+int caps_bound(const struct corral_spec *spec, struct corral_error *e);
 /* init, after forking the command: drop every capability; keep only CAP_KILL
  * (permitted and effective) when keep_kill, so init can still relay signals
- * to a command that runs as another uid. */
-int caps_drop_init(bool keep_kill, struct corral_error *e);
+ * to a command that runs as another uid; bounding: also empty the bounding
+ * set but for that (false where caps_bound already narrowed it). */
+int caps_drop_init(bool keep_kill, bool bounding, struct corral_error *e);
 /* Whether the command keeps CAP_SETUID: its processes may then run as uids
  * init could not signal without CAP_KILL. */
 bool caps_keeps_setuid(const struct corral_spec *spec);
@@ -27,5 +33,7 @@ bool caps_keeps_setuid(const struct corral_spec *spec);
  * and hand kept capabilities to a non-root uid. */
 int caps_before_ids(struct corral_error *e);
 /* The command, after the ids: only cap-keep in every set, ambient included,
- * so the kept capabilities survive execve for a non-root uid as well. */
-int caps_apply(const struct corral_spec *spec, struct corral_error *e);
+ * so the kept capabilities survive execve for a non-root uid as well;
+ * bounding: drop the others from the bounding set too (false where init
+ * already did, caps_bound). */
+int caps_apply(const struct corral_spec *spec, bool bounding, struct corral_error *e);

@@ -175,6 +175,9 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 		fail(l, &e);
 	}
 
+	/* The bounding set, once for both of us: the command inherits it. */
+	if (caps_bound(spec, &e) < 0)
+		fail(l, &e);
 	/* The supervisor moved us off its CPU while we built the sandbox:
 	 * the command gets the CPUs corral was allowed. */
 	if (l->spread && sched_setaffinity(0, sizeof(l->affinity), &l->affinity) < 0) {
@@ -196,7 +199,8 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 	 * running as another uid: the command's, or any when it keeps
 	 * CAP_SETUID (else the last reap below would wait for what it cannot
 	 * kill; kill(-1) does not say EPERM when it signalled no one). */
-	if (caps_drop_init(namespaces_inner_uid(spec) != getuid() || caps_keeps_setuid(spec), &e) < 0) {
+	if (caps_drop_init(namespaces_inner_uid(spec) != getuid() || caps_keeps_setuid(spec), false,
+			   &e) < 0) {
 		kill(cmd, SIGKILL);
 		fail(l, &e);
 	}

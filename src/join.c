@@ -204,7 +204,7 @@ __attribute__((noreturn)) static void command(const struct corral_spec *spec,
 		die(errno, "set gid %u", (unsigned)gid);
 	if (setresuid(uid, uid, uid) < 0)
 		die(errno, "set uid %u", (unsigned)uid);
-	if (caps_apply(spec, &e) < 0)
+	if (caps_apply(spec, true, &e) < 0)
 		die(0, "%s", e.msg);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		die(errno, "set no_new_privs");
@@ -266,7 +266,7 @@ __attribute__((noreturn)) static void middle(const struct runtime_record *r,
 	/* In the sandbox's namespaces with every capability of its user
 	 * namespace (or root's): keep none, only wait. Not dumpable, so nothing
 	 * can open its /proc files; dying with corral --join still holds. */
-	if (prctl(PR_SET_DUMPABLE, 0) < 0 || caps_drop_init(false, &e) < 0) {
+	if (prctl(PR_SET_DUMPABLE, 0) < 0 || caps_drop_init(false, true, &e) < 0) {
 		kill(pid, SIGKILL);
 		die(0, "drop the capabilities of the process that waits: %s",
 		    e.msg[0] ? e.msg : strerror(errno));

@@ -91,6 +91,23 @@ ptyshell() {
 	assert_failure 129
 }
 
+@test "the command starts with the caller's ignored signals, no handler, nothing blocked (SIGCHLD default)" {
+	# /proc/PID/status masks are hex, bit N-1 for signal N: USR1 (10) is
+	# 0x200, TERM (15) 0x4000, CHLD (17) 0x10000. Both kinds of child:
+	# with a terminal's job control off (no tty here) init lends the
+	# command its memory; --seccomp-log forks it.
+	local opt
+	for opt in --seccomp=yes --seccomp-log; do
+		# cat installs no handler (grep catches SIGSEGV).
+		run bash -c 'trap "" USR1 TERM CHLD; exec "$1" -q '"$opt"' -- cat /proc/self/status' sh "$CORRAL"
+		echo "$opt: $output"
+		assert_success
+		assert_line --regexp '^SigIgn:[[:space:]]+0+4200$'
+		assert_line --regexp '^SigCgt:[[:space:]]+0+$'
+		assert_line --regexp '^SigBlk:[[:space:]]+0+$'
+	done
+}
+
 @test "a signal the caller ignores is not relayed: the command never sees corral's SIGHUP" {
 	command -v python3 >/dev/null || skip "python3 is not installed"
 	# The command catches both; SIGHUP, were it relayed, comes before SIGUSR1
