@@ -44,8 +44,20 @@ def table($rows):
   "|---|---:|---:|---|",
   (.targets[] | (if .kind == "ratio" then " x" else " \(.unit // "")" end) as $u
    | (.passes // [] | if length > 1 then " (\(map(r(3)) | join(", ")))" else "" end) as $p
-   | "| \(.text | esc) | \(if .figure == null then "" else "\(.figure | r(3))\($u)\($p)" end) | \(.limit)\($u) | \(if .verdict == "met" then "met" elif .verdict == "not met" then "**not met**" else "not measured: \(.why | esc)" end) |"),
+   | "| \(.text | esc) | \(if .figure == null then "" else "\(.figure | r(3))\($u)\($p)" end) | \(.limit)\($u) | \(if .verdict == "met" then "met" elif .verdict == "not met" then "**not met**\(if .floor_figure then "; floor: `\(.floor)` is \(.floor_figure | r(3)) x" else "" end)" else "not measured: \(.why | esc)" end) |"),
   "",
+  "A launch target's *floor* is the same ratio with `unshare_tini` in corral's place: util-linux unshare with the same namespaces and tini as PID 1, which builds no root, loads no filter and sets no limit. Every corral run has a PID 1 of its own that reaps and relays; a target below its floor cannot be met by any launcher built that way on this machine (bench/README.md).",
+  "",
+  (if (.parts // []) | length > 0 then
+    "## Where a launch's time goes",
+    "",
+    "Differences of medians within each pass of the launch section (the median over the passes), ms:",
+    "",
+    "| rows | ms | what |",
+    "|---|---:|---|",
+    (.parts[] | "| `\(.a)` - `\(.b)` | \(.ms | r(3)) | \(.text | esc) |"),
+    ""
+   else empty end),
   ( (.rows | map(.section) | reduce .[] as $s ([]; if index([$s]) then . else . + [$s] end))[] as $s
     | "## \(titles[$s] // $s)", "",
       (if charts[$s] and any($all.rows[]; .section == $s and .status == "ok") then charts[$s], "" else empty end),

@@ -235,6 +235,13 @@ launch_pass() {
 	launch floor "floor: fork + execve + waitpid (bench/floor)" "" "$B/floor" /bin/true
 	launch unshare "floor: unshare, the same namespaces" floor \
 		unshare --fork --pid --mount --uts --ipc --net --cgroup --mount-proc /bin/true
+	# The floors of issue 20's launch targets (bench/README.md): a PID 1
+	# that reaps, by another tool, on top of unshare; and corral's own
+	# processes with the same namespaces but no new root and no filter.
+	launch unshare_tini "floor: unshare with tini as PID 1 (a reaping init, as every corral run has)" \
+		unshare unshare --fork --pid --mount --uts --ipc --net --cgroup --mount-proc tini -- /bin/true
+	launch corral_bare "corral --profile host --seccomp=no: corral's processes and namespaces, no new root, no filter" \
+		unshare "$CORRAL" --profile host --seccomp=no -- /bin/true
 	launch bwrap "bubblewrap --unshare-all" unshare \
 		bwrap --unshare-all --ro-bind / / --proc /proc --dev /dev --die-with-parent \
 		--new-session --cap-drop ALL /bin/true
