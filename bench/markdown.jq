@@ -46,7 +46,7 @@ def table($rows):
    | (.passes // [] | if length > 1 then " (\(map(r(3)) | join(", ")))" else "" end) as $p
    | "| \(.text | esc) | \(if .figure == null then "" else "\(.figure | r(3))\($u)\($p)" end) | \(.limit)\($u) | \(if .verdict == "met" then "met" elif .verdict == "not met" then "**not met**\(if .floor_figure then "; floor: `\(.floor)` is \(.floor_figure | r(3)) x" else "" end)" else "not measured: \(.why | esc)" end) |"),
   "",
-  "A launch target's *floor* is the same ratio with `unshare_tini` in corral's place: util-linux unshare with the same namespaces and tini as PID 1, which builds no root, loads no filter and sets no limit. Every corral run has a PID 1 of its own that reaps and relays; a target below its floor cannot be met by any launcher built that way on this machine (bench/README.md).",
+  "A launch target's *floor* is the same ratio with `corral_bare` in corral's place: corral's supervisor, init and command with the same namespaces, the host's root with a fresh /proc (masked, as in every corral root), no filter, no limits (`--profile host --seccomp=no`). It is what corral's design costs before any of the work a profile asks for; a target below its floor cannot be met without giving up a process (the supervisor outside, or the PID 1 that reaps inside; bench/README.md).",
   "",
   (if (.parts // []) | length > 0 then
     "## Where a launch's time goes",

@@ -49,13 +49,13 @@ def diff_of: if .[0] == null or .[1] == null then null else .[0] - .[1] end;
 # b's median), value (a's stat). Met when the figure is at most limit.
 | [
   {text: "issue 20: corral, default profile: at most 1.0 x unshare (the same namespaces, a fresh /proc)",
-   kind: "ratio", a: "corral", b: "unshare", limit: 1.0, floor: "unshare_tini"},
+   kind: "ratio", a: "corral", b: "unshare", limit: 1.0, floor: "corral_bare"},
   {text: "issue 20: corral, default profile: at most 0.55 x bubblewrap --unshare-all", kind: "ratio",
-   a: "corral", b: "bwrap", limit: 0.55, floor: "unshare_tini"},
+   a: "corral", b: "bwrap", limit: 0.55, floor: "corral_bare"},
   {text: "issue 20: corral with memory, cpus, pids limits: at most 0.8 x bubblewrap (which sets none)",
-   kind: "ratio", a: "corral_limits", b: "bwrap", limit: 0.8, floor: "unshare_tini"},
+   kind: "ratio", a: "corral_limits", b: "bwrap", limit: 0.8, floor: "corral_bare"},
   {text: "issue 20: corral with memory, cpus, pids limits: at most 0.4 x crun", kind: "ratio",
-   a: "corral_limits", b: "crun", limit: 0.4, floor: "unshare_tini"},
+   a: "corral_limits", b: "crun", limit: 0.4, floor: "corral_bare"},
   {text: "issue 20: corral --profile strict: at most 1.15 x the default profile", kind: "ratio",
    a: "corral_strict", b: "corral", limit: 1.15},
   {text: "seccomp: the default filter adds at most 60 ns to getppid", kind: "diff",
@@ -107,8 +107,8 @@ def diff_of: if .[0] == null or .[1] == null then null else .[0] - .[1] end;
 		 elif $t.kind == "diff" then per_pass($ra; $rb; diff_of)
 		 else [$ra[$t.stat // "median"]] end) as $passes
 		| ($passes | median) as $f
-		# floor: the same ratio for the floor row in a's place, what
-		# the least a sandbox with a PID 1 of its own costs here.
+		# floor: the same ratio with the floor row in a's place: corral's
+		# own processes and namespaces, before any root, filter or limit.
 		| (if $t.floor and row($t.floor) and row($t.floor).status == "ok"
 		   then per_pass(row($t.floor); $rb; ratio_of) | median else null end) as $fl
 		| $t + {figure: $f, passes: $passes, floor_figure: $fl, verdict: (if $f == null then "not measured"
@@ -123,7 +123,7 @@ def part($a; $b; $text): row($a) as $ra | row($b) as $rb
    parts: [
 	part("unshare"; "floor"; "the namespaces and a fresh /proc (util-linux unshare over a bare fork + exec)"),
 	part("unshare_tini"; "unshare"; "a PID 1 that reaps, one process more (tini, over unshare)"),
-	part("corral_bare"; "unshare"; "corral's processes (supervisor, init, command), its profile and checks, same namespaces, no new root, no filter (over unshare)"),
+	part("corral_bare"; "unshare"; "corral's processes (supervisor, init, command), its profile and checks, the /proc masks; same namespaces, no new root, no filter (over unshare)"),
 	part("corral_noseccomp"; "corral_bare"; "the default profile's new root: tmpfs, binds, /proc masks, /dev, /etc/hosts, HOME (over corral_bare)"),
 	part("corral"; "corral_noseccomp"; "the default seccomp filter: read from the cache, checked, loaded"),
 	part("corral_limits"; "corral"; "memory, cpus and pids limits: libcgroup, the cgroup made, attached, removed"),

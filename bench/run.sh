@@ -238,9 +238,9 @@ launch_pass() {
 	# The floors of issue 20's launch targets (bench/README.md): a PID 1
 	# that reaps, by another tool, on top of unshare; and corral's own
 	# processes with the same namespaces but no new root and no filter.
-	launch unshare_tini "floor: unshare with tini as PID 1 (a reaping init, as every corral run has)" \
+	launch unshare_tini "unshare with tini as PID 1 (a reaping init, as every corral run has)" \
 		unshare unshare --fork --pid --mount --uts --ipc --net --cgroup --mount-proc tini -- /bin/true
-	launch corral_bare "corral --profile host --seccomp=no: corral's processes and namespaces, no new root, no filter" \
+	launch corral_bare "floor: corral --profile host --seccomp=no: its processes and namespaces, the host's root with a fresh, masked /proc, no filter" \
 		unshare "$CORRAL" --profile host --seccomp=no -- /bin/true
 	launch bwrap "bubblewrap --unshare-all" unshare \
 		bwrap --unshare-all --ro-bind / / --proc /proc --dev /dev --die-with-parent \
