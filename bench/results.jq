@@ -124,7 +124,7 @@ def part($a; $b; $text): row($a) as $ra | row($b) as $rb
 	part("unshare"; "floor"; "the namespaces and a fresh /proc (util-linux unshare over a bare fork + exec)"),
 	part("unshare_tini"; "unshare"; "a PID 1 that reaps, one process more (tini, over unshare)"),
 	part("corral_bare"; "unshare"; "corral's processes (supervisor, init, command), its profile and checks, the /proc masks; same namespaces, no new root, no filter (over unshare)"),
-	part("corral_noseccomp"; "corral_bare"; "the default profile's new root: tmpfs, binds, /proc masks, /dev, /etc/hosts, HOME (over corral_bare)"),
+	part("corral_noseccomp"; "corral_bare"; "the default profile's new root: a tmpfs, the binds and their masks, /dev, /etc/hosts, HOME, the pivot (over corral_bare)"),
 	part("corral"; "corral_noseccomp"; "the default seccomp filter: read from the cache, checked, loaded"),
 	part("corral_limits"; "corral"; "memory, cpus and pids limits: libcgroup, the cgroup made, attached, removed"),
 	part("corral_strict"; "corral"; "strict over default: its own root, allowlist, memory and pids limits")]}
