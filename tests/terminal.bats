@@ -98,15 +98,19 @@ ptyshell() {
 	# these), but SIGCHLD. Both kinds of child: with no terminal init lends
 	# the command its memory; --seccomp-log forks it. cat installs no
 	# handler (grep catches SIGSEGV).
-	local opt plain want
+	local opt plain want got
 	plain=$(env --ignore-signal=USR1,TERM,CHLD cat /proc/self/status | sed -n 's/^SigIgn:[[:space:]]*//p')
 	[ $((0x$plain & 0x14200)) -eq $((0x14200)) ]
-	want=$(printf '%016x' $((0x$plain & ~0x10000)))
+	# Signals 32 and 33 are glibc's own (SIGCANCEL, SIGSETXID): the static
+	# corral's libc takes them, so an execve after it resets them, in any
+	# glibc program, and they are left out.
+	want=$(printf '%016x' $((0x$plain & ~0x10000 & ~0x180000000)))
 	for opt in --seccomp=yes --seccomp-log; do
 		run env --ignore-signal=USR1,TERM,CHLD "$CORRAL" -q "$opt" -- cat /proc/self/status
 		echo "$opt: want SigIgn $want"
 		assert_success
-		assert_line --regexp "^SigIgn:[[:space:]]+$want\$"
+		got=$(printf '%s\n' "${lines[@]}" | sed -n 's/^SigIgn:[[:space:]]*//p')
+		[ "$(printf '%016x' $((0x$got & ~0x180000000)))" = "$want" ]
 		assert_line --regexp '^SigCgt:[[:space:]]+0+$'
 		assert_line --regexp '^SigBlk:[[:space:]]+0+$'
 	done
