@@ -25,7 +25,9 @@
  *      new root nor one inside a bind source can lead a mount outside it: an
  *      absolute symlink means the new root's /, and ".." stops at it.
  *      Missing destination directories and files are created only on a tmpfs
- *      the sandbox made, never through a bind onto the host's files.
+ *      the sandbox made, never through a bind onto the host's files. A bind
+ *      of a host symlink onto its own path whose target an earlier bind
+ *      shows the same way is that symlink instead (bind_as_link).
  *   3. Read-only binds are made read-only with every submount
  *      (mount_setattr AT_RECURSIVE on the detached copy, before it is
  *      attached; on kernels without it, a remount of each mount keeping its
@@ -63,6 +65,7 @@ struct ctx {
 	const struct corral_spec *spec;
 	int oldroot;      /* O_PATH fd of the host's root, at /oldroot */
 	int root;         /* O_PATH fd of the new root, at /newroot */
+	bool root_ours;   /* root is a tmpfs of ours (not a bind on /) */
 	int cwd;          /* O_PATH fd of the caller's directory, for bind-cwd */
 	bool wary;        /* corral runs as root: see wary_open (wary.c) */
 	const struct overlay_state *ov; /* the supervisor's part of overlay (overlay.c) */
@@ -93,23 +96,35 @@ static bool is_ours(const struct ctx *c, int fd)
 	return false;
 }
 
+static int add_ours_dev(struct ctx *c, dev_t dev, struct corral_error *e)
+{
+	dev_t *v = realloc(c->ours, (c->n_ours + 1) * sizeof(*v));
+	if (!v)
+		return corral_error_set(e, ENOMEM, "remember a new tmpfs");
+	c->ours = v;
+	c->ours[c->n_ours++] = dev;
+	return 0;
+}
+
 static int add_ours(struct ctx *c, int fd, struct corral_error *e)
 {
 	struct stat st;
 	if (fstat(fd, &st) < 0)
 		return corral_error_set(e, errno, "stat a new tmpfs");
-	dev_t *v = realloc(c->ours, (c->n_ours + 1) * sizeof(*v));
-	if (!v)
-		return corral_error_set(e, ENOMEM, "remember a new tmpfs");
-	c->ours = v;
-	c->ours[c->n_ours++] = st.st_dev;
-	return 0;
+	return add_ours_dev(c, st.st_dev, e);
 }
 
 /* An O_PATH fd for path in the new root, a directory (dir) or a file, made
  * with its parents when missing, but only on a tmpfs of ours. */
 static int target(struct ctx *c, const char *path, bool dir, struct corral_error *e)
 {
+	/* A directory in / (most are): made first, in two calls; when
+	 * anything has the name (EEXIST), resolved as below. */
+	const char *last = strrchr(path, '/');
+	if (dir && last == path && path[1] && c->root_ours && mkdirat(c->root, path + 1, 0755) == 0) {
+		int made = openat(c->root, path + 1, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		return made >= 0 ? made : corral_error_set(e, errno, "open %s", path);
+	}
 	int fd = resolve(c->root, path, O_PATH);
 	if (fd >= 0) {
 		struct stat st;
@@ -135,22 +150,28 @@ static int target(struct ctx *c, const char *path, bool dir, struct corral_error
 		parent[1] = '\0';
 	else
 		*slash = '\0';
-	_cleanup_close_ int pfd = target(c, parent, true, e);
+	/* In /: the new root's fd, whose tmpfs is known (c->root_ours). */
+	_cleanup_close_ int opened = slash == parent ? -1 : target(c, parent, true, e);
+	int pfd = slash == parent ? c->root : opened;
 	if (pfd < 0)
 		return -1;
+	/* Missing (resolve said so): a name there now is a dangling symlink. */
 	struct stat lst;
-	if (fstatat(pfd, name, &lst, AT_SYMLINK_NOFOLLOW) == 0)
+	bool ours = slash == parent ? c->root_ours : is_ours(c, pfd);
+	int r = !ours ? -1
+	    : dir     ? mkdirat(pfd, name, 0755)
+		      : openat(pfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0444);
+	if (r < 0 && (!ours || errno == EEXIST) &&
+	    fstatat(pfd, name, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode))
 		return corral_error_set(e, 0,
 					"cannot create %s: it is a symlink to a path the new root "
 					"lacks (symlinks resolve inside the new root)",
 					path);
-	if (!is_ours(c, pfd))
+	if (!ours)
 		return corral_error_set(e, 0,
 					"cannot create %s: %s is not on a tmpfs of the sandbox "
 					"(create it in the bind's source, or mount a tmpfs there)",
 					path, parent);
-	int r = dir ? mkdirat(pfd, name, 0755)
-		    : openat(pfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0444);
 	if (r < 0)
 		return corral_error_set(e, errno == EEXIST ? 0 : errno, "create %s%s", path,
 					errno == EEXIST ? ": a dangling symlink is in the way" : "");
@@ -167,35 +188,35 @@ static int attach(int tree, int tgt)
 	return move_mount(tree, "", tgt, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 }
 
-/* A new filesystem (fsopen) at tgt; options are "key=value" or "flag". */
-static int new_fs(struct ctx *c, const char *type, const char *const *options, unsigned attrs,
-		  int tgt, bool own, struct corral_error *e)
+/* A new filesystem of type at tgt, with options ("key=value" or "flag")
+ * and MS_ flags. mount(2) through tgt's /proc/self/fd path: one call, where
+ * fsopen, fsconfig for each option, fsmount and move_mount take five or
+ * more (each a few microseconds in a VM). own: tgt's path in the new root,
+ * for a tmpfs we may create in (its device is read back there, and must
+ * differ from tgt's). */
+static int new_fs(struct ctx *c, const char *type, const char *const *options,
+		  unsigned long flags, int tgt, const char *own, struct corral_error *e)
 {
-	_cleanup_close_ int fs = fsopen(type, FSOPEN_CLOEXEC);
-	if (fs < 0)
-		return corral_error_set(e, errno, "fsopen %s", type);
-	/* The source names the kind in mountinfo ("tmpfs", not "none"). */
-	if (fsconfig(fs, FSCONFIG_SET_STRING, "source", type, 0) < 0)
-		return corral_error_set(e, errno, "%s source", type);
+	char data[1024] = "", path[64];
+	size_t n = 0;
 	for (const char *const *o = options; o && *o; o++) {
-		char key[64];
-		const char *eq = strchr(*o, '=');
-		snprintf(key, sizeof(key), "%.*s", (int)(eq ? eq - *o : (long)strlen(*o)), *o);
-		int r = eq ? fsconfig(fs, FSCONFIG_SET_STRING, key, eq + 1, 0)
-			   : fsconfig(fs, FSCONFIG_SET_FLAG, key, NULL, 0);
-		if (r < 0)
-			return corral_error_set(e, errno, "%s option %s", type, *o);
+		n += (size_t)snprintf(data + n, sizeof(data) - n, "%s%s", n ? "," : "", *o);
+		if (n >= sizeof(data) || strchr(*o, ','))
+			return corral_error_set(e, EINVAL, "%s option %s", type, *o);
 	}
-	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		return corral_error_set(e, errno, "create %s", type);
-	_cleanup_close_ int mnt = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
-	if (mnt < 0)
-		return corral_error_set(e, errno, "fsmount %s", type);
-	if (attach(mnt, tgt) < 0)
-		return corral_error_set(e, errno, "attach %s", type);
-	if (own && add_ours(c, mnt, e) < 0)
-		return -1;
-	return 0;
+	snprintf(path, sizeof(path), "/oldroot/proc/self/fd/%d", tgt);
+	/* The source names the kind in mountinfo ("tmpfs", not "none"). */
+	if (mount(type, path, type, flags, n ? data : NULL) < 0)
+		return corral_error_set(e, errno, "mount %s", type);
+	if (!own)
+		return 0;
+	_cleanup_close_ int fd = resolve(c->root, own, O_PATH | O_DIRECTORY);
+	struct stat now, under;
+	if (fd < 0 || fstat(fd, &now) < 0 || fstat(tgt, &under) < 0)
+		return corral_error_set(e, errno, "open the new %s at %s", type, own);
+	if (now.st_dev == under.st_dev)
+		return corral_error_set(e, 0, "the new %s is not at %s", type, own);
+	return add_ours_dev(c, now.st_dev, e);
 }
 
 /* The remount walk for kernels without mount_setattr: every mount at or
@@ -313,7 +334,7 @@ static int self_bind(const char *path, int fd, bool ro, const char *what, struct
 	return 0;
 }
 
-static int do_bind(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
+static int do_bind(struct ctx *c, struct mount_entry *m, struct corral_error *e)
 {
 	/* bind-cwd: the directory itself, never its path, which another user
 	 * may have pointed elsewhere since. */
@@ -334,7 +355,10 @@ static int do_bind(struct ctx *c, const struct mount_entry *m, struct corral_err
 		return corral_error_prefix(e, "%s %s", m->key, m->src);
 	char what[4200];
 	snprintf(what, sizeof(what), "%s %s on %s", m->key, m->src, m->dst);
-	return bind_fd(src, tgt, m->ro, true, what, e);
+	if (bind_fd(src, tgt, m->ro, true, what, e) < 0)
+		return -1;
+	m->bound = true;
+	return 0;
 }
 
 /* overlay = SRC:DST[:UPPER] (overlay.c): SRC taken as a bind source is, the
@@ -366,7 +390,7 @@ static int do_overlay(struct ctx *c, const struct mount_entry *m, struct corral_
 		_cleanup_close_ int at = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		const char *opts[] = {"mode=0755", NULL};
 		if (at < 0 ||
-		    new_fs(c, "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, at, false, e) < 0)
+		    new_fs(c, "tmpfs", opts, MS_NOSUID | MS_NODEV, at, NULL, e) < 0)
 			return corral_error_prefix(e, "overlay: the tmpfs for %s", m->dst);
 		_cleanup_close_ int t = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		struct stat st;
@@ -402,10 +426,11 @@ static int do_symlink(struct ctx *c, const struct mount_entry *m, struct corral_
 		*slash = '\0';
 	if (!*name)
 		return corral_error_set(e, 0, "symlink: cannot replace /");
-	_cleanup_close_ int pfd = target(c, parent, true, e);
+	_cleanup_close_ int opened = slash == parent ? -1 : target(c, parent, true, e);
+	int pfd = slash == parent ? c->root : opened;
 	if (pfd < 0)
 		return corral_error_prefix(e, "symlink %s", m->dst);
-	if (!is_ours(c, pfd))
+	if (!(slash == parent ? c->root_ours : is_ours(c, pfd)))
 		return corral_error_set(e, 0, "symlink: cannot create %s: %s is not on a tmpfs of the sandbox",
 					m->dst, parent);
 	if (symlinkat(m->src, pfd, name) == 0)
@@ -451,7 +476,7 @@ static int do_tmpfs(struct ctx *c, const struct mount_entry *m, struct corral_er
 		opts[1] = uid;
 		opts[2] = gid;
 	}
-	if (new_fs(c, "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, tgt, true, e) < 0)
+	if (new_fs(c, "tmpfs", opts, MS_NOSUID | MS_NODEV, tgt, m->dst, e) < 0)
 		return corral_error_prefix(e, "tmpfs %s", m->dst);
 	return 0;
 }
@@ -563,8 +588,7 @@ static int do_proc(struct ctx *c, const struct mount_entry *m, struct corral_err
 			return -1;
 		return proc_read_only(c, m->dst, e);
 	}
-	if (new_fs(c, "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, tgt,
-		   false, e) < 0)
+	if (new_fs(c, "proc", NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC, tgt, NULL, e) < 0)
 		return corral_error_prefix(e, "proc %s", m->dst);
 	return proc_read_only(c, m->dst, e);
 }
@@ -589,9 +613,28 @@ static int bind_console(struct ctx *c, const char *dst, struct corral_error *e)
 	return 0;
 }
 
-/* A tmpfs with the host's harmless device nodes bound in (a user namespace
- * cannot mknod), a new devpts instance (so the host's ptys are not there), shm
- * and mqueue. */
+/* The host's harmless device nodes in the dev tmpfs (which is not nodev):
+ * made with mknod, the host node's numbers and mode, as crun does when it
+ * can (no mount to make and tear down, and a chmod inside changes the
+ * sandbox's node, not the host's); bound where mknod is refused (a user
+ * namespace, or a root without CAP_MKNOD). The command has no CAP_MKNOD,
+ * so it can make no node of its own. 0 made, 1 to bind instead, -1 error. */
+static int make_node(int hostdev, int dev, const char *name, bool *may, struct corral_error *e)
+{
+	struct stat st;
+	if (!*may || hostdev < 0 || fstatat(hostdev, name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    !S_ISCHR(st.st_mode))
+		return 1;
+	if (mknodat(dev, name, S_IFCHR | (st.st_mode & 0777), st.st_rdev) == 0)
+		return 0;
+	if (errno != EPERM)
+		return corral_error_set(e, errno, "dev: mknod %s", name);
+	*may = false;
+	return 1;
+}
+
+/* A tmpfs with the host's harmless device nodes (make_node), a new devpts
+ * instance (so the host's ptys are not there), shm and mqueue. */
 static int do_dev(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
 {
 	static const char *const nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
@@ -606,13 +649,23 @@ static int do_dev(struct ctx *c, const struct mount_entry *m, struct corral_erro
 	/* It holds only nodes, links and mount points: a size, so that no
 	 * command fills memory through it. */
 	const char *opts[] = {"mode=0755", "size=64k", "nr_inodes=1024", NULL};
-	if (new_fs(c, "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, tgt, true, e) < 0)
+	if (new_fs(c, "tmpfs", opts, MS_NOSUID | MS_NOEXEC, tgt, m->dst, e) < 0)
 		return corral_error_prefix(e, "dev %s", m->dst);
 	_cleanup_close_ int dev = resolve(c->root, m->dst, O_PATH | O_DIRECTORY);
 	if (dev < 0)
 		return corral_error_set(e, errno, "dev %s", m->dst);
 
+	bool may_mknod = !(namespaces_clone_flags(c->spec) & CLONE_NEWUSER);
+	_cleanup_close_ int hostdev = may_mknod ? resolve(c->oldroot, "/dev", O_PATH | O_DIRECTORY)
+						: -1;
+	mode_t umask_was = umask(0); /* the host node's mode, as it is */
 	for (size_t i = 0; i < ARRAY_SIZE(nodes); i++) {
+		int made = make_node(hostdev, dev, nodes[i], &may_mknod, e);
+		if (made <= 0) {
+			if (made < 0)
+				return -1;
+			continue;
+		}
 		char host[64], dst[4200];
 		snprintf(host, sizeof(host), "/dev/%s", nodes[i]);
 		_cleanup_close_ int src = resolve(c->oldroot, host, O_PATH);
@@ -623,6 +676,7 @@ static int do_dev(struct ctx *c, const struct mount_entry *m, struct corral_erro
 		if (node < 0 || bind_fd(src, node, false, false, host, e) < 0)
 			return corral_error_prefix(e, "dev");
 	}
+	umask(umask_was);
 	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
 		if (symlinkat(links[i][1], dev, links[i][0]) < 0)
 			return corral_error_set(e, errno, "dev: symlink %s", links[i][0]);
@@ -643,13 +697,14 @@ static int do_dev(struct ctx *c, const struct mount_entry *m, struct corral_erro
 	char shm_size[64];
 	snprintf(shm_size, sizeof(shm_size), "size=%llu", (unsigned long long)c->spec->shm_size);
 	const char *shm_opts[] = {"mode=1777", c->spec->shm_size != CORRAL_UNSET ? shm_size : NULL, NULL};
-	if (new_fs(c, "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, pts, false, e) < 0 ||
-	    new_fs(c, "tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, shm, true, e) < 0)
+	char shm_at[4200];
+	snprintf(shm_at, sizeof(shm_at), "%s/shm", strcmp(m->dst, "/") ? m->dst : "");
+	if (new_fs(c, "devpts", pts_opts, MS_NOSUID | MS_NOEXEC, pts, NULL, e) < 0 ||
+	    new_fs(c, "tmpfs", shm_opts, MS_NOSUID | MS_NODEV, shm, shm_at, e) < 0)
 		return corral_error_prefix(e, "dev");
 	/* mqueue belongs to the IPC namespace: only a new one can be mounted. */
 	if (namespaces_clone_flags(c->spec) & CLONE_NEWIPC) {
-		if (new_fs(c, "mqueue", NULL,
-			   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, mq, false, e) < 0)
+		if (new_fs(c, "mqueue", NULL, MS_NOSUID | MS_NODEV | MS_NOEXEC, mq, NULL, e) < 0)
 			return corral_error_prefix(e, "dev");
 	}
 	return 0;
@@ -691,15 +746,13 @@ static int do_file(struct ctx *c, const struct mount_entry *m, struct corral_err
 	}
 	if (fflush(f) != 0 || ferror(f))
 		return corral_error_set(e, errno, "%s: write", m->key);
-	_cleanup_close_ int src = open(path, O_PATH | O_CLOEXEC);
-	if (src < 0)
-		return corral_error_set(e, errno, "%s: open", m->key);
 	_cleanup_close_ int tgt = target(c, m->dst, false, e);
 	if (tgt < 0) {
 		*e = (struct corral_error){0};
 		return 0;
 	}
-	return bind_fd(src, tgt, true, false, m->dst, e);
+	/* The file itself, through the fd written: open_tree takes any fd. */
+	return bind_fd(fileno(f), tgt, true, false, m->dst, e);
 }
 
 /* A read-only /sys: a new sysfs (it shows the sandbox's network namespace),
@@ -711,12 +764,11 @@ static int do_sys(struct ctx *c, const struct mount_entry *m, struct corral_erro
 {
 	static const char *const masked[] = {"firmware", "devices/virtual/powercap", "fs/selinux",
 					     "dev/block"};
-	const unsigned ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-			    MOUNT_ATTR_NOEXEC;
+	const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	_cleanup_close_ int tgt = target(c, m->dst, true, e);
 	if (tgt < 0)
 		return corral_error_prefix(e, "sys");
-	if (new_fs(c, "sysfs", NULL, ro, tgt, false, e) < 0) {
+	if (new_fs(c, "sysfs", NULL, ro, tgt, NULL, e) < 0) {
 		_cleanup_close_ int src = resolve(c->oldroot, "/sys", O_PATH | O_DIRECTORY);
 		if (src < 0 || bind_fd(src, tgt, true, true, "sys", e) < 0)
 			return corral_error_prefix(e, "sys %s", m->dst);
@@ -733,7 +785,7 @@ static int do_sys(struct ctx *c, const struct mount_entry *m, struct corral_erro
 		if (p < 0 || fstat(p, &st) < 0)
 			return corral_error_set(e, errno, "sys: mask %s", masked[i]);
 		int r = S_ISDIR(st.st_mode) ? new_fs(c, "tmpfs", (const char *const[]){"size=0", NULL},
-						     ro, p, false, e)
+						     ro, p, NULL, e)
 					    : bind_fd(null, p, true, false, masked[i], e);
 		if (r < 0)
 			return corral_error_prefix(e, "sys: mask %s", masked[i]);
@@ -741,8 +793,45 @@ static int do_sys(struct ctx *c, const struct mount_entry *m, struct corral_erro
 	return 0;
 }
 
-static int apply(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
+/* A bind of a host symlink onto its own path (the default profile's /bin
+ * on a merged-/usr host: /bin -> usr/bin) made the symlink it is on the
+ * host, with the host's text, where the path it names shows the same thing
+ * through another bind already made (mountplan_link_base): one mount
+ * fewer, at set-up and at teardown, and the view is the host's. The text
+ * is read as wary_open reads a source (not in a directory another user can
+ * change); the path it names in the new root must be reached without a
+ * symlink and be the very file the bind would show (device and inode).
+ * 1 when linked, 0 when it stays a bind. */
+static int bind_as_link(struct ctx *c, const struct mount_plan *plan, size_t i,
+			struct corral_error *e)
 {
+	const struct mount_entry *m = &plan->v[i];
+	char text[4096], t[4096];
+	if (m->kind == MOUNT_BIND_CWD || m->kind == MOUNT_OVERLAY || strcmp(m->dst, "/") == 0 ||
+	    !wary_readlink(c->oldroot, m->dst, c->wary, text, sizeof(text)) ||
+	    mountplan_link_base(plan, i, text, t, sizeof(t)) < 0)
+		return 0;
+	struct corral_error ignored = {0};
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS,
+	};
+	_cleanup_close_ int in = (int)syscall(SYS_openat2, c->root, t, &how, sizeof(how));
+	/* What the bind would show: the host's m->src, which (its text read
+	 * wary, without . or ..) resolves as the host's t does. */
+	_cleanup_close_ int host = wary_open(c->oldroot, t, c->wary, &ignored);
+	struct stat a, b;
+	if (in < 0 || host < 0 || fstat(in, &a) < 0 || fstat(host, &b) < 0 ||
+	    a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+		return 0;
+	struct mount_entry link = {.kind = MOUNT_SYMLINK, .key = m->key, .src = text,
+				   .dst = m->dst};
+	return do_symlink(c, &link, e) < 0 ? -1 : 1;
+}
+
+static int apply(struct ctx *c, struct mount_plan *plan, size_t i, struct corral_error *e)
+{
+	struct mount_entry *m = &plan->v[i];
 	int r;
 	switch (m->kind) {
 	case MOUNT_DIR: {
@@ -775,7 +864,11 @@ static int apply(struct ctx *c, const struct mount_entry *m, struct corral_error
 		r = do_overlay(c, m, e);
 		break;
 	default:
-		r = do_bind(c, m, e);
+		r = bind_as_link(c, plan, i, e);
+		if (r == 0)
+			r = do_bind(c, m, e);
+		else if (r > 0)
+			r = 0;
 	}
 	/* A mount on / itself covers the tmpfs c->root points into. */
 	if (r == 0 && strcmp(m->dst, "/") == 0) {
@@ -783,6 +876,7 @@ static int apply(struct ctx *c, const struct mount_entry *m, struct corral_error
 		c->root = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (c->root < 0)
 			return corral_error_set(e, errno, "reopen the new root");
+		c->root_ours = is_ours(c, c->root);
 	}
 	return r;
 }
@@ -835,11 +929,12 @@ static int setup_tmpfs_root(const struct corral_spec *spec, const struct overlay
 	close(probe);
 	if (add_ours(&c, c.root, e) < 0)
 		goto out;
+	c.root_ours = true;
 	if (mountplan_build(spec, here, &plan, e) < 0 ||
 	    mountplan_add_implicit(spec, mountplan_command_home(spec), &plan, e) < 0)
 		goto out;
 	for (size_t i = 0; i < plan.n; i++)
-		if (apply(&c, &plan.v[i], e) < 0)
+		if (apply(&c, &plan, i, e) < 0)
 			goto out;
 
 	/* The root itself holds only mount points: read-only. */
