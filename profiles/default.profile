@@ -17,7 +17,9 @@
 root = tmpfs
 ro-bind = /usr
 ro-bind = /etc
-# On merged-/usr hosts these are symlinks into /usr: the bind follows them.
+# On merged-/usr hosts these are symlinks into /usr: each is then made the
+# same symlink in the new root (the bind of /usr shows what it names), not
+# a bind; on other hosts, a read-only bind.
 ro-bind-try = /bin
 ro-bind-try = /sbin
 ro-bind-try = /lib

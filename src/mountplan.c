@@ -375,3 +375,61 @@ int mountplan_validate(const struct corral_spec *spec, struct corral_error *e)
 		}
 	return 0;
 }
+
+static bool is_bind(enum mount_kind k)
+{
+	return k == MOUNT_RO_BIND || k == MOUNT_RO_BIND_TRY || k == MOUNT_BIND || k == MOUNT_BIND_TRY;
+}
+
+/* A bind of a host path onto the same path. */
+static bool self_bind(const struct mount_entry *m)
+{
+	char src[4096];
+	return is_bind(m->kind) && mountplan_normalise(m->src, src, sizeof(src)) == 0 &&
+	       strcmp(src, m->dst) == 0;
+}
+
+/* a is path or one of its parents. */
+static bool at_or_above(const char *a, const char *path)
+{
+	size_t n = strlen(a);
+	return (n == 1 && a[0] == '/') ||
+	       (strncmp(a, path, n) == 0 && (path[n] == '\0' || path[n] == '/'));
+}
+
+long mountplan_link_base(const struct mount_plan *p, size_t i, const char *link, char *t,
+			 size_t size)
+{
+	const struct mount_entry *x = &p->v[i];
+	if (!self_bind(x) || !link[0] || strcmp(x->dst, "/") == 0)
+		return -1;
+	char joined[8192];
+	if (link[0] == '/')
+		snprintf(joined, sizeof(joined), "%s", link);
+	else
+		snprintf(joined, sizeof(joined), "%.*s/%s", (int)(strrchr(x->dst, '/') - x->dst),
+			 x->dst, link);
+	/* Lexically, as the host resolves it only without . and .. */
+	if (mountplan_normalise(joined, t, size) < 0 || at_or_above(t, x->dst) ||
+	    at_or_above(x->dst, t))
+		return -1;
+	/* The deepest bind before i that shows t. */
+	long b = -1;
+	for (size_t k = 0; k < i; k++)
+		if (at_or_above(p->v[k].dst, t) && p->v[k].kind != MOUNT_DIR &&
+		    (b < 0 || strlen(p->v[k].dst) > strlen(p->v[b].dst)))
+			b = (long)k;
+	if (b < 0 || !self_bind(&p->v[b]) || !p->v[b].bound || p->v[b].ro != x->ro)
+		return -1;
+	for (size_t k = 0; k < p->n; k++) {
+		const struct mount_entry *m = &p->v[k];
+		if (k == i || (long)k == b)
+			continue;
+		if (at_or_above(x->dst, m->dst))
+			return -1; /* something at or below the link's place */
+		if (m->kind != MOUNT_DIR && at_or_above(m->dst, t) &&
+		    strlen(m->dst) >= strlen(p->v[b].dst))
+			return -1; /* b is not what shows t */
+	}
+	return b;
+}

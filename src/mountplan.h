@@ -37,6 +37,7 @@ struct mount_entry {
 	bool home;         /* tmpfs: the command's HOME, owned by its uid, 0700 */
 	unsigned depth;    /* components in dst: "/" 0, "/usr" 1, "/usr/lib" 2 */
 	size_t index;      /* position among entries of the same kind */
+	bool bound;        /* binds: mounted (set by mounts.c as it goes) */
 };
 
 struct mount_plan {
@@ -68,6 +69,18 @@ const char *mountplan_command_home(const struct corral_spec *spec);
  * root = tmpfs, the source of every plain bind must exist. Nothing is
  * created either way. */
 int mountplan_validate(const struct corral_spec *spec, struct corral_error *e);
+
+/* Whether entry i, a bind of a host path onto the same path whose host
+ * path is a symlink with the text link, may be that symlink instead: the
+ * path the link names (resolved from DST's directory, without . or ..) lies
+ * in a bind b before i in p that is bound, of a host path onto the same
+ * path, with i's read-only flag; and no entry other than b mounts at b's
+ * destination or between it and that path, and none is at or below i's
+ * destination. Then the link shows what the bind would (mounts.c checks it
+ * is the same directory or file) and b's index is returned, with the path
+ * in t; else -1. */
+long mountplan_link_base(const struct mount_plan *p, size_t i, const char *link, char *t,
+			 size_t size);
 
 /* Validators for options.def: syntax only. */
 int mountplan_check_bind(const char *v, struct corral_error *e);

@@ -6,7 +6,9 @@
  * sandbox's reach), in the host's tree, so that every bind copies them.
  *
  * root = host: the host's files, a fresh /proc with the host kernel's parts
- * read-only and its kernel-wide files masked (proc_protect). That is all.
+ * read-only and its kernel-wide files masked (mountfs_proc_protect). That is
+ * all. mountfs.c makes /proc, /dev, /sys, the masks and the files corral
+ * writes; this file the rest.
  *
  * root = tmpfs, bubblewrap's way:
  *   1. A base tmpfs on /tmp with newroot/ (a second tmpfs: the new root) and
@@ -25,7 +27,9 @@
  *      new root nor one inside a bind source can lead a mount outside it: an
  *      absolute symlink means the new root's /, and ".." stops at it.
  *      Missing destination directories and files are created only on a tmpfs
- *      the sandbox made, never through a bind onto the host's files.
+ *      the sandbox made, never through a bind onto the host's files. A bind
+ *      of a host symlink onto its own path whose target an earlier bind
+ *      shows the same way is that symlink instead (bind_as_link).
  *   3. Read-only binds are made read-only with every submount
  *      (mount_setattr AT_RECURSIVE on the detached copy, before it is
  *      attached; on kernels without it, a remount of each mount keeping its
@@ -52,6 +56,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "mountctx.h"
+#include "mountfs.h"
 #include "mountplan.h"
 #include "namespaces.h"
 #include "overlay.h"
@@ -59,21 +65,8 @@
 
 #define BASE "/tmp"
 
-struct ctx {
-	const struct corral_spec *spec;
-	int oldroot;      /* O_PATH fd of the host's root, at /oldroot */
-	int root;         /* O_PATH fd of the new root, at /newroot */
-	int cwd;          /* O_PATH fd of the caller's directory, for bind-cwd */
-	bool wary;        /* corral runs as root: see wary_open (wary.c) */
-	const struct overlay_state *ov; /* the supervisor's part of overlay (overlay.c) */
-	unsigned n_overlay; /* tmpfs upper layers made, for their names in the base */
-	dev_t *ours;      /* st_dev of every tmpfs we made: the only places we create in */
-	size_t n_ours;    /* (grown as needed: as many as the options ask for) */
-	char tty[256];    /* the caller's terminal (fd 0, 1 or 2) on the host; "": none */
-	dev_t tty_rdev;
-};
 
-static int resolve(int dirfd, const char *path, int flags)
+int mounts_resolve(int dirfd, const char *path, int flags)
 {
 	struct open_how how = {
 		.flags = (uint64_t)(flags | O_CLOEXEC),
@@ -82,7 +75,7 @@ static int resolve(int dirfd, const char *path, int flags)
 	return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
 }
 
-static bool is_ours(const struct ctx *c, int fd)
+static bool is_ours(const struct mounts_ctx *c, int fd)
 {
 	struct stat st;
 	if (fstat(fd, &st) < 0)
@@ -93,24 +86,36 @@ static bool is_ours(const struct ctx *c, int fd)
 	return false;
 }
 
-static int add_ours(struct ctx *c, int fd, struct corral_error *e)
+static int add_ours_dev(struct mounts_ctx *c, dev_t dev, struct corral_error *e)
 {
-	struct stat st;
-	if (fstat(fd, &st) < 0)
-		return corral_error_set(e, errno, "stat a new tmpfs");
 	dev_t *v = realloc(c->ours, (c->n_ours + 1) * sizeof(*v));
 	if (!v)
 		return corral_error_set(e, ENOMEM, "remember a new tmpfs");
 	c->ours = v;
-	c->ours[c->n_ours++] = st.st_dev;
+	c->ours[c->n_ours++] = dev;
 	return 0;
+}
+
+static int add_ours(struct mounts_ctx *c, int fd, struct corral_error *e)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return corral_error_set(e, errno, "stat a new tmpfs");
+	return add_ours_dev(c, st.st_dev, e);
 }
 
 /* An O_PATH fd for path in the new root, a directory (dir) or a file, made
  * with its parents when missing, but only on a tmpfs of ours. */
-static int target(struct ctx *c, const char *path, bool dir, struct corral_error *e)
+int mounts_target(struct mounts_ctx *c, const char *path, bool dir, struct corral_error *e)
 {
-	int fd = resolve(c->root, path, O_PATH);
+	/* A directory in / (most are): made first, in two calls; when
+	 * anything has the name (EEXIST), resolved as below. */
+	const char *last = strrchr(path, '/');
+	if (dir && last == path && path[1] && c->root_ours && mkdirat(c->root, path + 1, 0755) == 0) {
+		int made = openat(c->root, path + 1, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		return made >= 0 ? made : corral_error_set(e, errno, "open %s", path);
+	}
+	int fd = mounts_resolve(c->root, path, O_PATH);
 	if (fd >= 0) {
 		struct stat st;
 		if (fstat(fd, &st) < 0) {
@@ -135,22 +140,28 @@ static int target(struct ctx *c, const char *path, bool dir, struct corral_error
 		parent[1] = '\0';
 	else
 		*slash = '\0';
-	_cleanup_close_ int pfd = target(c, parent, true, e);
+	/* In /: the new root's fd, whose tmpfs is known (c->root_ours). */
+	_cleanup_close_ int opened = slash == parent ? -1 : mounts_target(c, parent, true, e);
+	int pfd = slash == parent ? c->root : opened;
 	if (pfd < 0)
 		return -1;
+	/* Missing (resolve said so): a name there now is a dangling symlink. */
 	struct stat lst;
-	if (fstatat(pfd, name, &lst, AT_SYMLINK_NOFOLLOW) == 0)
+	bool ours = slash == parent ? c->root_ours : is_ours(c, pfd);
+	int r = !ours ? -1
+	    : dir     ? mkdirat(pfd, name, 0755)
+		      : openat(pfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0444);
+	if (r < 0 && (!ours || errno == EEXIST) &&
+	    fstatat(pfd, name, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode))
 		return corral_error_set(e, 0,
 					"cannot create %s: it is a symlink to a path the new root "
 					"lacks (symlinks resolve inside the new root)",
 					path);
-	if (!is_ours(c, pfd))
+	if (!ours)
 		return corral_error_set(e, 0,
 					"cannot create %s: %s is not on a tmpfs of the sandbox "
 					"(create it in the bind's source, or mount a tmpfs there)",
 					path, parent);
-	int r = dir ? mkdirat(pfd, name, 0755)
-		    : openat(pfd, name, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0444);
 	if (r < 0)
 		return corral_error_set(e, errno == EEXIST ? 0 : errno, "create %s%s", path,
 					errno == EEXIST ? ": a dangling symlink is in the way" : "");
@@ -167,35 +178,35 @@ static int attach(int tree, int tgt)
 	return move_mount(tree, "", tgt, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 }
 
-/* A new filesystem (fsopen) at tgt; options are "key=value" or "flag". */
-static int new_fs(struct ctx *c, const char *type, const char *const *options, unsigned attrs,
-		  int tgt, bool own, struct corral_error *e)
+/* A new filesystem of type at tgt, with options ("key=value" or "flag")
+ * and MS_ flags. mount(2) through tgt's /proc/self/fd path: one call, where
+ * fsopen, fsconfig for each option, fsmount and move_mount take five or
+ * more (each a few microseconds in a VM). own: tgt's path in the new root,
+ * for a tmpfs we may create in (its device is read back there, and must
+ * differ from tgt's). */
+int mounts_new_fs(struct mounts_ctx *c, const char *type, const char *const *options,
+		  unsigned long flags, int tgt, const char *own, struct corral_error *e)
 {
-	_cleanup_close_ int fs = fsopen(type, FSOPEN_CLOEXEC);
-	if (fs < 0)
-		return corral_error_set(e, errno, "fsopen %s", type);
-	/* The source names the kind in mountinfo ("tmpfs", not "none"). */
-	if (fsconfig(fs, FSCONFIG_SET_STRING, "source", type, 0) < 0)
-		return corral_error_set(e, errno, "%s source", type);
+	char data[1024] = "", path[64];
+	size_t n = 0;
 	for (const char *const *o = options; o && *o; o++) {
-		char key[64];
-		const char *eq = strchr(*o, '=');
-		snprintf(key, sizeof(key), "%.*s", (int)(eq ? eq - *o : (long)strlen(*o)), *o);
-		int r = eq ? fsconfig(fs, FSCONFIG_SET_STRING, key, eq + 1, 0)
-			   : fsconfig(fs, FSCONFIG_SET_FLAG, key, NULL, 0);
-		if (r < 0)
-			return corral_error_set(e, errno, "%s option %s", type, *o);
+		n += (size_t)snprintf(data + n, sizeof(data) - n, "%s%s", n ? "," : "", *o);
+		if (n >= sizeof(data) || strchr(*o, ','))
+			return corral_error_set(e, EINVAL, "%s option %s", type, *o);
 	}
-	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		return corral_error_set(e, errno, "create %s", type);
-	_cleanup_close_ int mnt = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
-	if (mnt < 0)
-		return corral_error_set(e, errno, "fsmount %s", type);
-	if (attach(mnt, tgt) < 0)
-		return corral_error_set(e, errno, "attach %s", type);
-	if (own && add_ours(c, mnt, e) < 0)
-		return -1;
-	return 0;
+	snprintf(path, sizeof(path), "/oldroot/proc/self/fd/%d", tgt);
+	/* The source names the kind in mountinfo ("tmpfs", not "none"). */
+	if (mount(type, path, type, flags, n ? data : NULL) < 0)
+		return corral_error_set(e, errno, "mount %s", type);
+	if (!own)
+		return 0;
+	_cleanup_close_ int fd = mounts_resolve(c->root, own, O_PATH | O_DIRECTORY);
+	struct stat now, under;
+	if (fd < 0 || fstat(fd, &now) < 0 || fstat(tgt, &under) < 0)
+		return corral_error_set(e, errno, "open the new %s at %s", type, own);
+	if (now.st_dev == under.st_dev)
+		return corral_error_set(e, 0, "the new %s is not at %s", type, own);
+	return add_ours_dev(c, now.st_dev, e);
 }
 
 /* The remount walk for kernels without mount_setattr: every mount at or
@@ -244,7 +255,7 @@ static int remount_ro_walk(const char *mountinfo, const char *path, struct corra
 
 /* Bind src (an fd in the host's tree) at tgt, recursively; read-only all the
  * way down when ro. */
-static int bind_fd(int src, int tgt, bool ro, bool recursive, const char *what,
+int mounts_bind_fd(int src, int tgt, bool ro, bool recursive, const char *what,
 		   struct corral_error *e)
 {
 	_cleanup_close_ int tree =
@@ -281,12 +292,12 @@ static int bind_fd(int src, int tgt, bool ro, bool recursive, const char *what,
 
 /* path (fd: an fd of it) bound over itself with every submount, read-only
  * all the way down when ro: for the host's tree before the pivot (guard.c)
- * and for root = host's /proc, where bind_fd's walk (which looks in
+ * and for root = host's /proc, where mounts_bind_fd's walk (which looks in
  * /oldroot/proc) does not apply. Where the kernel lacks open_tree (before
  * 5.2; valgrind does not know it either) by path, and where it lacks
  * mount_setattr (before 5.12) the remount walk through /proc/self: both
  * name what exists before any sandbox runs. */
-static int self_bind(const char *path, int fd, bool ro, const char *what, struct corral_error *e)
+int mounts_self_bind(const char *path, int fd, bool ro, const char *what, struct corral_error *e)
 {
 	bool walk = ro && getenv("CORRAL_TEST_REMOUNT_WALK");
 	_cleanup_close_ int tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
@@ -313,7 +324,7 @@ static int self_bind(const char *path, int fd, bool ro, const char *what, struct
 	return 0;
 }
 
-static int do_bind(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
+static int do_bind(struct mounts_ctx *c, struct mount_entry *m, struct corral_error *e)
 {
 	/* bind-cwd: the directory itself, never its path, which another user
 	 * may have pointed elsewhere since. */
@@ -329,19 +340,22 @@ static int do_bind(struct ctx *c, const struct mount_entry *m, struct corral_err
 	struct stat st;
 	if (fstat(src, &st) < 0)
 		return corral_error_set(e, errno, "%s: source '%s'", m->key, m->src);
-	_cleanup_close_ int tgt = target(c, m->dst, S_ISDIR(st.st_mode), e);
+	_cleanup_close_ int tgt = mounts_target(c, m->dst, S_ISDIR(st.st_mode), e);
 	if (tgt < 0)
 		return corral_error_prefix(e, "%s %s", m->key, m->src);
 	char what[4200];
 	snprintf(what, sizeof(what), "%s %s on %s", m->key, m->src, m->dst);
-	return bind_fd(src, tgt, m->ro, true, what, e);
+	if (mounts_bind_fd(src, tgt, m->ro, true, what, e) < 0)
+		return -1;
+	m->bound = true;
+	return 0;
 }
 
 /* overlay = SRC:DST[:UPPER] (overlay.c): SRC taken as a bind source is, the
  * upper layer and work directory on a tmpfs of the base (dropped from sight
  * with the base at the pivot; the overlay keeps it) or UPPER and the work
  * directory the supervisor made beside it. */
-static int do_overlay(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
+static int do_overlay(struct mounts_ctx *c, const struct mount_entry *m, struct corral_error *e)
 {
 	_cleanup_close_ int src = wary_open(c->oldroot, m->src, c->wary, e);
 	if (src < 0)
@@ -366,7 +380,7 @@ static int do_overlay(struct ctx *c, const struct mount_entry *m, struct corral_
 		_cleanup_close_ int at = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		const char *opts[] = {"mode=0755", NULL};
 		if (at < 0 ||
-		    new_fs(c, "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, at, false, e) < 0)
+		    mounts_new_fs(c, "tmpfs", opts, MS_NOSUID | MS_NODEV, at, NULL, e) < 0)
 			return corral_error_prefix(e, "overlay: the tmpfs for %s", m->dst);
 		_cleanup_close_ int t = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 		struct stat st;
@@ -381,7 +395,7 @@ static int do_overlay(struct ctx *c, const struct mount_entry *m, struct corral_
 		    fchmod(upper, st.st_mode & 07777) < 0)
 			return corral_error_set(e, errno, "overlay: the upper layer for %s", m->dst);
 	}
-	_cleanup_close_ int tgt = target(c, m->dst, true, e);
+	_cleanup_close_ int tgt = mounts_target(c, m->dst, true, e);
 	if (tgt < 0)
 		return corral_error_prefix(e, "overlay %s", m->src);
 	char what[4200];
@@ -390,7 +404,7 @@ static int do_overlay(struct ctx *c, const struct mount_entry *m, struct corral_
 			     namespaces_clone_flags(c->spec) & CLONE_NEWUSER, what, e);
 }
 
-static int do_symlink(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
+static int do_symlink(struct mounts_ctx *c, const struct mount_entry *m, struct corral_error *e)
 {
 	char parent[4096];
 	snprintf(parent, sizeof(parent), "%s", m->dst);
@@ -402,10 +416,11 @@ static int do_symlink(struct ctx *c, const struct mount_entry *m, struct corral_
 		*slash = '\0';
 	if (!*name)
 		return corral_error_set(e, 0, "symlink: cannot replace /");
-	_cleanup_close_ int pfd = target(c, parent, true, e);
+	_cleanup_close_ int opened = slash == parent ? -1 : mounts_target(c, parent, true, e);
+	int pfd = slash == parent ? c->root : opened;
 	if (pfd < 0)
 		return corral_error_prefix(e, "symlink %s", m->dst);
-	if (!is_ours(c, pfd))
+	if (!(slash == parent ? c->root_ours : is_ours(c, pfd)))
 		return corral_error_set(e, 0, "symlink: cannot create %s: %s is not on a tmpfs of the sandbox",
 					m->dst, parent);
 	if (symlinkat(m->src, pfd, name) == 0)
@@ -435,9 +450,9 @@ static int do_symlink(struct ctx *c, const struct mount_entry *m, struct corral_
 	return r;
 }
 
-static int do_tmpfs(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
+static int do_tmpfs(struct mounts_ctx *c, const struct mount_entry *m, struct corral_error *e)
 {
-	_cleanup_close_ int tgt = target(c, m->dst, true, e);
+	_cleanup_close_ int tgt = mounts_target(c, m->dst, true, e);
 	if (tgt < 0)
 		return corral_error_prefix(e, "tmpfs");
 	char size[128], uid[32], gid[32];
@@ -451,302 +466,54 @@ static int do_tmpfs(struct ctx *c, const struct mount_entry *m, struct corral_er
 		opts[1] = uid;
 		opts[2] = gid;
 	}
-	if (new_fs(c, "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, tgt, true, e) < 0)
+	if (mounts_new_fs(c, "tmpfs", opts, MS_NOSUID | MS_NODEV, tgt, m->dst, e) < 0)
 		return corral_error_prefix(e, "tmpfs %s", m->dst);
 	return 0;
 }
 
-/* Cover path (a plain path or a magic /proc/self/fd/N one) as runc and
- * Docker mask a path: a file with /dev/null (null: the host's, by path),
- * reading as empty; a directory with an empty read-only tmpfs. mount(2) by
- * path, not open_tree: half the cost (5 against 10 us here), and the target
- * is named through an fd already resolved. */
-static int mask_at(const char *path, bool dir, const char *null, const char *what,
-		   struct corral_error *e)
-{
-	int r = dir ? mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			    "mode=0555")
-		    : mount(null, path, NULL, MS_BIND, NULL);
-	return r < 0 ? corral_error_set(e, errno, "mask %s", what) : 0;
-}
-
-/* The kernel-wide files of any proc, new or the host's, that are not the
- * sandbox's business: what runc's and Docker's default specs mask
- * (opencontainers/runc libcontainer/specconv/example.go MaskedPaths; moby
- * daemon/pkg/oci/defaults.go defaultLinuxMaskedPaths, which adds
- * interrupts for GHSA-6fw5-f8r9-fgfm), plus the keyring users, the kernel
- * heap's and the page allocator's state and the per-page flags, which root
- * without capabilities can read and which help an exploit aim. */
-static const char *const proc_masked[] = {
-	"acpi",         "asound",     "interrupts",  "kcore",     "keys",        "key-users",
-	"latency_stats", "sched_debug", "scsi",      "timer_list", "timer_stats", "slabinfo",
-	"vmallocinfo",  "pagetypeinfo", "kpagecount", "kpageflags", "kpagecgroup",
-};
-
-/* The parts of any proc, new or the host's, that are not the PID
- * namespace's but the host kernel's: read-only, as bubblewrap and runc make
- * them, and proc_masked hidden. Without a user namespace the command is uid
- * 0 without capabilities, and a sysctl checks only the file's mode bits
- * (owner root, 0644): it could write the host's kernel.core_pattern, which
- * the kernel runs as root on the host at the next crash, or
- * /proc/sysrq-trigger (no capability check). proc is an fd of the proc's
- * directory; self the proc that names our fds (for magic paths to it); null
- * the host's /dev/null. */
-static int proc_protect(int proc, const char *self, const char *null, const char *dst,
+/* A bind of a host symlink onto its own path (the default profile's /bin
+ * on a merged-/usr host: /bin -> usr/bin) made the symlink it is on the
+ * host, with the host's text, where the path it names shows the same thing
+ * through another bind already made (mountplan_link_base): one mount
+ * fewer, at set-up and at teardown, and the view is the host's. The text
+ * is read as wary_open reads a source (not in a directory another user can
+ * change); the path it names in the new root must be reached without a
+ * symlink and be the very file the bind would show (device and inode).
+ * 1 when linked, 0 when it stays a bind. */
+static int bind_as_link(struct mounts_ctx *c, const struct mount_plan *plan, size_t i,
 			struct corral_error *e)
 {
-	static const char *const parts[] = {"sys", "sysrq-trigger", "irq", "bus", "fs"};
-	for (size_t i = 0; i < ARRAY_SIZE(parts); i++) {
-		_cleanup_close_ int p = openat(proc, parts[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (p < 0 && errno == ENOENT)
-			continue; /* this kernel lacks it */
-		if (p < 0)
-			return corral_error_set(e, errno, "proc %s/%s", dst, parts[i]);
-		char what[4200];
-		snprintf(what, sizeof(what), "proc %s/%s", dst, parts[i]);
-		/* root = host names its /proc by path ("/proc": mounted just
-		 * now, or the host's), for self_bind's fallback; a new root
-		 * needs open_tree anyway (openat2 is newer). */
-		char path[256];
-		snprintf(path, sizeof(path), "/proc/%s", parts[i]);
-		if (strcmp(self, "/proc") == 0 ? self_bind(path, p, true, what, e) < 0
-					       : bind_fd(p, p, true, true, what, e) < 0)
-			return -1;
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(proc_masked); i++) {
-		struct stat st;
-		if (fstatat(proc, proc_masked[i], &st, AT_SYMLINK_NOFOLLOW) < 0)
-			continue; /* this kernel lacks it */
-		char path[256], what[4200];
-		snprintf(path, sizeof(path), "%s/self/fd/%d/%s", self, proc, proc_masked[i]);
-		snprintf(what, sizeof(what), "proc %s/%s", dst, proc_masked[i]);
-		if (mask_at(path, S_ISDIR(st.st_mode), null, what, e) < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static int proc_read_only(struct ctx *c, const char *dst, struct corral_error *e)
-{
-	_cleanup_close_ int proc = resolve(c->root, dst, O_PATH | O_DIRECTORY);
-	if (proc < 0)
-		return corral_error_set(e, errno, "proc %s", dst);
-	return proc_protect(proc, "/oldroot/proc", "/oldroot/dev/null", dst, e);
-}
-
-/* mask = PATH: after every other mount (mountplan sorts it last). */
-static int do_mask(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
-{
-	_cleanup_close_ int fd = resolve(c->root, m->dst, O_PATH);
-	if (fd < 0 && errno == ENOENT)
+	const struct mount_entry *m = &plan->v[i];
+	char text[4096], t[4096];
+	if (m->kind == MOUNT_BIND_CWD || m->kind == MOUNT_OVERLAY || strcmp(m->dst, "/") == 0 ||
+	    !wary_readlink(c->oldroot, m->dst, c->wary, text, sizeof(text)) ||
+	    mountplan_link_base(plan, i, text, t, sizeof(t)) < 0)
 		return 0;
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0)
-		return corral_error_set(e, errno, "mask %s", m->dst);
-	char path[64];
-	snprintf(path, sizeof(path), "/oldroot/proc/self/fd/%d", fd);
-	return mask_at(path, S_ISDIR(st.st_mode), "/oldroot/dev/null", m->dst, e);
-}
-
-static int do_proc(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
-{
-	_cleanup_close_ int tgt = target(c, m->dst, true, e);
-	if (tgt < 0)
-		return corral_error_prefix(e, "proc");
-	if (!(namespaces_clone_flags(c->spec) & CLONE_NEWPID)) {
-		/* The host's PID namespace: a new proc would need privilege over
-		 * it, so the host's proc it is. */
-		_cleanup_close_ int src = resolve(c->oldroot, "/proc", O_PATH);
-		if (src < 0)
-			return corral_error_set(e, errno, "proc: the host's /proc");
-		if (bind_fd(src, tgt, false, true, "proc", e) < 0)
-			return -1;
-		return proc_read_only(c, m->dst, e);
-	}
-	if (new_fs(c, "proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, tgt,
-		   false, e) < 0)
-		return corral_error_prefix(e, "proc %s", m->dst);
-	return proc_read_only(c, m->dst, e);
-}
-
-/* The caller's terminal, when fd 0, 1 or 2 is one, at dev/console, as
- * bubblewrap binds it: the command holds it already, and with a name it can
- * say so (tty, ttyname). Not the host's /dev/pts: only this one terminal.
- * Looked up by name on the host, so the name is checked to be that device. */
-static int bind_console(struct ctx *c, const char *dst, struct corral_error *e)
-{
-	if (!c->tty[0])
+	struct corral_error ignored = {0};
+	struct open_how how = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS,
+	};
+	_cleanup_close_ int in = (int)syscall(SYS_openat2, c->root, t, &how, sizeof(how));
+	/* What the bind would show: the host's m->src, which (its text read
+	 * wary, without . or ..) resolves as the host's t does. */
+	_cleanup_close_ int host = wary_open(c->oldroot, t, c->wary, &ignored);
+	struct stat a, b;
+	if (in < 0 || host < 0 || fstat(in, &a) < 0 || fstat(host, &b) < 0 ||
+	    a.st_dev != b.st_dev || a.st_ino != b.st_ino)
 		return 0;
-	_cleanup_close_ int src = resolve(c->oldroot, c->tty, O_PATH);
-	struct stat st;
-	if (src < 0 || fstat(src, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != c->tty_rdev)
-		return 0; /* not nameable on the host either */
-	char path[4200];
-	snprintf(path, sizeof(path), "%s/console", strcmp(dst, "/") ? dst : "");
-	_cleanup_close_ int node = target(c, path, false, e);
-	if (node < 0 || bind_fd(src, node, false, false, "the terminal", e) < 0)
-		return corral_error_prefix(e, "dev");
-	return 0;
+	struct mount_entry link = {.kind = MOUNT_SYMLINK, .key = m->key, .src = text,
+				   .dst = m->dst};
+	return do_symlink(c, &link, e) < 0 ? -1 : 1;
 }
 
-/* A tmpfs with the host's harmless device nodes bound in (a user namespace
- * cannot mknod), a new devpts instance (so the host's ptys are not there), shm
- * and mqueue. */
-static int do_dev(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
+static int apply(struct mounts_ctx *c, struct mount_plan *plan, size_t i, struct corral_error *e)
 {
-	static const char *const nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
-	static const char *const links[][2] = {{"fd", "/proc/self/fd"},
-					       {"stdin", "/proc/self/fd/0"},
-					       {"stdout", "/proc/self/fd/1"},
-					       {"stderr", "/proc/self/fd/2"},
-					       {"ptmx", "pts/ptmx"}};
-	_cleanup_close_ int tgt = target(c, m->dst, true, e);
-	if (tgt < 0)
-		return corral_error_prefix(e, "dev");
-	/* It holds only nodes, links and mount points: a size, so that no
-	 * command fills memory through it. */
-	const char *opts[] = {"mode=0755", "size=64k", "nr_inodes=1024", NULL};
-	if (new_fs(c, "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, tgt, true, e) < 0)
-		return corral_error_prefix(e, "dev %s", m->dst);
-	_cleanup_close_ int dev = resolve(c->root, m->dst, O_PATH | O_DIRECTORY);
-	if (dev < 0)
-		return corral_error_set(e, errno, "dev %s", m->dst);
-
-	for (size_t i = 0; i < ARRAY_SIZE(nodes); i++) {
-		char host[64], dst[4200];
-		snprintf(host, sizeof(host), "/dev/%s", nodes[i]);
-		_cleanup_close_ int src = resolve(c->oldroot, host, O_PATH);
-		if (src < 0)
-			continue; /* the host lacks it (no tty in some containers) */
-		snprintf(dst, sizeof(dst), "%s/%s", strcmp(m->dst, "/") ? m->dst : "", nodes[i]);
-		_cleanup_close_ int node = target(c, dst, false, e);
-		if (node < 0 || bind_fd(src, node, false, false, host, e) < 0)
-			return corral_error_prefix(e, "dev");
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(links); i++)
-		if (symlinkat(links[i][1], dev, links[i][0]) < 0)
-			return corral_error_set(e, errno, "dev: symlink %s", links[i][0]);
-	if (bind_console(c, m->dst, e) < 0)
-		return -1;
-
-	static const char *const dirs[] = {"pts", "shm", "mqueue"};
-	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
-		if (mkdirat(dev, dirs[i], 0755) < 0)
-			return corral_error_set(e, errno, "dev: mkdir %s", dirs[i]);
-	_cleanup_close_ int pts = openat(dev, "pts", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	_cleanup_close_ int shm = openat(dev, "shm", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	_cleanup_close_ int mq = openat(dev, "mqueue", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (pts < 0 || shm < 0 || mq < 0)
-		return corral_error_set(e, errno, "dev: open pts, shm and mqueue");
-	/* No gid=5: the tty group may not be mapped in a user namespace. */
-	const char *pts_opts[] = {"newinstance", "ptmxmode=0666", "mode=620", NULL};
-	char shm_size[64];
-	snprintf(shm_size, sizeof(shm_size), "size=%llu", (unsigned long long)c->spec->shm_size);
-	const char *shm_opts[] = {"mode=1777", c->spec->shm_size != CORRAL_UNSET ? shm_size : NULL, NULL};
-	if (new_fs(c, "devpts", pts_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, pts, false, e) < 0 ||
-	    new_fs(c, "tmpfs", shm_opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, shm, true, e) < 0)
-		return corral_error_prefix(e, "dev");
-	/* mqueue belongs to the IPC namespace: only a new one can be mounted. */
-	if (namespaces_clone_flags(c->spec) & CLONE_NEWIPC) {
-		if (new_fs(c, "mqueue", NULL,
-			   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, mq, false, e) < 0)
-			return corral_error_prefix(e, "dev");
-	}
-	return 0;
-}
-
-/* /etc/hosts or /etc/hostname of the sandbox's own, as container runtimes
- * write them: localhost and the sandbox's host name resolve (on loopback),
- * and, in the host's network, the host's own names after them. Written to
- * the base tmpfs (dropped with it after the pivot; the bind keeps the file)
- * and bound read-only over whatever the root has there. Where the root has
- * no place for it (a bind of the host's files without the file), it is
- * left out. */
-static int do_file(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
-{
-	unsigned long flags = namespaces_clone_flags(c->spec);
-	char name[256] = "", path[64];
-	if ((flags & CLONE_NEWUTS) && c->spec->hostname)
-		snprintf(name, sizeof(name), "%s", c->spec->hostname);
-	else if (gethostname(name, sizeof(name) - 1) < 0)
-		return corral_error_set(e, errno, "%s: gethostname", m->key);
-	snprintf(path, sizeof(path), "/%s", m->key);
-	_cleanup_fclose_ FILE *f = fopen(path, "wxe");
-	if (!f)
-		return corral_error_set(e, errno, "%s: create", m->key);
-	if (strcmp(m->key, "hostname") == 0) {
-		fprintf(f, "%s\n", name);
-	} else {
-		fprintf(f, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-			   "127.0.1.1\t%s\n",
-			name);
-		_cleanup_fclose_ FILE *host = NULL;
-		if (!(flags & CLONE_NEWNET) && (host = fopen("/oldroot/etc/hosts", "re"))) {
-			char buf[4096];
-			size_t n;
-			fputs("# the host's /etc/hosts\n", f);
-			while ((n = fread(buf, 1, sizeof(buf), host)) > 0)
-				fwrite(buf, 1, n, f);
-		}
-	}
-	if (fflush(f) != 0 || ferror(f))
-		return corral_error_set(e, errno, "%s: write", m->key);
-	_cleanup_close_ int src = open(path, O_PATH | O_CLOEXEC);
-	if (src < 0)
-		return corral_error_set(e, errno, "%s: open", m->key);
-	_cleanup_close_ int tgt = target(c, m->dst, false, e);
-	if (tgt < 0) {
-		*e = (struct corral_error){0};
-		return 0;
-	}
-	return bind_fd(src, tgt, true, false, m->dst, e);
-}
-
-/* A read-only /sys: a new sysfs (it shows the sandbox's network namespace),
- * or where that is refused (a user namespace in the host's network), the
- * host's, bound read-only with every submount. What runc and crun mask is
- * hidden: firmware tables, the RAPL energy counters (a side channel), the
- * SELinux interface, the host's block devices. */
-static int do_sys(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
-{
-	static const char *const masked[] = {"firmware", "devices/virtual/powercap", "fs/selinux",
-					     "dev/block"};
-	const unsigned ro = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-			    MOUNT_ATTR_NOEXEC;
-	_cleanup_close_ int tgt = target(c, m->dst, true, e);
-	if (tgt < 0)
-		return corral_error_prefix(e, "sys");
-	if (new_fs(c, "sysfs", NULL, ro, tgt, false, e) < 0) {
-		_cleanup_close_ int src = resolve(c->oldroot, "/sys", O_PATH | O_DIRECTORY);
-		if (src < 0 || bind_fd(src, tgt, true, true, "sys", e) < 0)
-			return corral_error_prefix(e, "sys %s", m->dst);
-	}
-	_cleanup_close_ int sys = resolve(c->root, m->dst, O_PATH | O_DIRECTORY);
-	_cleanup_close_ int null = resolve(c->oldroot, "/dev/null", O_PATH);
-	if (sys < 0 || null < 0)
-		return corral_error_set(e, errno, "sys %s", m->dst);
-	for (size_t i = 0; i < ARRAY_SIZE(masked); i++) {
-		_cleanup_close_ int p = openat(sys, masked[i], O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		struct stat st;
-		if (p < 0 && errno == ENOENT)
-			continue; /* this kernel or host lacks it */
-		if (p < 0 || fstat(p, &st) < 0)
-			return corral_error_set(e, errno, "sys: mask %s", masked[i]);
-		int r = S_ISDIR(st.st_mode) ? new_fs(c, "tmpfs", (const char *const[]){"size=0", NULL},
-						     ro, p, false, e)
-					    : bind_fd(null, p, true, false, masked[i], e);
-		if (r < 0)
-			return corral_error_prefix(e, "sys: mask %s", masked[i]);
-	}
-	return 0;
-}
-
-static int apply(struct ctx *c, const struct mount_entry *m, struct corral_error *e)
-{
+	struct mount_entry *m = &plan->v[i];
 	int r;
 	switch (m->kind) {
 	case MOUNT_DIR: {
-		int fd = target(c, m->dst, true, e);
+		int fd = mounts_target(c, m->dst, true, e);
 		if (fd < 0)
 			return corral_error_prefix(e, "dir");
 		close(fd);
@@ -758,24 +525,28 @@ static int apply(struct ctx *c, const struct mount_entry *m, struct corral_error
 		r = do_tmpfs(c, m, e);
 		break;
 	case MOUNT_PROC:
-		r = do_proc(c, m, e);
+		r = mountfs_proc(c, m, e);
 		break;
 	case MOUNT_DEV:
-		r = do_dev(c, m, e);
+		r = mountfs_dev(c, m, e);
 		break;
 	case MOUNT_SYS:
-		r = do_sys(c, m, e);
+		r = mountfs_sys(c, m, e);
 		break;
 	case MOUNT_FILE:
-		r = do_file(c, m, e);
+		r = mountfs_file(c, m, e);
 		break;
 	case MOUNT_MASK:
-		return do_mask(c, m, e);
+		return mountfs_mask(c, m, e);
 	case MOUNT_OVERLAY:
 		r = do_overlay(c, m, e);
 		break;
 	default:
-		r = do_bind(c, m, e);
+		r = bind_as_link(c, plan, i, e);
+		if (r == 0)
+			r = do_bind(c, m, e);
+		else if (r > 0)
+			r = 0;
 	}
 	/* A mount on / itself covers the tmpfs c->root points into. */
 	if (r == 0 && strcmp(m->dst, "/") == 0) {
@@ -783,6 +554,7 @@ static int apply(struct ctx *c, const struct mount_entry *m, struct corral_error
 		c->root = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
 		if (c->root < 0)
 			return corral_error_set(e, errno, "reopen the new root");
+		c->root_ours = is_ours(c, c->root);
 	}
 	return r;
 }
@@ -799,7 +571,7 @@ static int setup_tmpfs_root(const struct corral_spec *spec, const struct overlay
 	    here[0] != '/')
 		here[0] = '\0';
 	/* The caller's terminal, by its host name, while that can be read. */
-	struct ctx c = {.spec = spec, .oldroot = -1, .root = -1, .cwd = here_fd, .wary = wary,
+	struct mounts_ctx c = {.spec = spec, .oldroot = -1, .root = -1, .cwd = here_fd, .wary = wary,
 		      .ov = ov};
 	for (int fd = 0; fd <= 2 && !c.tty[0]; fd++) {
 		struct stat st;
@@ -826,7 +598,7 @@ static int setup_tmpfs_root(const struct corral_spec *spec, const struct overlay
 		corral_error_set(e, errno, "open the roots");
 		goto out;
 	}
-	int probe = resolve(c.root, "/", O_PATH);
+	int probe = mounts_resolve(c.root, "/", O_PATH);
 	if (probe < 0) {
 		corral_error_set(e, errno, "%s", errno == ENOSYS ? "root = tmpfs needs openat2 (Linux 5.6)"
 								   : "open the new root");
@@ -835,11 +607,12 @@ static int setup_tmpfs_root(const struct corral_spec *spec, const struct overlay
 	close(probe);
 	if (add_ours(&c, c.root, e) < 0)
 		goto out;
+	c.root_ours = true;
 	if (mountplan_build(spec, here, &plan, e) < 0 ||
 	    mountplan_add_implicit(spec, mountplan_command_home(spec), &plan, e) < 0)
 		goto out;
 	for (size_t i = 0; i < plan.n; i++)
-		if (apply(&c, &plan.v[i], e) < 0)
+		if (apply(&c, &plan, i, e) < 0)
 			goto out;
 
 	/* The root itself holds only mount points: read-only. */
@@ -895,7 +668,7 @@ static int guard_mounts(const struct guard *g, struct corral_error *e)
 		snprintf(what, sizeof(what), "guard %s (%s)", path,
 			 g->v[i].dir == GUARD_CACHE ? "the seccomp filter cache"
 						    : "corral's runtime directory");
-		if (self_bind(path, fd, g->v[i].ro, what, e) < 0)
+		if (mounts_self_bind(path, fd, g->v[i].ro, what, e) < 0)
 			return -1;
 	}
 	return 0;
@@ -927,7 +700,7 @@ int mounts_setup(const struct corral_spec *spec, const struct guard *guard,
 	_cleanup_close_ int proc = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (proc < 0)
 		return corral_error_set(e, errno, "open /proc");
-	return proc_protect(proc, "/proc", "/dev/null", "/proc", e);
+	return mountfs_proc_protect(proc, "/proc", "/dev/null", "/proc", e);
 }
 
 void mounts_not_found_hint(const struct corral_spec *spec, const char *cmd, char *buf,

@@ -14,16 +14,23 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "util.h"
+
 /* Whether a symlink st in the directory dirfd is safe to follow when corral
  * runs as root: only its owner (root, trusted) or root can replace it there. */
+static bool may_follow_in(const struct stat *d, const struct stat *st, uid_t trusted)
+{
+	if (d->st_uid != trusted)
+		return false;
+	if (!(d->st_mode & S_IWOTH) && (!(d->st_mode & S_IWGRP) || d->st_gid == 0))
+		return true;
+	return (d->st_mode & S_ISVTX) && st->st_uid == trusted;
+}
+
 static bool may_follow(int dirfd, const struct stat *st, uid_t trusted)
 {
 	struct stat d;
-	if (fstat(dirfd, &d) < 0 || d.st_uid != trusted)
-		return false;
-	if (!(d.st_mode & S_IWOTH) && (!(d.st_mode & S_IWGRP) || d.st_gid == 0))
-		return true;
-	return (d.st_mode & S_ISVTX) && st->st_uid == trusted;
+	return fstat(dirfd, &d) == 0 && may_follow_in(&d, st, trusted);
 }
 
 /* Not wary, the caller can use only what it can reach anyway. */
@@ -39,6 +46,15 @@ int wary_open(int root, const char *path, bool wary, struct corral_error *e)
 			corral_error_set(e, errno, "source '%s'", path);
 		return fd;
 	}
+	/* Most paths hold no symlink at all: then one call, following none,
+	 * is the walk's answer. Any failure (a symlink met) walks. */
+	struct open_how plain = {
+		.flags = O_PATH | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS,
+	};
+	int fast = (int)syscall(SYS_openat2, root, path, &plain, sizeof(plain));
+	if (fast >= 0)
+		return fast;
 	struct stat root_st;
 	if (fstat(root, &root_st) < 0)
 		return corral_error_set(e, errno, "source '%s'", path);
@@ -117,4 +133,29 @@ int wary_open(int root, const char *path, bool wary, struct corral_error *e)
 				return corral_error_set(e, errno, "source '%s'", path);
 		}
 	}
+}
+
+size_t wary_readlink(int root, const char *path, bool wary, char *buf, size_t size)
+{
+	char parent[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	if (!slash || !slash[1] || size < 2 || (size_t)(slash - path) >= sizeof(parent))
+		return 0;
+	snprintf(parent, sizeof(parent), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	struct corral_error e = {0};
+	/* In /, root itself: one call for a path that is no symlink. */
+	_cleanup_close_ int opened = slash == path ? -1 : wary_open(root, parent, wary, &e);
+	int dir = slash == path ? root : opened;
+	struct stat st, root_st;
+	if (dir < 0 || fstatat(dir, slash + 1, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISLNK(st.st_mode))
+		return 0;
+	if (wary && (fstat(root, &root_st) < 0 ||
+		     !(dir == root ? may_follow_in(&root_st, &st, root_st.st_uid)
+				   : may_follow(dir, &st, root_st.st_uid))))
+		return 0;
+	ssize_t n = readlinkat(dir, slash + 1, buf, size - 1);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return (size_t)n;
 }

@@ -321,6 +321,8 @@ host_victim() {
 		expect_fail EPERM "$p" -- mknod /tmp/mem c
 		expect_fail EPERM "$p" -- mknod /dev/shm/sda b
 		expect_fail EPERM "$p" --seccomp=no -- mknod /tmp/sda b
+		# /dev itself is not nodev (its nodes are made there as root).
+		expect_fail EPERM "$p" --seccomp=no -- mknod /dev/sda b
 	done
 }
 

@@ -137,7 +137,7 @@ nothing_left() {
 		nothing_left "$m"
 	done <<-'EOF'
 		openat2=ENOSYS|root = tmpfs needs openat2 (Linux 5.6): Function not implemented
-		fsopen=EPERM|tmpfs /tmp: fsopen tmpfs: Operation not permitted
+		mount:*:*:*:14=EPERM|proc /proc: mount proc: Operation not permitted
 		mount_setattr=EPERM|ro-bind /usr on /usr: make read-only: Operation not permitted
 		sethostname=EPERM|set host name 'corral': Operation not permitted
 		prctl:PR_CAPBSET_DROP=EPERM|drop cap_chown from the bounding set: Operation not permitted

@@ -220,6 +220,84 @@ static void test_implicit(void **state)
 
 /* The HOME the command gets: setenv, then clearenv and unsetenv, then the
  * caller's. */
+/* The plan of keys k (pairs key, value), every bind marked bound; the index
+ * of the entry at dst. */
+static size_t plan_of(struct corral_spec *s, struct mount_plan *p, const char *const *k,
+		      const char *dst)
+{
+	struct corral_error e = {0};
+	assert_int_equal(option_defaults(s, &e), 0);
+	for (; *k; k += 2)
+		apply(s, k[0], k[1]);
+	assert_int_equal(mountplan_build(s, NULL, p, &e), 0);
+	size_t at = p->n;
+	for (size_t i = 0; i < p->n; i++) {
+		p->v[i].bound = true;
+		if (strcmp(p->v[i].dst, dst) == 0)
+			at = i;
+	}
+	assert_true(at < p->n);
+	return at;
+}
+
+/* Which binds of a host symlink may be that symlink: only where another
+ * bind before it shows the path it names, the same way, and nothing else
+ * covers that path or the link's place. */
+static void test_link_base(void **state)
+{
+	static const struct {
+		const char *keys[12];
+		const char *dst, *link, *t; /* t NULL: stays a bind */
+	} cases[] = {
+		{{"ro-bind", "/usr", "ro-bind-try", "/bin", NULL}, "/bin", "usr/bin", "/usr/bin"},
+		{{"ro-bind", "/usr", "ro-bind-try", "/bin", NULL}, "/bin", "/usr/bin", "/usr/bin"},
+		{{"ro-bind", "/usr", "ro-bind-try", "/bin", NULL}, "/bin", "usr", "/usr"},
+		{{"ro-bind", "/a/usr", "ro-bind", "/a/bin", NULL}, "/a/bin", "usr/bin", "/a/usr/bin"},
+		/* The target not shown by a bind, or shown from elsewhere. */
+		{{"ro-bind-try", "/bin", NULL}, "/bin", "usr/bin", NULL},
+		{{"ro-bind", "/usr", "ro-bind-try", "/bin", NULL}, "/bin", "opt/bin", NULL},
+		{{"ro-bind", "/opt:/usr", "ro-bind-try", "/bin", NULL}, "/bin", "usr/bin", NULL},
+		{{"ro-bind", "/usr", "ro-bind-try", "/bin", NULL}, "/bin", "../usr/bin", NULL},
+		{{"ro-bind", "/usr", "ro-bind-try", "/bin", NULL}, "/bin", "./usr/bin", NULL},
+		/* Other flags; an explicit destination; after the link in order. */
+		{{"ro-bind", "/usr", "bind", "/bin", NULL}, "/bin", "usr/bin", NULL},
+		{{"ro-bind", "/usr", "ro-bind", "/bin:/bin2", NULL}, "/bin2", "usr/bin", NULL},
+		{{"ro-bind-try", "/usr", "ro-bind", "/bin", NULL}, "/bin", "usr/bin", NULL},
+		/* Something else at the target, between, at the bind, or at the link. */
+		{{"ro-bind", "/usr", "tmpfs", "/usr/bin", "ro-bind-try", "/bin", NULL}, "/bin", "usr/bin", NULL},
+		{{"ro-bind", "/usr", "mask", "/usr/bin", "ro-bind-try", "/bin", NULL}, "/bin", "usr/bin", NULL},
+		{{"ro-bind", "/usr", "ro-bind", "/usr", "ro-bind-try", "/bin", NULL}, "/bin", "usr/bin", NULL},
+		{{"ro-bind", "/usr", "ro-bind-try", "/bin", "tmpfs", "/bin/x", NULL}, "/bin", "usr/bin", NULL},
+		{{"ro-bind", "/usr", "ro-bind-try", "/bin", "dir", "/bin", NULL}, "/bin", "usr/bin", NULL},
+		/* Below the target is no conflict: it shows through both. */
+		{{"ro-bind", "/usr", "mask", "/usr/bin/su", "ro-bind-try", "/bin", NULL}, "/bin", "usr/bin", "/usr/bin"},
+		/* A link into its own place. */
+		{{"ro-bind", "/", "ro-bind-try", "/bin", NULL}, "/bin", "bin/x", NULL},
+	};
+	for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+		struct corral_spec s;
+		struct mount_plan p;
+		size_t i = plan_of(&s, &p, cases[c].keys, cases[c].dst);
+		char t[4096];
+		long b = mountplan_link_base(&p, i, cases[c].link, t, sizeof(t));
+		if (!cases[c].t) {
+			if (b >= 0)
+				fail_msg("case %zu: linked, want a bind", c);
+		} else {
+			if (b < 0)
+				fail_msg("case %zu: a bind, want a link", c);
+			assert_string_equal(t, cases[c].t);
+		}
+		/* Not bound (a missing ro-bind-try): no link either. */
+		if (b >= 0) {
+			p.v[b].bound = false;
+			assert_true(mountplan_link_base(&p, i, cases[c].link, t, sizeof(t)) < 0);
+		}
+		mountplan_free(&p);
+		option_spec_free(&s);
+	}
+}
+
 static void test_command_home(void **state)
 {
 	struct corral_spec s;
@@ -248,6 +326,7 @@ int main(void)
 		cmocka_unit_test(test_validate),
 		cmocka_unit_test(test_implicit),
 		cmocka_unit_test(test_command_home),
+		cmocka_unit_test(test_link_base),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
