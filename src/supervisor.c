@@ -252,12 +252,15 @@ static int prepare(struct run *r, struct corral_error *e)
  * execve; but SIGCHLD, without which init could not reap. */
 static int block_signals(struct run *r, struct corral_error *e)
 {
-	sigemptyset(&r->ignored);
-	for (int sig = 1; sig < NSIG; sig++) {
-		struct sigaction sa;
-		if (sig != SIGCHLD && sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
-			sigaddset(&r->ignored, sig);
+	if (signals_ignored(&r->ignored) < 0) {
+		sigemptyset(&r->ignored);
+		for (int sig = 1; sig < NSIG; sig++) {
+			struct sigaction sa;
+			if (sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN)
+				sigaddset(&r->ignored, sig);
+		}
 	}
+	sigdelset(&r->ignored, SIGCHLD);
 	signal(SIGCHLD, SIG_DFL);
 	sigset_t mask;
 	sigemptyset(&mask);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <dirent.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -78,6 +79,11 @@ bool fd_private(int fd, bool dir);
  * component but the last O_PATH, the last with last_flags (O_PATH or
  * O_RDONLY), made 0700 first when make_last and missing. -1 with errno. */
 int open_dir_nofollow(const char *path, bool make_last, int last_flags);
+
+/* The signals this process ignores (SIG_IGN), from the SigIgn line of
+ * /proc/self/status: one read, where asking sigaction takes a call per
+ * signal. -1 when /proc cannot tell (not mounted): ask sigaction then. */
+int signals_ignored(sigset_t *set);
 
 /* Write all of buf, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);

@@ -6,6 +6,8 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +52,28 @@ static void test_read_file_at(void **state)
 	assert_int_equal(read_file_at(dir, "f", small, sizeof(small)), -EFBIG);
 	assert_int_equal(read_file_at(dir, "missing", buf, sizeof(buf)), -ENOENT);
 	remove_dir(dir, tmpl);
+}
+
+/* signals_ignored reads the same set as asking sigaction signal by signal:
+ * the two ignored here, a real-time one among them, and nothing else. */
+static void test_signals_ignored(void **state)
+{
+	(void)state;
+	struct sigaction ign = {.sa_handler = SIG_IGN}, old_hup, old_rt;
+	assert_int_equal(sigaction(SIGHUP, &ign, &old_hup), 0);
+	assert_int_equal(sigaction(SIGRTMIN + 3, &ign, &old_rt), 0);
+	sigset_t set;
+	assert_int_equal(signals_ignored(&set), 0);
+	for (int sig = 1; sig < NSIG; sig++) {
+		struct sigaction sa;
+		bool ignored = sigaction(sig, NULL, &sa) == 0 && sa.sa_handler == SIG_IGN;
+		assert_int_equal(sigismember(&set, sig) == 1, ignored);
+	}
+	assert_true(sigismember(&set, SIGHUP) == 1);
+	assert_true(sigismember(&set, SIGRTMIN + 3) == 1);
+	assert_true(sigismember(&set, SIGTERM) == 0);
+	sigaction(SIGHUP, &old_hup, NULL);
+	sigaction(SIGRTMIN + 3, &old_rt, NULL);
 }
 
 static void test_strv(void **state)
@@ -99,6 +123,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_read_file_at),
 		cmocka_unit_test(test_strv),
+		cmocka_unit_test(test_signals_ignored),
 		cmocka_unit_test(test_suggest),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
