@@ -44,7 +44,7 @@ static int load_file(struct corral_spec *spec, const char *path, struct stack *s
  * directory, and once, compared by its real path. -ENOMEM or 0. */
 static int push_dir(struct strv *dirs, const char *base, const char *rel, bool always)
 {
-	char path[PATH_MAX], real[PATH_MAX], other[PATH_MAX];
+	char path[PATH_MAX], real[PATH_MAX];
 	if ((size_t)snprintf(path, sizeof(path), "%s%s%s", base, rel ? "/" : "", rel ? rel : "") >=
 	    sizeof(path))
 		return 0;
@@ -54,10 +54,19 @@ static int push_dir(struct strv *dirs, const char *base, const char *rel, bool a
 		return 0;
 	/* Shown without "..": the directory as a user would name it. */
 	const char *shown = is_dir && realpath(path, real) ? real : path;
-	for (size_t i = 0; i < dirs->n; i++)
-		if (strcmp(dirs->v[i], shown) == 0 ||
-		    (is_dir && realpath(dirs->v[i], other) && strcmp(other, shown) == 0))
+	/* Two names of one directory are one inode: only then is a real
+	 * path worth resolving (a call for each component). */
+	for (size_t i = 0; i < dirs->n; i++) {
+		if (strcmp(dirs->v[i], shown) == 0)
 			return 0;
+		struct stat o;
+		if (!is_dir || stat(dirs->v[i], &o) < 0 || o.st_dev != st.st_dev ||
+		    o.st_ino != st.st_ino)
+			continue;
+		_cleanup_free_ char *other = realpath(dirs->v[i], NULL);
+		if (other && strcmp(other, shown) == 0)
+			return 0;
+	}
 	return strv_push(dirs, shown);
 }
 
