@@ -21,7 +21,7 @@ set -eu
 CHECK="gcc make pkg-config libc6-dev libseccomp-dev libcap-dev libcgroup-dev libcmocka-dev
 bats bats-assert bats-support bats-file jq iproute2 util-linux procps libcap2-bin
 man-db groff-base bsdextrautils bash-completion coreutils perl valgrind python3
-python3-jsonschema passt"
+python3-jsonschema passt strace"
 FUZZ="clang"
 FORMAT="clang-format"
 CHECK_V2="qemu-system-x86 busybox-static xz-utils"

@@ -590,11 +590,15 @@ static int sync_ready(struct run *r, short revents, struct corral_error *e)
 {
 	if (revents & POLLIN) {
 		struct sync_msg m;
-		if (read_message(r->sync_fd, MSG_DONTWAIT, r->res, &r->nt, &m) &&
-		    m.type == SYNC_STOPPED && !r->init_gone)
+		int got = read_message(r->sync_fd, MSG_DONTWAIT, r->res, &r->nt, &m);
+		if (got && m.type == SYNC_STOPPED && !r->init_gone)
 			job_stop(r, &m);
 		if (r->res->have_wstatus && !r->t_status)
 			r->t_status = now_ms();
+		/* Hung up and read to the end: poll would say POLLIN again at
+		 * once, and the loop would spin until init's exit is complete. */
+		if (!got && (revents & (POLLHUP | POLLERR)))
+			r->sync_poll = -1;
 	} else if (revents & (POLLHUP | POLLERR)) {
 		r->sync_poll = -1;
 	}

@@ -72,6 +72,24 @@ load helpers
 	assert_output --partial "init reaped 20"
 }
 
+@test "after init hangs up the sync socket, the supervisor waits for its exit without spinning" {
+	# init's end of the socket closes some time before its exit is complete
+	# (its namespaces go first). A supervisor that kept polling the hung-up
+	# socket read its end again and again, taking the CPU from init's exit:
+	# on one CPU, as here, every run. It must read it once in the loop,
+	# once after the reap.
+	command -v strace >/dev/null || skip "needs strace (scripts/deps.sh)"
+	# The sanitizer run's $CORRAL is a wrapper script, and LeakSanitizer
+	# does not work under ptrace.
+	[ "$(head -c 4 "$CORRAL")" = $'\x7fELF' ] || skip "CORRAL is not a binary: $CORRAL"
+	local cpu i
+	cpu=$(taskset -pc $$ | sed 's/.*: //; s/[-,].*//')
+	for i in 1 2 3 4 5; do
+		taskset -c "$cpu" strace -qq -e trace=recvmsg -o "$T/trace" "$CORRAL" -- true
+		[ "$(grep -c ') = 0$' "$T/trace")" -le 2 ]
+	done
+}
+
 @test "the exit status passes through" {
 	run "$CORRAL" -- sh -c 'exit 7'
 	assert_failure 7
