@@ -94,6 +94,11 @@ static void cg_logger(void *userdata, int level, const char *fmt, va_list ap)
 	log_debug("libcgroup: %s", buf);
 }
 
+bool cgroup_used(const struct corral_spec *spec)
+{
+	return cgroup_wanted(spec) && spec->cgroup != CORRAL_CGROUP_OFF;
+}
+
 bool cgroup_v2_host(void)
 {
 	struct statfs sf;
@@ -554,7 +559,7 @@ int cgroup_create(const struct corral_spec *spec, struct corral_cgroup **out,
 		  struct corral_error *e)
 {
 	*out = NULL;
-	if (!cgroup_wanted(spec) || spec->cgroup == CORRAL_CGROUP_OFF)
+	if (!cgroup_used(spec))
 		return 0;
 	return create(spec, out, e);
 }

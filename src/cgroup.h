@@ -18,6 +18,9 @@ bool cgroup_wanted(const struct corral_spec *spec);
 /* Cross-option check, no system access: limits with cgroup = off. */
 int cgroup_validate(const struct corral_spec *spec, struct corral_error *e);
 
+/* Whether the run makes a cgroup: limits asked and cgroup not off (with
+ * cgroup = auto it may still find none writable: cgroup_create). */
+bool cgroup_used(const struct corral_spec *spec);
 /* Whether this host has cgroup v2 alone at /sys/fs/cgroup (one statfs):
  * the supervisor then makes the cgroup before clone, for CLONE_INTO_CGROUP;
  * elsewhere after, while init builds the sandbox. Only a matter of speed:

@@ -218,8 +218,8 @@ void command_exec(const struct corral_spec *spec, struct launch *l)
 		fail(l, 125, errno, "set no_new_privs");
 
 	/* Last: an empty mask. The dispositions are already the command's:
-	 * default, but for the signals ignored when corral started (l->ignored),
-	 * which stay ignored, as across execve (nohup). corral's execve reset
+	 * default, but for the signals ignored when corral started, which stay
+	 * ignored, as across execve (nohup). corral's execve reset
 	 * every handler the caller had, corral installs none, and the only
 	 * one it changes, SIGCHLD (block_signals), it sets to default; a
 	 * reset of each of the 64 here cost 80 us of every launch. */

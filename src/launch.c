@@ -133,8 +133,7 @@ static int ready_command(struct run *r, bool cg_early, int cgroup_fd, bool usern
 {
 	const struct corral_spec *spec = r->spec;
 	double t = now_ms();
-	if (!cg_early && cgroup_wanted(spec) && spec->cgroup != CORRAL_CGROUP_OFF &&
-	    make_cgroup(r, e) < 0)
+	if (!cg_early && make_cgroup(r, e) < 0)
 		return -1;
 	if (r->cg && cgroup_fd < 0 && cgroup_attach(r->cg, r->pid, e) < 0)
 		return -1;
@@ -211,7 +210,7 @@ int launch_init(struct run *r, struct corral_error *e)
 	 * builds the sandbox on the other. Either way init forks the command
 	 * only once it is in the cgroup (sync point 1b); run_end kills init
 	 * before it removes the cgroup. */
-	bool want_cg = cgroup_wanted(spec) && spec->cgroup != CORRAL_CGROUP_OFF;
+	bool want_cg = cgroup_used(spec);
 	bool cg_early = want_cg && cgroup_v2_host();
 	if (cg_early && make_cgroup(r, e) < 0)
 		return -1;
@@ -227,7 +226,6 @@ int launch_init(struct run *r, struct corral_error *e)
 		.sync_fd = r->child_end,
 		.tty_fd = r->tty_fd,
 		.foreground = r->tty_fd >= 0 && tcgetpgrp(r->tty_fd) == getpgrp(),
-		.ignored = r->ignored,
 		.seccomp = spec->seccomp || spec->learn ? &r->filter : NULL,
 		.seccomp_notify = r->notify_on,
 		.caller_root = geteuid() == 0,

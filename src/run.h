@@ -32,7 +32,7 @@ struct run {
 	struct notify nt;         /* nt.fd: that listener, -1 until it comes */
 	/* block_signals */
 	sigset_t old_mask;
-	sigset_t ignored; /* ignored when corral started: neither relayed nor reset */
+	sigset_t ignored; /* ignored when corral started: not relayed */
 	int sig_fd;
 	/* the terminal: corral's controlling terminal among fds 0, 1, 2 */
 	int tty_fd;          /* -1: none */

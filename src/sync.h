@@ -47,7 +47,6 @@ struct launch {
 	int sync_fd;         /* init's end of the socket */
 	int tty_fd;          /* corral's controlling terminal among 0, 1, 2; -1: none */
 	bool foreground;     /* corral owned the terminal: hand it to the command */
-	sigset_t ignored;    /* ignored when corral started: they stay so in the command */
 	char cwd[4096];      /* where the command starts (mounts_setup); "" to stay */
 	bool wait_go;        /* a user namespace: wait for GO (the maps) before anything */
 	bool spread;         /* the supervisor moves init off its CPU: take affinity back before the fork */
