@@ -307,6 +307,15 @@ static int signals_ready(struct run *r, short revents, struct corral_error *e)
 	return 0;
 }
 
+/* SIGKILL now: killing PID 1 kills the whole PID namespace; the cgroup
+ * holds whatever left it. */
+static void kill_sandbox(struct run *r)
+{
+	r->killed = true;
+	kill(r->pid, SIGKILL);
+	cgroup_kill(r->cg);
+}
+
 /* The time limit: SIGTERM, then after the kill grace SIGKILL. */
 static int timer_ready(struct run *r, short revents, struct corral_error *e)
 {
@@ -323,13 +332,8 @@ static int timer_ready(struct run *r, short revents, struct corral_error *e)
 		kill(r->pid, SIGTERM);
 		return launch_set_timer(r->timer_fd, r->spec->kill_grace, e);
 	}
-	if (!r->killed) {
-		/* Killing PID 1 kills the whole PID namespace; the cgroup
-		 * holds whatever left it (share pid). */
-		r->killed = true;
-		kill(r->pid, SIGKILL);
-		cgroup_kill(r->cg);
-	}
+	if (!r->killed)
+		kill_sandbox(r);
 	return 0;
 }
 
@@ -345,9 +349,7 @@ static int cpu_timer_ready(struct run *r, short revents, struct corral_error *e)
 	if (used_up <= 0)
 		return used_up;
 	r->res->cpu_timed_out = true;
-	r->killed = true;
-	kill(r->pid, SIGKILL);
-	cgroup_kill(r->cg);
+	kill_sandbox(r);
 	return 0;
 }
 
@@ -358,11 +360,8 @@ static int output_over(struct run *r)
 {
 	if (!r->res->timed_out && !r->res->cpu_timed_out)
 		r->res->output_limited = true;
-	if (!r->init_gone) {
-		r->killed = true;
-		kill(r->pid, SIGKILL);
-		cgroup_kill(r->cg);
-	}
+	if (!r->init_gone)
+		kill_sandbox(r);
 	return 0;
 }
 
