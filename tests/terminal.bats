@@ -13,20 +13,25 @@ ptyshell() {
 	run python3 "$TOP/tests/ptyshell.py" "$@"
 }
 
-@test "Ctrl-Z stops the run: jobs says Stopped, the prompt is back; fg continues it with the terminal; Ctrl-C ends it with 130" {
-	cd "$T"
-	# exec: without it, a Ctrl-C that reaches sh -c between its echo and
-	# the fork of sleep is lost in dash's own SIGINT handling, with or
-	# without corral (4 runs in 10 here, without corral).
+# ctrl_z_fg_ctrl_c [OPTION]... [-- STEP...]: corral OPTION... running a
+# command that reads a line, at an interactive shell: Ctrl-Z stops it and
+# the prompt is back, the STEPs (at the prompt, the run stopped), fg gives it
+# the terminal again (its read gets what is typed), Ctrl-C ends it with 130.
+# exec: without it, a Ctrl-C that reaches sh -c between its echo and the
+# fork of sleep is lost in dash's own SIGINT handling, with or without
+# corral (4 runs in 10 here, without corral).
+ctrl_z_fg_ctrl_c() {
+	local opts=() steps=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do opts+=("$1"); shift; done
+	[ $# -gt 0 ] && shift
+	steps=("$@")
 	ptyshell \
-		send "$CORRAL -q -- sh -c 'echo ready; read x; echo \"read:\$x\"; exec sleep 1000'" \
+		send "$CORRAL -q ${opts[*]} -- sh -c 'echo ready; read x; echo \"read:\$x\"; exec sleep 1000'" \
 		expect '^ready' \
 		key ^Z \
 		expect '^\[1\]\+ +Stopped +.*corral' \
 		expect '^\$ $' \
-		send 'jobs' \
-		expect '^\[1\]\+ +Stopped +.*corral' \
-		expect '^\$ $' \
+		"${steps[@]}" \
 		send 'fg' \
 		expect 'sleep 1000.\n' \
 		send 'typed after fg' \
@@ -35,25 +40,20 @@ ptyshell() {
 		expect '\$ $' \
 		send 'echo "status $?"' \
 		expect '^status 130'
+}
+
+@test "Ctrl-Z stops the run: jobs says Stopped, the prompt is back; fg continues it with the terminal; Ctrl-C ends it with 130" {
+	cd "$T"
+	ctrl_z_fg_ctrl_c -- \
+		send 'jobs' \
+		expect '^\[1\]\+ +Stopped +.*corral' \
+		expect '^\$ $'
 	assert_success
 }
 
 @test "with output-limit (a relay between the command and the terminal) Ctrl-Z, fg and Ctrl-C act the same" {
 	cd "$T"
-	ptyshell \
-		send "$CORRAL -q --output-limit 1M -- sh -c 'echo ready; read x; echo \"read:\$x\"; exec sleep 1000'" \
-		expect '^ready' \
-		key ^Z \
-		expect '^\[1\]\+ +Stopped +.*corral' \
-		expect '^\$ $' \
-		send 'fg' \
-		expect 'sleep 1000.\n' \
-		send 'typed after fg' \
-		expect '^read:typed after fg' \
-		key ^C \
-		expect '\$ $' \
-		send 'echo "status $?"' \
-		expect '^status 130'
+	ctrl_z_fg_ctrl_c --output-limit 1M
 	assert_success
 }
 
