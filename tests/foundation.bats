@@ -231,3 +231,21 @@ load helpers
 	assert_output --partial "must not be installed setuid or setgid"
 	[ ! -e "$T/w/ran" ]
 }
+
+@test "the command runs on the CPUs corral was allowed (init is moved off the supervisor's CPU while it sets up, and moves back)" {
+	[ "$(nproc)" -ge 2 ] || skip "one CPU: init is never moved"
+	local all one
+	all=$(grep '^Cpus_allowed_list' /proc/self/status)
+	run "$CORRAL" -q -- grep '^Cpus_allowed_list' /proc/self/status
+	assert_success
+	assert_output "$all"
+	# Pinned to one CPU: nowhere else to go, and the command stays pinned.
+	one=$(taskset -c 1 grep '^Cpus_allowed_list' /proc/self/status)
+	run taskset -c 1 "$CORRAL" -q -- grep '^Cpus_allowed_list' /proc/self/status
+	assert_success
+	assert_output "$one"
+	# With limits: the v1 cgroup is made while init is elsewhere.
+	run "$CORRAL" -q --memory 64M -- grep '^Cpus_allowed_list' /proc/self/status
+	assert_success
+	assert_output "$all"
+}
