@@ -57,6 +57,19 @@ ctrl_z_fg_ctrl_c() {
 	assert_success
 }
 
+@test "a run started in the background at the shell (&) runs, and wait gives its status" {
+	# Not the terminal's foreground: init starts the command sharing its
+	# memory (CLONE_VFORK), where a foreground run forks it.
+	cd "$T"
+	ptyshell \
+		send "$CORRAL -q -- sh -c 'sleep 0.3; echo bgdone; exit 3' &" \
+		expect '^\$ $' \
+		send 'wait $!; echo "status $?"' \
+		expect '^bgdone' \
+		expect '^status 3'
+	assert_success
+}
+
 @test "bg continues a stopped run in the background; its read of the terminal stops it (tty input) until fg" {
 	cd "$T"
 	ptyshell \
