@@ -143,28 +143,13 @@ static void *handoff_main(void *p)
 	while ((fd = __atomic_load_n(&h->fd, __ATOMIC_ACQUIRE)) < 0)
 		sched_yield();
 	struct sync_msg m = {.type = SYNC_LISTENER};
-	struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	memset(&u, 0, sizeof(u));
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
 	/* Sync point 2a: the listener goes to the supervisor. */
-	ssize_t n;
-	while ((n = sendmsg(h->sync_fd, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR)
-		;
-	if (n < 0) {
+	int err = sync_send_fd(h->sync_fd, &m, fd);
+	if (err < 0) {
 		/* The filtered thread cannot report this (its calls may wait on
 		 * a listener nobody reads): this thread does, and its exit_group
 		 * ends both. */
-		sync_fail(h->sync_fd, 125, errno, "hand the seccomp listener to the supervisor");
+		sync_fail(h->sync_fd, 125, -err, "hand the seccomp listener to the supervisor");
 	}
 	__atomic_store_n(&h->done, 1, __ATOMIC_RELEASE);
 	return NULL;

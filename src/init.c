@@ -44,16 +44,18 @@ __attribute__((noreturn)) static void fail(struct launch *l, const struct corral
 }
 
 /* Wait for the supervisor's message of type t; anything else, or the
- * supervisor gone (EOF), ends init: the supervisor already said why. */
-static void wait_for(struct launch *l, int t)
+ * supervisor gone (EOF), ends init: the supervisor already said why. The
+ * fd passed with it goes to *passed (-1: none), or is closed. */
+static void wait_for(struct launch *l, int t, int *passed)
 {
 	struct sync_msg m;
-	ssize_t n;
-	do
-		n = recv(l->sync_fd, &m, sizeof(m), 0);
-	while (n < 0 && errno == EINTR);
-	if (n != sizeof(m) || m.type != t)
+	int fd;
+	if (sync_recv_fd(l->sync_fd, &m, &fd) != sizeof(m) || m.type != t)
 		_exit(125);
+	if (passed)
+		*passed = fd;
+	else if (fd >= 0)
+		close(fd);
 }
 
 struct command_args {
@@ -126,7 +128,7 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 	 * it). Without one there is nothing to wait for: the sandbox is built
 	 * at once, beside the supervisor's own set-up. */
 	if (l->wait_go)
-		wait_for(l, SYNC_GO);
+		wait_for(l, SYNC_GO, NULL);
 	if (pdeathsig_err) {
 		corral_error_set(&e, pdeathsig_err, "make init die with corral (PR_SET_PDEATHSIG)");
 		fail(l, &e);
@@ -145,7 +147,7 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 	char here[4096];
 	if (!getcwd(here, sizeof(here)))
 		here[0] = '\0';
-	if (mounts_setup(spec, l->guard, l->overlay, l->cwd, sizeof(l->cwd), l->caller_root, &e) < 0 || namespaces_setup_inside(spec, &e) < 0)
+	if (mounts_setup(spec, l->guard, l->overlay, l->cwd, sizeof(l->cwd), l->caller_root, &e) < 0 || namespaces_setup_inside(spec, l->net_beside, &e) < 0)
 		fail(l, &e);
 	/* The caller's directory is not in the new root: say where the command
 	 * starts, or `corral -- make` fails with no word of why. To a person
@@ -158,8 +160,12 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 
 	/* Sync point 1b: the supervisor has made the run's cgroup and moved
 	 * us into it, brought pasta's network up and armed the time limits;
-	 * the command is forked from here, so it is born in the cgroup. */
-	wait_for(l, SYNC_READY);
+	 * the command is forked from here, so it is born in the cgroup. With
+	 * it comes the network namespace the supervisor made meanwhile. */
+	_cleanup_close_ int netns = -1;
+	wait_for(l, SYNC_READY, &netns);
+	if (l->net_beside && namespaces_join_net(netns, &e) < 0)
+		fail(l, &e);
 	/* Now in the run's cgroup: root the sandbox's cgroup namespace there. */
 	if (l->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0) {
 		corral_error_set(&e, errno, "unshare the cgroup namespace");

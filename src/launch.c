@@ -250,6 +250,9 @@ int launch_init(struct run *r, struct corral_error *e)
 	}
 	bool userns = (flags & CLONE_NEWUSER) != 0;
 	r->l.wait_go = userns;
+	r->l.net_beside = namespaces_net_beside(spec, flags);
+	if (r->l.net_beside)
+		flags &= ~(unsigned long)CLONE_NEWNET;
 	plan_spread(r);
 	if (clone_sandbox(r, flags, &cgroup_fd, e) < 0)
 		return -1;
@@ -267,6 +270,9 @@ int launch_init(struct run *r, struct corral_error *e)
 	 * first): signals to the shell's job come to init through us, once. */
 	setpgid(r->pid, r->pid);
 	r->tty_given = r->l.foreground && !spec->new_session;
+	_cleanup_close_ int netns = -1;
+	if (r->l.net_beside && namespaces_make_net(&netns, e) < 0)
+		return after_clone_failed(r);
 
 	/* Sync point 1: in a user namespace init has no ids and no
 	 * capabilities until its maps are written; release it then. */
@@ -286,6 +292,6 @@ int launch_init(struct run *r, struct corral_error *e)
 	 * meanwhile has closed its end: the event loop reads its error, so
 	 * this send's own failure is not the story. */
 	struct sync_msg ready = {.type = SYNC_READY};
-	sync_send(r->sync_fd, &ready);
+	sync_send_fd(r->sync_fd, &ready, netns);
 	return 0;
 }

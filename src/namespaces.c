@@ -11,11 +11,15 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "util.h"
+
 /* "auto" is decided once, by the supervisor before clone, and init and the
  * command inherit the answer: inside the user namespace geteuid() reads the
  * mapped id, 0 under uid = 0, and asking again there would turn "auto" into
  * "no" (and setgroups, denied in the namespace, would then fail). */
 static int auto_userns = -1;
+
+static int loopback_up(struct corral_error *e);
 
 bool namespaces_want_userns(const struct corral_spec *spec)
 {
@@ -50,6 +54,48 @@ unsigned long namespaces_clone_flags(const struct corral_spec *spec)
 	if (namespaces_want_userns(spec))
 		flags |= CLONE_NEWUSER;
 	return flags;
+}
+
+/* Without a user namespace, the supervisor makes the network namespace
+ * itself after clone, while init builds the sandbox, instead of clone
+ * making it before init can start: a new network namespace is the most
+ * costly of them (the loopback device, every protocol's per-namespace
+ * state). Not in a user namespace (the supervisor, outside it, could not
+ * give init one owned by it), not with pasta (which joins init's), and not
+ * with a new sysfs, which shows the network namespace of whoever mounts it:
+ * init must be in its own by then. */
+bool namespaces_net_beside(const struct corral_spec *spec, unsigned long flags)
+{
+	return (flags & CLONE_NEWNET) && !(flags & CLONE_NEWUSER) &&
+	       spec->net != CORRAL_NET_PASTA && spec->sys.n == 0;
+}
+
+int namespaces_make_net(int *out, struct corral_error *e)
+{
+	_cleanup_close_ int ours = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (ours < 0)
+		return corral_error_set(e, errno, "open our network namespace");
+	if (unshare(CLONE_NEWNET) < 0)
+		return corral_error_set(e, errno, "make the sandbox's network namespace");
+	*out = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
+	int err = *out < 0 ? errno : 0;
+	/* Back into ours, come what may. Should that fail, the run ends here:
+	 * what is left to do (remove the cgroup and the record) needs no
+	 * network. */
+	if (setns(ours, CLONE_NEWNET) < 0)
+		return corral_error_set(e, errno, "return to corral's network namespace");
+	if (err)
+		return corral_error_set(e, err, "open the sandbox's network namespace");
+	return 0;
+}
+
+int namespaces_join_net(int fd, struct corral_error *e)
+{
+	if (fd < 0)
+		return corral_error_set(e, 0, "the sandbox's network namespace did not come");
+	if (setns(fd, CLONE_NEWNET) < 0)
+		return corral_error_set(e, errno, "enter the sandbox's network namespace");
+	return loopback_up(e);
 }
 
 uid_t namespaces_inner_uid(const struct corral_spec *spec)
@@ -133,14 +179,14 @@ static int loopback_up(struct corral_error *e)
 	return 0;
 }
 
-int namespaces_setup_inside(const struct corral_spec *spec, struct corral_error *e)
+int namespaces_setup_inside(const struct corral_spec *spec, bool net_later, struct corral_error *e)
 {
 	unsigned long flags = namespaces_clone_flags(spec);
 
 	if ((flags & CLONE_NEWUTS) && spec->hostname &&
 	    sethostname(spec->hostname, strlen(spec->hostname)) < 0)
 		return corral_error_set(e, errno, "set host name '%s'", spec->hostname);
-	if ((flags & CLONE_NEWNET) && loopback_up(e) < 0)
+	if ((flags & CLONE_NEWNET) && !net_later && loopback_up(e) < 0)
 		return -1;
 	return 0;
 }

@@ -16,8 +16,17 @@ int namespaces_write_maps(pid_t pid, const struct corral_spec *spec, struct corr
 /* Why clone with these flags failed with err, for the error line: a hint
  * starting " (" and ending ")", or "" when there is nothing to add. */
 const char *namespaces_clone_hint(unsigned long flags, bool root, int err);
-/* Inside, in init: host name and loopback. */
-int namespaces_setup_inside(const struct corral_spec *spec, struct corral_error *e);
+/* Whether the supervisor makes the network namespace beside init's set-up
+ * (namespaces.c says when): clone is then called without CLONE_NEWNET. */
+bool namespaces_net_beside(const struct corral_spec *spec, unsigned long flags);
+/* Supervisor side, after clone: a new network namespace, as an fd in *out
+ * for init, while the supervisor stays in its own. */
+int namespaces_make_net(int *out, struct corral_error *e);
+/* Inside, in init: host name, and loopback unless net_later. */
+int namespaces_setup_inside(const struct corral_spec *spec, bool net_later, struct corral_error *e);
+/* Inside, in init: enter the network namespace made beside (fd, from the
+ * supervisor; -1: it did not come) and bring its loopback up. */
+int namespaces_join_net(int fd, struct corral_error *e);
 /* The ids the command runs as inside. */
 uid_t namespaces_inner_uid(const struct corral_spec *spec);
 gid_t namespaces_inner_gid(const struct corral_spec *spec);

@@ -34,6 +34,11 @@ struct sync_msg {
 
 /* Send one message, retrying on EINTR; 0 or -errno. */
 int sync_send(int fd, const struct sync_msg *m);
+/* The same with the fd passed along (SCM_RIGHTS) unless it is negative. */
+int sync_send_fd(int fd, const struct sync_msg *m, int passed);
+/* Receive one message, retrying on EINTR, and the fd passed with it
+ * (close-on-exec; -1 when none); returns what recvmsg returned. */
+ssize_t sync_recv_fd(int fd, struct sync_msg *m, int *passed);
 /* Set-up failed in init or the command: send SYNC_ERROR with the exit status
  * code (125, 126 or 127) and the message fmt, followed by ": strerror(err)"
  * when err > 0 (as corral_error_set words it), then _exit(code). */
@@ -52,6 +57,7 @@ struct launch {
 	bool spread;         /* the supervisor moves init off its CPU: take affinity back before the fork */
 	cpu_set_t affinity;  /* the CPUs corral was allowed, for the command */
 	bool unshare_cgroupns; /* with a cgroup: unshare the cgroup ns after READY */
+	bool net_beside;     /* the network namespace comes with READY, made by the supervisor */
 	bool caller_root;    /* corral runs as root: bind sources are resolved warily */
 	const struct sock_fprog *seccomp; /* the command's filter, built by the supervisor; NULL: none */
 	bool seccomp_notify;  /* load it with a listener, and hand that to the supervisor */

@@ -140,6 +140,8 @@ nothing_left() {
 		mount:*:*:*:14=EPERM|proc /proc: mount proc: Operation not permitted
 		mount_setattr=EPERM|ro-bind /usr on /usr: make read-only: Operation not permitted
 		sethostname=EPERM|set host name 'corral': Operation not permitted
+		unshare:0x40000000=ENOSPC|make the sandbox's network namespace: No space left on device
+		setns:*:0x40000000=EPERM|return to corral's network namespace: Operation not permitted
 		prctl:PR_CAPBSET_DROP=EPERM|drop cap_chown from the bounding set: Operation not permitted
 		prctl:PR_SET_KEEPCAPS=EINVAL|keep capabilities across setuid: Invalid argument
 	EOF

@@ -33,6 +33,28 @@ load helpers
 	assert_output "lo up"
 }
 
+@test "net none: the sandbox's network is its own, corral stays in the host's, /sys shows the sandbox's" {
+	# Without a user namespace corral makes the sandbox's network namespace
+	# itself while init builds the sandbox, and goes back to its own.
+	local host pid limits
+	host=$(readlink /proc/self/ns/net)
+	for limits in "" "--memory 64M"; do
+		# shellcheck disable=SC2086 # limits: no option or one, split
+		"$CORRAL" $limits -- sh -c 'readlink /proc/self/ns/net; exec sleep 30' >"$T/inner" &
+		pid=$!
+		wait_for '[ -s "$T/inner" ]'
+		[ "$(readlink "/proc/$pid/ns/net")" = "$host" ]
+		[ "$(cat "$T/inner")" != "$host" ]
+		kill -TERM "$pid"
+		wait "$pid" || true
+	done
+	# A new sysfs shows the network namespace of whoever mounts it: init
+	# must be in the sandbox's by then (the build profile mounts /sys).
+	run "$CORRAL" --profile build -- ls /sys/class/net
+	assert_success
+	assert_output "lo"
+}
+
 @test "net host: the host's interfaces" {
 	host=$(tail -n +3 /proc/net/dev | wc -l)
 	run "$CORRAL" --net host -- sh -c 'tail -n +3 /proc/net/dev | wc -l'
