@@ -117,6 +117,7 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 	 * its end is gone and the read at sync point 1 or 1b sees EOF. A
 	 * failure is reported after the go (when there is one), as every
 	 * error of init is, and the sandbox must not start without this. */
+	prefault_stack(48 * 1024);
 	int pdeathsig_err = prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ? errno : 0;
 	/* Out of corral's process group (the shell's job), as the supervisor
 	 * also puts it: what the shell or the terminal sends the job (Ctrl-C,

@@ -89,6 +89,8 @@ int main(int argc, char **argv)
 	_cleanup_strv_ struct strv profiles = {0};
 	int code = EXIT_CORRAL;
 
+	prefault_stack(64 * 1024);
+
 	/* Nothing here is designed to run setuid: refuse rather than guess. */
 	if (getuid() != geteuid() || getgid() != getegid()) {
 		log_error("corral must not be installed setuid or setgid; refusing to run");

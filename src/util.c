@@ -5,7 +5,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -253,4 +255,23 @@ int open_dir_nofollow(const char *path, bool make_last, int last_flags)
 		c = next_c;
 	}
 	return fd;
+}
+
+/* A page fault is slow in a virtual machine: about 10 us on the VM of
+ * bench/results.md, against under half a microsecond a page when a range
+ * is mapped at once. The supervisor goes about 56 kB deep before clone and
+ * init about 40 kB after it (where each page is also a copy of the
+ * supervisor's): one MADV_POPULATE_WRITE (Linux 5.14) maps them all, and
+ * populates only pages the stack would have touched anyway. Where the
+ * kernel lacks it, or part of the range is not mapped, the stack faults in
+ * as before: nothing depends on this. */
+void prefault_stack(size_t n)
+{
+	volatile char here = 0;
+	uintptr_t top = (uintptr_t)&here & ~(uintptr_t)4095;
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+	if (top > n)
+		madvise((void *)(top - n), n, MADV_POPULATE_WRITE);
 }

@@ -93,6 +93,10 @@ ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size);
 /* Write a string to a file (as for /proc and cgroupfs knobs); 0 or -errno. */
 int write_file_at(int dirfd, const char *path, const char *value);
 
+/* Map n bytes of this thread's stack below the caller's frame in one call
+ * instead of a page fault for each page on the way down (util.c). */
+void prefault_stack(size_t n);
+
 /* Edit distance between two words, ignoring case: insertions, deletions,
  * substitutions and swaps of two neighbours each count one. */
 unsigned edit_distance(const char *a, const char *b);
