@@ -135,7 +135,11 @@ int mountfs_proc(struct mounts_ctx *c, const struct mount_entry *m, struct corra
 /* The caller's terminal, when fd 0, 1 or 2 is one, at dev/console, as
  * bubblewrap binds it: the command holds it already, and with a name it can
  * say so (tty, ttyname). Not the host's /dev/pts: only this one terminal.
- * Looked up by name on the host, so the name is checked to be that device. */
+ * Looked up by name on the host, so the name is checked to be that device.
+ * Bound read-only: the node is the host's, and its owner (the sandbox's
+ * root when root runs corral) could otherwise chmod or chown the caller's
+ * terminal on the host; a read-only mount refuses that (EROFS) and still
+ * lets the device be opened, read and written. */
 static int bind_console(struct mounts_ctx *c, const char *dst, struct corral_error *e)
 {
 	if (!c->tty[0])
@@ -147,7 +151,7 @@ static int bind_console(struct mounts_ctx *c, const char *dst, struct corral_err
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/console", strcmp(dst, "/") ? dst : "");
 	_cleanup_close_ int node = mounts_target(c, path, false, e);
-	if (node < 0 || mounts_bind_fd(src, node, false, false, "the terminal", e) < 0)
+	if (node < 0 || mounts_bind_fd(src, node, true, false, "the terminal", e) < 0)
 		return corral_error_prefix(e, "dev");
 	return 0;
 }

@@ -393,6 +393,20 @@ host_victim() {
 	refute_output --partial "EPERM"
 }
 
+@test "the caller's terminal at /dev/console: root inside cannot chmod or chown it on the host; it is still written" {
+	command -v script >/dev/null || skip "script(1) from util-linux is not installed"
+	# The node is the host's pty, owned by the caller: root (without
+	# capabilities) is its owner inside too.
+	run script -qec "cd / && sh -c 'stat -c %a:%u \$(tty); $CORRAL -- sh -c \"chmod 666 /dev/console || echo chmod-refused; chown 65534 /dev/console || echo chown-refused; echo written >/dev/console\"; stat -c %a:%u \$(tty)'" /dev/null
+	assert_success
+	mapfile -t lines < <(printf '%s\n' "${lines[@]}" | tr -d '\r')
+	assert_line "chmod-refused"
+	assert_line "chown-refused"
+	assert_line "written"
+	# The host's node as it was before the run.
+	assert_equal "${lines[0]}" "${lines[-1]}"
+}
+
 @test "the host's other terminals are not in /dev/pts (a new devpts instance)" {
 	command -v script >/dev/null || skip "script(1) from util-linux is not installed"
 	run script -qec "cd / && sh -c 'ls /dev/pts; echo ---; $CORRAL -- ls /dev/pts'" /dev/null
