@@ -40,6 +40,10 @@
 #include <time.h>
 #include <unistd.h>
 
+/* libcgroup's mount table, where the static build has it (cgtable.c);
+ * NULL elsewhere. */
+extern char cg_mount_table[] __attribute__((weak));
+
 #define MAX_CTL 6
 #define CPU_PERIOD_US 100000ULL
 
@@ -444,6 +448,11 @@ static __attribute__((noinline)) int create(const struct corral_spec *spec,
 
 	double t = now_ms();
 	if (!initialised) {
+		/* cgroup_init writes a dozen entries of its mount table (8 kB
+		 * each, in .bss) and each page would be a page fault of its
+		 * own (util.c, prefault): map the first 16 at once. The table's
+		 * size is libcgroup's, not public: cgtable.c says more. */
+		prefault(cg_mount_table, 16 * 8208);
 		cgroup_set_logger(cg_logger, CGROUP_LOG_WARNING, NULL);
 		int r = cgroup_init();
 		if (r)

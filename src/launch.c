@@ -263,6 +263,12 @@ int launch_init(struct run *r, struct corral_error *e)
 		init_main(spec, &r->l);
 	}
 	spread_init(r);
+	/* Our pages are now init's too, each copied at our first write to
+	 * it: the stack's at once (util.c); and on a v1 host, libcgroup's
+	 * next allocations (about 100 kB), mapped in one call. */
+	prefault_stack(64 * 1024);
+	if (want_cg && !cg_early)
+		prefault_heap(96 * 1024);
 	close(take_fd(&r->child_end));
 	relay_parent(&r->relay);
 	r->t_clone = now_ms();

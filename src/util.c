@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -265,13 +266,31 @@ int open_dir_nofollow(const char *path, bool make_last, int last_flags)
  * populates only pages the stack would have touched anyway. Where the
  * kernel lacks it, or part of the range is not mapped, the stack faults in
  * as before: nothing depends on this. */
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23
+#endif
+
+void prefault(void *addr, size_t n)
+{
+	uintptr_t start = (uintptr_t)addr & ~(uintptr_t)4095;
+	uintptr_t end = ((uintptr_t)addr + n + 4095) & ~(uintptr_t)4095;
+	if (addr && n)
+		madvise((void *)start, end - start, MADV_POPULATE_WRITE);
+}
+
 void prefault_stack(size_t n)
 {
 	volatile char here = 0;
 	uintptr_t top = (uintptr_t)&here & ~(uintptr_t)4095;
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23
-#endif
 	if (top > n)
-		madvise((void *)(top - n), n, MADV_POPULATE_WRITE);
+		prefault((void *)(top - n), n);
+}
+
+/* Below the mmap threshold (128 kB) the block comes from the heap's top,
+ * and goes back to it when freed, mapped. */
+void prefault_heap(size_t n)
+{
+	void *p = malloc(n);
+	prefault(p, n);
+	free(p);
 }

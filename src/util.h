@@ -96,6 +96,11 @@ int write_file_at(int dirfd, const char *path, const char *value);
 /* Map n bytes of this thread's stack below the caller's frame in one call
  * instead of a page fault for each page on the way down (util.c). */
 void prefault_stack(size_t n);
+/* The same for n bytes at addr (rounded out to whole pages), and for the
+ * next n bytes malloc will hand out (the heap's top: a block of n bytes
+ * mapped, then freed back to it). */
+void prefault(void *addr, size_t n);
+void prefault_heap(size_t n);
 
 /* Edit distance between two words, ignoring case: insertions, deletions,
  * substitutions and swaps of two neighbours each count one. */
