@@ -50,7 +50,7 @@ static void wait_for(struct launch *l, int t, int *passed)
 {
 	struct sync_msg m;
 	int fd;
-	if (sync_recv_fd(l->sync_fd, &m, &fd) != sizeof(m) || m.type != t)
+	if (sync_recv_fd(l->sync_fd, 0, &m, &fd) != sizeof(m) || m.type != t)
 		_exit(125);
 	if (passed)
 		*passed = fd;

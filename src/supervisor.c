@@ -113,29 +113,12 @@ int supervisor_read_message(int fd, int flags, struct corral_result *res, struct
 			    struct sync_msg *mp)
 {
 	struct sync_msg m;
-	struct iovec iov = {.iov_base = &m, .iov_len = sizeof(m)};
-	union {
-		char buf[CMSG_SPACE(4 * sizeof(int))];
-		struct cmsghdr align;
-	} u;
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf)};
-	ssize_t n = recvmsg(fd, &msg, flags | MSG_CMSG_CLOEXEC);
-	if (n < 0)
-		return 0;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
-		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-			continue;
-		size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-		for (size_t i = 0; i < k; i++) {
-			int got;
-			memcpy(&got, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
-			if (n == sizeof(m) && m.type == SYNC_LISTENER && nt && nt->fd < 0)
-				nt->fd = got;
-			else
-				close(got);
-		}
-	}
+	int got;
+	ssize_t n = sync_recv_fd(fd, flags, &m, &got);
+	if (got >= 0 && n == sizeof(m) && m.type == SYNC_LISTENER && nt && nt->fd < 0)
+		nt->fd = got;
+	else if (got >= 0)
+		close(got);
 	if (n != sizeof(m))
 		return 0;
 	take_message(&m, res);

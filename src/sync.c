@@ -39,7 +39,7 @@ int sync_send_fd(int fd, const struct sync_msg *m, int passed)
 	return 0;
 }
 
-ssize_t sync_recv_fd(int fd, struct sync_msg *m, int *passed)
+ssize_t sync_recv_fd(int fd, int flags, struct sync_msg *m, int *passed)
 {
 	struct iovec iov = {.iov_base = m, .iov_len = sizeof(*m)};
 	union {
@@ -50,7 +50,7 @@ ssize_t sync_recv_fd(int fd, struct sync_msg *m, int *passed)
 			     .msg_controllen = sizeof(u.buf)};
 	ssize_t n;
 	*passed = -1;
-	while ((n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+	while ((n = recvmsg(fd, &msg, flags | MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
 		;
 	struct cmsghdr *c = n >= 0 ? CMSG_FIRSTHDR(&msg) : NULL;
 	if (c && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&

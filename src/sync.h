@@ -36,9 +36,10 @@ struct sync_msg {
 int sync_send(int fd, const struct sync_msg *m);
 /* The same with the fd passed along (SCM_RIGHTS) unless it is negative. */
 int sync_send_fd(int fd, const struct sync_msg *m, int passed);
-/* Receive one message, retrying on EINTR, and the fd passed with it
- * (close-on-exec; -1 when none); returns what recvmsg returned. */
-ssize_t sync_recv_fd(int fd, struct sync_msg *m, int *passed);
+/* Receive one message (flags as for recv: MSG_DONTWAIT), retrying on EINTR,
+ * and the fd passed with it (close-on-exec; -1 when none; room for one: the
+ * kernel closes any more); returns what recvmsg returned. */
+ssize_t sync_recv_fd(int fd, int flags, struct sync_msg *m, int *passed);
 /* Set-up failed in init or the command: send SYNC_ERROR with the exit status
  * code (125, 126 or 127) and the message fmt, followed by ": strerror(err)"
  * when err > 0 (as corral_error_set words it), then _exit(code). */
