@@ -41,8 +41,11 @@
 #include <unistd.h>
 
 /* libcgroup's mount table, where the static build has it (cgtable.c);
- * NULL elsewhere. */
+ * NULL elsewhere. An entry is a name and a path of FILENAME_MAX each and a
+ * little more: 8208 bytes in libcgroup 2.0 (its size over 100 entries;
+ * not public). */
 extern char cg_mount_table[] __attribute__((weak));
+#define CG_MOUNT_ENTRY 8208
 
 #define MAX_CTL 6
 #define CPU_PERIOD_US 100000ULL
@@ -452,7 +455,7 @@ static __attribute__((noinline)) int create(const struct corral_spec *spec,
 		 * each, in .bss) and each page would be a page fault of its
 		 * own (util.c, prefault): map the first 16 at once. The table's
 		 * size is libcgroup's, not public: cgtable.c says more. */
-		prefault(cg_mount_table, 16 * 8208);
+		prefault(cg_mount_table, 16 * CG_MOUNT_ENTRY);
 		cgroup_set_logger(cg_logger, CGROUP_LOG_WARNING, NULL);
 		int r = cgroup_init();
 		if (r)

@@ -1,6 +1,7 @@
 /* launch.c: the supervisor's launch of the sandbox (launch_init), from the
  * sync socket to sync point 1b: the timers, the cgroup (before clone on a v2
  * host, beside init's set-up elsewhere), clone, init moved off our CPU, the
+ * network namespace (without a user namespace, beside init's set-up), the
  * maps and sync point 1 in a user namespace, pasta, then READY. The order,
  * and why, is in docs/ARCHITECTURE.md (launch order, steps 2 to 4). */
 #include "run.h"
@@ -153,8 +154,8 @@ static int ready_command(struct run *r, bool cg_early, int cgroup_fd, bool usern
 
 /* Before clone: whether init should build the sandbox on another CPU than
  * ours. The kernel often puts a new task on its parent's CPU, even with
- * another idle: init's mounts and our set-up after clone (the v1 cgroup,
- * the record) would then take turns instead of overlapping. So we move
+ * another idle: init's mounts and our set-up after clone (the network
+ * namespace, the v1 cgroup, the record) would then take turns instead of overlapping. So we move
  * init off our CPU (spread_init), and init takes back the mask it was born
  * with before it forks the command, which inherits it. Not with a cpuset
  * limit (its v1 attach sets init's CPUs itself), nor with one CPU to run on. */

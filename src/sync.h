@@ -20,7 +20,7 @@ enum sync_type {
 	SYNC_STATUS, /* init -> supervisor: the command's wait status, then init exits */
 	SYNC_LISTENER, /* command -> supervisor: the seccomp listener, as SCM_RIGHTS */
 	SYNC_STOPPED,  /* init -> supervisor: the command stopped (job control) */
-	SYNC_READY,    /* supervisor -> init: in the run's cgroup, network up, time limits armed; fork the command */
+	SYNC_READY,    /* supervisor -> init: in the run's cgroup, network up, time limits armed; fork the command (with the network namespace as SCM_RIGHTS when made beside) */
 };
 
 struct sync_msg {
