@@ -66,7 +66,7 @@ static void setup_cwd(const struct corral_spec *spec, struct launch *l)
 		fail(l, 125, errno, "chdir: %s", dir);
 }
 
-static void setup_environment(const struct corral_spec *spec, struct launch *l)
+int command_environment(const struct corral_spec *spec, struct corral_error *e)
 {
 	/* setenv = NAME passes the caller's NAME through, as docker run -e
 	 * NAME does: taken before clearenv; left unset if the caller has none. */
@@ -75,19 +75,27 @@ static void setup_environment(const struct corral_spec *spec, struct launch *l)
 		const char *v = spec->setenv.v[i], *caller = strchr(v, '=') ? NULL : getenv(v);
 		entries[i] = strchr(v, '=') ? spec->setenv.v[i] : NULL;
 		if (caller && asprintf(&entries[i], "%s=%s", v, caller) < 0)
-			fail(l, 125, ENOMEM, "setenv %s", v);
+			return corral_error_set(e, ENOMEM, "setenv %s", v);
 	}
 	if (spec->clearenv && clearenv() != 0)
-		fail(l, 125, errno, "clear the environment");
+		return corral_error_set(e, errno, "clear the environment");
 	for (size_t i = 0; i < spec->unsetenv.n; i++)
 		if (unsetenv(spec->unsetenv.v[i]) != 0)
-			fail(l, 125, errno, "unsetenv %s", spec->unsetenv.v[i]);
+			return corral_error_set(e, errno, "unsetenv %s", spec->unsetenv.v[i]);
 	for (size_t i = 0; i < spec->setenv.n; i++)
 		if (entries[i] && putenv(entries[i]) != 0)
-			fail(l, 125, errno, "setenv %s", spec->setenv.v[i]);
+			return corral_error_set(e, errno, "setenv %s", spec->setenv.v[i]);
 	if (spec->clearenv && !getenv("PATH") &&
 	    setenv("PATH", "/usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin", 1) != 0)
-		fail(l, 125, errno, "setenv PATH");
+		return corral_error_set(e, errno, "setenv PATH");
+	return 0;
+}
+
+static void setup_environment(const struct corral_spec *spec, struct launch *l)
+{
+	struct corral_error e = {0};
+	if (command_environment(spec, &e) < 0)
+		fail(l, 125, 0, "%s", e.msg); /* e.msg has the errno's text */
 }
 
 static void setup_ids(const struct corral_spec *spec, struct launch *l)

@@ -34,7 +34,9 @@
  * written by the supervisor from the program it gave init), not one built
  * again: a profile edited since, or another build of corral, cannot change
  * what the joined command may call. A --learn run is refused: its filter
- * hands every call to the supervisor, which answers only its own command. */
+ * hands every call to the supervisor, which answers only its own command.
+ * For the same reason a seccomp-log run's record holds the filter with the
+ * action in place of the hand-over (supervisor.c, record). */
 #include "join.h"
 
 #include <dirent.h>
@@ -56,6 +58,7 @@
 
 #include "caps.h"
 #include "cgroup.h"
+#include "command.h"
 #include "execerr.h"
 #include "namespaces.h"
 #include "options.h"
@@ -194,6 +197,12 @@ __attribute__((noreturn)) static void command(const struct corral_spec *spec,
 		if (setrlimit(rl.resource, &r) < 0)
 			die(errno, "rlimit %s", spec->rlimit.v[i]);
 	}
+	/* The sandbox's environment rules, not the caller's whole
+	 * environment: under clearenv, what the caller holds (tokens, keys)
+	 * would otherwise reach every process inside that can read this
+	 * one's /proc/PID/environ. */
+	if (command_environment(spec, &e) < 0)
+		die(0, "%s", e.msg);
 	if (caps_before_ids(&e) < 0)
 		die(0, "%s", e.msg);
 	uid_t uid = namespaces_inner_uid(spec);

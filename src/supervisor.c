@@ -557,15 +557,29 @@ static int restore(struct run *r, struct corral_error *e)
 
 /* The run's record, for corral --list and --join (runtime.c); removed by
  * run_end. A run goes on without one (said under -v: stderr is the
- * command's too): it only cannot be listed or joined. */
+ * command's too): it only cannot be listed or joined.
+ *
+ * The filter a joined command loads is the command's, but under
+ * seccomp-log: there, a denied call waits for an answer only this
+ * supervisor gives, and only to its own command (a notification nobody
+ * listens for is ENOSYS). The joined command gets the same lists with the
+ * action itself, the answer we would have given (--learn is not joined). */
 static int record(struct run *r)
 {
 	struct corral_error e = {0};
 	double t0 = now_ms();
-	if (runtime_register(r->spec, r->pid, r->cg, r->filter.len ? &r->filter : NULL, &e) < 0)
+	struct sock_fprog acting = {0};
+	const struct sock_fprog *filter = r->filter.len ? &r->filter : NULL;
+	if (filter && r->spec->seccomp_log && !r->spec->learn) {
+		struct corral_spec plain = *r->spec;
+		plain.seccomp_log = false;
+		filter = seccomp_filter_build(&plain, &acting, &e) < 0 ? NULL : &acting;
+	}
+	if (e.msg[0] || runtime_register(r->spec, r->pid, r->cg, filter, &e) < 0)
 		log_info("this run cannot be listed or joined: %s", e.msg);
 	else
 		log_debug("record: written in %.3f ms", now_ms() - t0);
+	seccomp_filter_free(&acting);
 	return 0;
 }
 

@@ -133,6 +133,39 @@ assert s[0]["limits"] == {"pids": "32"}, s
 	stop_box
 }
 
+@test "--join a seccomp-log run: a denied call gets the sandbox's action, not ENOSYS" {
+	chmod 777 "$T"
+	# The command's denied calls wait for its supervisor's answer, which a
+	# joined command never gets: its filter carries the action itself.
+	start_box me "${WITH_PROBE[@]}" --seccomp-log=yes --seccomp-action errno:EACCES
+	run "$CORRAL" --join "$spid" -- "$PROBE" calls ptrace 1
+	assert_success
+	assert_output "ptrace 1 EACCES"
+	stop_box
+	start_box me "${WITH_PROBE[@]}" --seccomp-log=yes
+	run "$CORRAL" --join "$spid" -- "$PROBE" calls ptrace 1
+	assert_output "ptrace 1 EPERM"
+	stop_box
+	# What the joined command got is what the sandbox's own command gets.
+	run "$CORRAL" "${WITH_PROBE[@]}" --seccomp-log=yes --seccomp-action errno:EACCES -- "$PROBE" calls ptrace 1
+	assert_output --partial "ptrace 1 EACCES"
+}
+
+@test "--join: the sandbox's environment rules: clearenv keeps the caller's variables out" {
+	chmod 777 "$T"
+	start_box me --clearenv=yes --setenv BOX=inside --setenv PASSED
+	SECRET=token PASSED=mine BOX=outside run "$CORRAL" --join "$spid" -- \
+		sh -c 'echo "${SECRET-unset} $BOX ${PASSED-unset} $PATH"'
+	assert_success
+	assert_output "unset inside mine /usr/local/bin:/usr/bin:/bin:/usr/local/sbin:/usr/sbin:/sbin"
+	stop_box
+	# Without clearenv the caller's environment passes, as into a run.
+	start_box me --unsetenv SECRET
+	SECRET=token OTHER=kept run "$CORRAL" --join "$spid" -- sh -c 'echo "${SECRET-unset} $OTHER"'
+	assert_output "unset kept"
+	stop_box
+}
+
 @test "--join: no fd of the caller's but 0, 1 and 2 reaches the sandbox" {
 	chmod 777 "$T"
 	start_box me
