@@ -2,7 +2,8 @@
  * mountplan.c's entries: a fresh /proc with the host kernel's parts
  * read-only and its kernel-wide files masked; a minimal /dev (nodes made
  * or bound, a new devpts, shm, mqueue, the caller's terminal at console);
- * a read-only /sys; the masks; /etc/hosts and /etc/hostname. Runs in init,
+ * a read-only /sys; the masks; /etc/hosts and /etc/hostname (also for
+ * root = host, mountfs_host_files). Runs in init,
  * between the two pivots (see mounts.c): the host's tree at /oldroot, the
  * new root at /newroot. */
 #include "mountfs.h"
@@ -253,33 +254,30 @@ int mountfs_dev(struct mounts_ctx *c, const struct mount_entry *m, struct corral
 	return 0;
 }
 
-/* /etc/hosts or /etc/hostname of the sandbox's own, as container runtimes
- * write them: localhost and the sandbox's host name resolve (on loopback),
- * and, in the host's network, the host's own names after them. Written to
- * the base tmpfs (dropped with it after the pivot; the bind keeps the file)
- * and bound read-only over whatever the root has there. Where the root has
- * no place for it (a bind of the host's files without the file), it is
- * left out. */
-int mountfs_file(struct mounts_ctx *c, const struct mount_entry *m, struct corral_error *e)
+/* /etc/hosts or /etc/hostname (key "hosts" or "hostname") of the
+ * sandbox's own, as container runtimes write them, at path: localhost and
+ * the sandbox's host name resolve (on loopback), and, in the host's
+ * network, the host's own names (host_hosts) after them. */
+static FILE *write_etc(const struct corral_spec *spec, const char *key, const char *path,
+		       const char *host_hosts, struct corral_error *e)
 {
-	unsigned long flags = namespaces_clone_flags(c->spec);
-	char name[256] = "", path[64];
-	if ((flags & CLONE_NEWUTS) && c->spec->hostname)
-		snprintf(name, sizeof(name), "%s", c->spec->hostname);
+	unsigned long flags = namespaces_clone_flags(spec);
+	char name[256] = "";
+	if ((flags & CLONE_NEWUTS) && spec->hostname)
+		snprintf(name, sizeof(name), "%s", spec->hostname);
 	else if (gethostname(name, sizeof(name) - 1) < 0)
-		return corral_error_set(e, errno, "%s: gethostname", m->key);
-	snprintf(path, sizeof(path), "/%s", m->key);
-	_cleanup_fclose_ FILE *f = fopen(path, "wxe");
+		return corral_error_set(e, errno, "%s: gethostname", key), NULL;
+	FILE *f = fopen(path, "wxe");
 	if (!f)
-		return corral_error_set(e, errno, "%s: create", m->key);
-	if (strcmp(m->key, "hostname") == 0) {
+		return corral_error_set(e, errno, "%s: create", key), NULL;
+	if (strcmp(key, "hostname") == 0) {
 		fprintf(f, "%s\n", name);
 	} else {
 		fprintf(f, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
 			   "127.0.1.1\t%s\n",
 			name);
 		_cleanup_fclose_ FILE *host = NULL;
-		if (!(flags & CLONE_NEWNET) && (host = fopen("/oldroot/etc/hosts", "re"))) {
+		if (!(flags & CLONE_NEWNET) && (host = fopen(host_hosts, "re"))) {
 			char buf[4096];
 			size_t n;
 			fputs("# the host's /etc/hosts\n", f);
@@ -287,8 +285,25 @@ int mountfs_file(struct mounts_ctx *c, const struct mount_entry *m, struct corra
 				fwrite(buf, 1, n, f);
 		}
 	}
-	if (fflush(f) != 0 || ferror(f))
-		return corral_error_set(e, errno, "%s: write", m->key);
+	if (fflush(f) != 0 || ferror(f)) {
+		corral_error_set(e, errno, "%s: write", key);
+		fclose(f);
+		return NULL;
+	}
+	return f;
+}
+
+/* In a new root: written to the base tmpfs (dropped with it after the
+ * pivot; the bind keeps the file) and bound read-only over whatever the
+ * root has there. Where the root has no place for it (a bind of the
+ * host's files without the file), it is left out. */
+int mountfs_file(struct mounts_ctx *c, const struct mount_entry *m, struct corral_error *e)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/%s", m->key);
+	_cleanup_fclose_ FILE *f = write_etc(c->spec, m->key, path, "/oldroot/etc/hosts", e);
+	if (!f)
+		return -1;
 	_cleanup_close_ int tgt = mounts_target(c, m->dst, false, e);
 	if (tgt < 0) {
 		*e = (struct corral_error){0};
@@ -296,6 +311,32 @@ int mountfs_file(struct mounts_ctx *c, const struct mount_entry *m, struct corra
 	}
 	/* The file itself, through the fd written: open_tree takes any fd. */
 	return mounts_bind_fd(fileno(f), tgt, true, false, m->dst, e);
+}
+
+int mountfs_host_files(const struct corral_spec *spec, const char *dir, struct corral_error *e)
+{
+	if (mount("tmpfs", dir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0755,size=64k") < 0)
+		return corral_error_set(e, errno, "mount a tmpfs on %s for /etc/hosts", dir);
+	static const char *const keys[] = {"hosts", "hostname"};
+	for (size_t i = 0; i < ARRAY_SIZE(keys); i++) {
+		char path[PATH_MAX], dst[64];
+		snprintf(path, sizeof(path), "%s/%s", dir, keys[i]);
+		snprintf(dst, sizeof(dst), "/etc/%s", keys[i]);
+		_cleanup_fclose_ FILE *f = write_etc(spec, keys[i], path, "/etc/hosts", e);
+		if (!f)
+			return -1;
+		/* The host's file, if it is one: corral makes nothing in the
+		 * host's tree. By path, the mount(2) way: every kernel (and
+		 * valgrind) has it, and both paths are root's or our own. */
+		struct stat st;
+		if (stat(dst, &st) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		if (mount(path, dst, NULL, MS_BIND, NULL) < 0 ||
+		    mount(NULL, dst, NULL, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			  NULL) < 0)
+			return corral_error_set(e, errno, "%s: bind the sandbox's own", dst);
+	}
+	return 0;
 }
 
 /* A read-only /sys: a new sysfs (it shows the sandbox's network namespace),

@@ -691,7 +691,13 @@ int mounts_setup(const struct corral_spec *spec, const struct guard *guard,
 		umask(old);
 		return r;
 	}
-	if (namespaces_clone_flags(spec) & CLONE_NEWPID) {
+	unsigned long flags = namespaces_clone_flags(spec);
+	if (flags & CLONE_NEWPID) {
+		/* A host name of the sandbox's own resolves, as in a new root:
+		 * its files on a tmpfs the fresh /proc then covers. Without
+		 * our own /proc there is no such place, and nothing is made. */
+		if ((flags & CLONE_NEWUTS) && spec->hostname && mountfs_host_files(spec, "/proc", e) < 0)
+			return -1;
 		if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
 			return corral_error_set(e, errno, "mount proc on /proc");
 	}

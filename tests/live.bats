@@ -62,6 +62,36 @@ setuid 4242: denied
 	[ "$(sha256sum /etc/hosts)" = "$before" ]
 }
 
+@test "the host profile (the host's files) resolves its own host name too, root and rootless" {
+	before=$(sha256sum /etc/hosts /etc/hostname 2>/dev/null)
+	local who
+	for who in "" nobody; do
+		local as=()
+		if [ "$who" = nobody ]; then
+			need_nobody
+			as=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+		fi
+		run "${as[@]}" "$CORRAL" --profile host -- sh -c \
+			'getent ahosts "$(hostname)" | head -1; getent ahosts localhost >/dev/null && echo localhost; cat /etc/hostname'
+		assert_success
+		assert_line --index 0 --regexp '^127\.0\.1\.1 +STREAM corral$'
+		assert_line --index 1 localhost
+		assert_line --index 2 corral
+		# Read-only, and nothing of it on the host.
+		run "${as[@]}" "$CORRAL" --profile host -- sh -c 'echo x >>/etc/hosts'
+		assert_failure
+		assert_output --partial "Read-only file system"
+	done
+	# In the host's network, the host's names as well.
+	run "$CORRAL" --profile host --net host -- getent hosts "$(hostname)"
+	assert_success
+	# With the host's own name (no hostname), the host's files as they are.
+	run "$CORRAL" --profile host --hostname= -- cat /etc/hosts
+	assert_success
+	assert_output "$(cat /etc/hosts)"
+	[ "$(sha256sum /etc/hosts /etc/hostname 2>/dev/null)" = "$before" ]
+}
+
 @test "every shipped profile gives the command a HOME that exists and is writable" {
 	need_root
 	cd "$T" # judge writes its report in the current directory
