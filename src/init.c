@@ -165,6 +165,15 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 	 * it comes the network namespace the supervisor made meanwhile. */
 	_cleanup_close_ int netns = -1;
 	wait_for(l, SYNC_READY, &netns);
+	/* With READY the supervisor has put the command's filter here. */
+	if (l->seccomp) {
+		if (!l->shared || l->shared->len == 0 || l->shared->len > BPF_MAXINSNS) {
+			corral_error_set(&e, 0, "the seccomp filter did not come from the supervisor");
+			fail(l, &e);
+		}
+		l->filter = (struct sock_fprog){.len = (unsigned short)l->shared->len,
+						.filter = l->shared->insns};
+	}
 	if (l->net_beside && namespaces_join_net(netns, &e) < 0)
 		fail(l, &e);
 	/* Now in the run's cgroup: root the sandbox's cgroup namespace there. */
@@ -204,6 +213,9 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 	}
 	if (cmd == 0)
 		command_exec(spec, l);
+	/* The command has its filter loaded (or its own copy of this memory,
+	 * when forked): init has no more use for it. */
+	launch_unmap_filter(l);
 	/* Also here, so the relay below never races the child's own setpgid. */
 	if (!spec->new_session)
 		setpgid(cmd, cmd);

@@ -11,6 +11,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
@@ -24,6 +25,7 @@
 #include "net.h"
 #include "overlay.h"
 #include "relay.h"
+#include "seccomp.h"
 
 /* clone3 with a pidfd; clone as the fallback on kernels before 5.3. Both
  * return 0 in the child, which then runs on a copy of this stack, as after
@@ -122,6 +124,26 @@ static int after_clone_failed(struct run *r)
 {
 	supervisor_read_message(r->sync_fd, MSG_DONTWAIT, r->res, NULL, NULL);
 	return -1;
+}
+
+/* The command's seccomp filter, built (or read from the cache, and its
+ * answers checked) after clone, while init builds the sandbox on the other
+ * CPU, instead of before clone, where it held everything up. It goes to init
+ * through memory mapped shared before clone; we keep our own copy for the
+ * run record, and unmap ours at once. */
+static int share_filter(struct run *r, struct corral_error *e)
+{
+	double t0 = now_ms();
+	if (seccomp_filter_build(r->spec, &r->filter, e) < 0)
+		return -1;
+	log_debug("seccomp: filter ready in %.3f ms", now_ms() - t0);
+	if (r->filter.len == 0 || r->filter.len > BPF_MAXINSNS)
+		return corral_error_set(e, 0, "the seccomp filter has %u instructions; the kernel takes 1 to %d",
+					(unsigned)r->filter.len, BPF_MAXINSNS);
+	memcpy(r->l.shared->insns, r->filter.filter, r->filter.len * sizeof(struct sock_filter));
+	r->l.shared->len = r->filter.len;
+	launch_unmap_filter(&r->l);
+	return 0;
 }
 
 /* What must hold before init forks the command (sync point 1b), made
@@ -227,7 +249,7 @@ int launch_init(struct run *r, struct corral_error *e)
 		.sync_fd = r->child_end,
 		.tty_fd = r->tty_fd,
 		.foreground = r->tty_fd >= 0 && tcgetpgrp(r->tty_fd) == getpgrp(),
-		.seccomp = spec->seccomp || spec->learn ? &r->filter : NULL,
+		.seccomp = spec->seccomp || spec->learn ? &r->l.filter : NULL,
 		.seccomp_notify = r->notify_on,
 		.caller_root = geteuid() == 0,
 	};
@@ -236,6 +258,13 @@ int launch_init(struct run *r, struct corral_error *e)
 	if (r->relay.pid > 0 && r->tty_fd > 0) {
 		r->l.tty_fd = -1;
 		r->l.foreground = false;
+	}
+	if (r->l.seccomp) {
+		void *m = mmap(NULL, sizeof(*r->l.shared), PROT_READ | PROT_WRITE,
+			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (m == MAP_FAILED)
+			return corral_error_set(e, errno, "map memory for the seccomp filter");
+		r->l.shared = m;
 	}
 	unsigned long flags = namespaces_clone_flags(spec);
 	int cgroup_fd = cgroup_clone_fd(r->cg);
@@ -293,6 +322,8 @@ int launch_init(struct run *r, struct corral_error *e)
 			return after_clone_failed(r);
 		}
 	}
+	if (r->l.shared && share_filter(r, e) < 0)
+		return after_clone_failed(r);
 	if (ready_command(r, cg_early, cgroup_fd, userns, e) < 0)
 		return after_clone_failed(r);
 	/* Sync point 1b: init may fork the command. An init that failed

@@ -79,6 +79,9 @@ int namespaces_make_net(int *out, struct corral_error *e)
 		return corral_error_set(e, errno, "make the sandbox's network namespace");
 	*out = open("/proc/thread-self/ns/net", O_RDONLY | O_CLOEXEC);
 	int err = *out < 0 ? errno : 0;
+	/* Its loopback up while we are in it: not on init's path. */
+	struct corral_error lo = {0};
+	int up = err ? 0 : loopback_up(&lo);
 	/* Back into ours, come what may. Should that fail, the run ends here:
 	 * what is left to do (remove the cgroup and the record) needs no
 	 * network. */
@@ -86,6 +89,10 @@ int namespaces_make_net(int *out, struct corral_error *e)
 		return corral_error_set(e, errno, "return to corral's network namespace");
 	if (err)
 		return corral_error_set(e, err, "open the sandbox's network namespace");
+	if (up < 0) {
+		*e = lo;
+		return -1;
+	}
 	return 0;
 }
 
@@ -95,7 +102,7 @@ int namespaces_join_net(int fd, struct corral_error *e)
 		return corral_error_set(e, 0, "the sandbox's network namespace did not come");
 	if (setns(fd, CLONE_NEWNET) < 0)
 		return corral_error_set(e, errno, "enter the sandbox's network namespace");
-	return loopback_up(e);
+	return 0;
 }
 
 uid_t namespaces_inner_uid(const struct corral_spec *spec)

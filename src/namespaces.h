@@ -19,13 +19,13 @@ const char *namespaces_clone_hint(unsigned long flags, bool root, int err);
 /* Whether the supervisor makes the network namespace beside init's set-up
  * (namespaces.c says when): clone is then called without CLONE_NEWNET. */
 bool namespaces_net_beside(const struct corral_spec *spec, unsigned long flags);
-/* Supervisor side, after clone: a new network namespace, as an fd in *out
- * for init, while the supervisor stays in its own. */
+/* Supervisor side, after clone: a new network namespace with its loopback
+ * up, as an fd in *out for init, while the supervisor stays in its own. */
 int namespaces_make_net(int *out, struct corral_error *e);
 /* Inside, in init: host name, and loopback unless net_later. */
 int namespaces_setup_inside(const struct corral_spec *spec, bool net_later, struct corral_error *e);
 /* Inside, in init: enter the network namespace made beside (fd, from the
- * supervisor; -1: it did not come) and bring its loopback up. */
+ * supervisor; -1: it did not come). */
 int namespaces_join_net(int fd, struct corral_error *e);
 /* The ids the command runs as inside. */
 uid_t namespaces_inner_uid(const struct corral_spec *spec);

@@ -92,6 +92,7 @@ static void run_end(struct run *r)
 	closep(&r->sig_fd);
 	notify_free(&r->nt);
 	seccomp_filter_free(&r->filter);
+	launch_unmap_filter(&r->l);
 }
 
 static void take_message(const struct sync_msg *m, struct corral_result *res)
@@ -127,21 +128,17 @@ int supervisor_read_message(int fd, int flags, struct corral_result *res, struct
 	return 1;
 }
 
-/* Everything that can fail on the spec alone, before anything exists: the
- * seccomp filter, and the listener's buffers. */
+/* What can fail on the spec alone, before anything exists: the listener's
+ * buffers, pasta. The seccomp filter is built after clone, beside init's
+ * set-up (launch.c); nothing of the command has run before it is. */
 static int prepare(struct run *r, struct corral_error *e)
 {
 	const struct corral_spec *spec = r->spec;
 	r->notify_on = (spec->seccomp && spec->seccomp_log) || spec->learn;
 	if (r->notify_on && notify_init(&r->nt, spec, e) < 0)
 		return -1;
-	if (spec->seccomp || spec->learn) {
-		double t0 = now_ms();
-		if (seccomp_filter_build(spec, &r->filter, e) < 0)
-			return -1;
-		log_debug("seccomp: filter ready in %.3f ms", now_ms() - t0);
+	if (spec->seccomp || spec->learn)
 		r->res->seccomp_kill = seccomp_filter_kills(spec);
-	}
 	if (spec->net == CORRAL_NET_PASTA && net_pasta_prepare(spec, &r->pasta, e) < 0)
 		return -1;
 	return 0;

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -77,4 +78,11 @@ void sync_fail(int fd, int code, int err, const char *fmt, ...)
 	va_list ap;
 	va_start(ap, fmt);
 	sync_failv(fd, code, err, fmt, ap);
+}
+
+void launch_unmap_filter(struct launch *l)
+{
+	if (l->shared)
+		munmap(l->shared, sizeof(*l->shared));
+	l->shared = NULL;
 }

@@ -7,10 +7,11 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include <linux/filter.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdint.h>
 
-struct sock_fprog;
 struct guard;
 struct overlay_state;
 
@@ -48,6 +49,15 @@ __attribute__((noreturn, format(printf, 4, 5))) void sync_fail(int fd, int code,
 __attribute__((noreturn, format(printf, 4, 0))) void sync_failv(int fd, int code, int err,
 								const char *fmt, va_list ap);
 
+/* The command's seccomp filter on its way to init. The supervisor builds
+ * it after clone, beside init's set-up, into memory mapped shared before
+ * clone (launch.c); init reads it once READY has come, and the supervisor
+ * never reads it back. */
+struct launch_filter {
+	uint32_t len;
+	struct sock_filter insns[BPF_MAXINSNS];
+};
+
 /* What init needs to know that is not in the spec. */
 struct launch {
 	int sync_fd;         /* init's end of the socket */
@@ -60,8 +70,14 @@ struct launch {
 	bool unshare_cgroupns; /* with a cgroup: unshare the cgroup ns after READY */
 	bool net_beside;     /* the network namespace comes with READY, made by the supervisor */
 	bool caller_root;    /* corral runs as root: bind sources are resolved warily */
-	const struct sock_fprog *seccomp; /* the command's filter, built by the supervisor; NULL: none */
+	const struct sock_fprog *seccomp; /* the command's filter (&filter); NULL: none */
+	struct launch_filter *shared; /* where the supervisor puts it, before READY */
+	struct sock_fprog filter;     /* init's view of *shared, once READY has come */
 	bool seccomp_notify;  /* load it with a listener, and hand that to the supervisor */
 	const struct guard *guard; /* guard.c's mounts, made first by mounts_setup */
 	const struct overlay_state *overlay; /* UPPERs checked and locked, work dirs made (overlay.c) */
 };
+
+/* Unmap l->shared, once the filter is copied (supervisor) or the command
+ * has it (init); NULL after. */
+void launch_unmap_filter(struct launch *l);
