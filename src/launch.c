@@ -127,10 +127,8 @@ static int after_clone_failed(struct run *r)
 }
 
 /* The command's seccomp filter, built (or read from the cache, and its
- * answers checked) after clone, while init builds the sandbox on the other
- * CPU, instead of before clone, where it held everything up. It goes to init
- * through memory mapped shared before clone; we keep our own copy for the
- * run record, and unmap ours at once. */
+ * answers checked) into memory mapped shared before clone, which init reads
+ * after READY; we keep our own copy for the run record. */
 static int share_filter(struct run *r, struct corral_error *e)
 {
 	double t0 = now_ms();
@@ -142,7 +140,6 @@ static int share_filter(struct run *r, struct corral_error *e)
 					(unsigned)r->filter.len, BPF_MAXINSNS);
 	memcpy(r->l.shared->insns, r->filter.filter, r->filter.len * sizeof(struct sock_filter));
 	r->l.shared->len = r->filter.len;
-	launch_unmap_filter(&r->l);
 	return 0;
 }
 
@@ -259,12 +256,21 @@ int launch_init(struct run *r, struct corral_error *e)
 		r->l.tty_fd = -1;
 		r->l.foreground = false;
 	}
+	/* The filter is made after clone, while init builds the sandbox on
+	 * the other CPU, when that leaves us the shorter way to READY: not
+	 * when we make a v1 cgroup (2 ms) or start pasta after clone, for
+	 * then init waits for us, and the filter would lengthen the wait.
+	 * Interleaved runs: default 3.5 % faster after clone, v1 limits 3.6 %
+	 * and strict 2.6 % slower. */
+	bool filter_beside = !(want_cg && !cg_early) && spec->net != CORRAL_NET_PASTA;
 	if (r->l.seccomp) {
 		void *m = mmap(NULL, sizeof(*r->l.shared), PROT_READ | PROT_WRITE,
 			       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 		if (m == MAP_FAILED)
 			return corral_error_set(e, errno, "map memory for the seccomp filter");
 		r->l.shared = m;
+		if (!filter_beside && share_filter(r, e) < 0)
+			return -1;
 	}
 	unsigned long flags = namespaces_clone_flags(spec);
 	int cgroup_fd = cgroup_clone_fd(r->cg);
@@ -322,7 +328,7 @@ int launch_init(struct run *r, struct corral_error *e)
 			return after_clone_failed(r);
 		}
 	}
-	if (r->l.shared && share_filter(r, e) < 0)
+	if (r->l.shared && filter_beside && share_filter(r, e) < 0)
 		return after_clone_failed(r);
 	if (ready_command(r, cg_early, cgroup_fd, userns, e) < 0)
 		return after_clone_failed(r);
@@ -331,5 +337,6 @@ int launch_init(struct run *r, struct corral_error *e)
 	 * this send's own failure is not the story. */
 	struct sync_msg ready = {.type = SYNC_READY};
 	sync_send_fd(r->sync_fd, &ready, netns);
+	launch_unmap_filter(&r->l);
 	return 0;
 }
