@@ -179,10 +179,16 @@ static int no_cgroup(const struct corral_spec *spec, struct corral_error *e, con
  * leading slash ("" for the root). */
 static int own_cgroup(const char *name, bool v2, char *out, size_t size)
 {
-	/* A line per v1 hierarchy, each with a path: room for long ones. */
-	char buf[16384];
-	if (read_file_at(AT_FDCWD, "/proc/self/cgroup", buf, sizeof(buf)) < 0)
+	/* A line per v1 hierarchy, each with a path: room for long ones.
+	 * Read once: corral never moves itself, and a run with limits asks
+	 * for each hierarchy (nine reads on a v1 host). */
+	static char text[16384];
+	static bool have;
+	if (!have && read_file_at(AT_FDCWD, "/proc/self/cgroup", text, sizeof(text)) < 0)
 		return -1;
+	have = true;
+	char buf[sizeof(text)];
+	memcpy(buf, text, strlen(text) + 1);
 	char *save = NULL;
 	for (char *line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		char *c1 = strchr(line, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
@@ -291,8 +297,10 @@ static bool file_value(const struct ctl *c, const char *file, uint64_t *v)
  * cgroup, even of a corral in another PID namespace, is never harmed. In
  * every controller corral ever uses, not only this run's: a run killed with
  * --cpus leaves cpu/corral-N, which a later run with only --memory would
- * otherwise never look at. */
-static void remove_stale(const struct corral_spec *spec)
+ * otherwise never look at. Never our own name (a dead run's corral-<pid>
+ * with our pid is libcgroup's to reuse), so this run's cgroup does not
+ * wait for it: launch.c calls it once the command may start. */
+void cgroup_sweep_stale(const struct corral_spec *spec)
 {
 	static const char *const ctls[] = {"memory", "cpu", "cpuacct", "pids", "cpuset"};
 	char swept[ARRAY_SIZE(ctls)][PATH_MAX];
@@ -528,7 +536,6 @@ static __attribute__((noinline)) int create(const struct corral_spec *spec,
 	}
 
 	t = now_ms();
-	remove_stale(spec);
 	for (unsigned p = 0; p < cg->npart; p++) {
 		struct part *pt = &cg->part[p];
 		pt->cg = cgroup_new_cgroup(pt->path);

@@ -27,13 +27,15 @@ bool cgroup_used(const struct corral_spec *spec);
  * both orders are correct everywhere. */
 bool cgroup_v2_host(void);
 
-/* Initialise libcgroup, remove stale corral-<pid> cgroups of
- * dead runs, create corral-<pid> with the limits. *out stays NULL when no
+/* Initialise libcgroup, create corral-<pid> with the limits. *out stays NULL when no
  * cgroup is used (none asked, or cgroup = auto without a writable one, which
  * is said once on stderr). Every error comes before anything is created, or
  * what was created is removed again. */
 int cgroup_create(const struct corral_spec *spec, struct corral_cgroup **out,
 		  struct corral_error *e);
+/* Remove the empty corral-<pid> cgroups of dead runs (SIGKILLed) beneath
+ * our own cgroup, in every hierarchy corral uses; after cgroup_create. */
+void cgroup_sweep_stale(const struct corral_spec *spec);
 /* The cgroup v2 directory for clone3's CLONE_INTO_CGROUP, or -1 when some
  * controller is on v1 (attach after clone instead). */
 int cgroup_clone_fd(const struct corral_cgroup *cg);
