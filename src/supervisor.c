@@ -129,8 +129,9 @@ int supervisor_read_message(int fd, int flags, struct corral_result *res, struct
 }
 
 /* What can fail on the spec alone, before anything exists: the listener's
- * buffers, pasta. The seccomp filter is built after clone, beside init's
- * set-up (launch.c); nothing of the command has run before it is. */
+ * buffers, pasta. The seccomp filter is launch.c's to build (after clone,
+ * beside init's set-up, but with pasta); nothing of the command runs
+ * before it is. */
 static int prepare(struct run *r, struct corral_error *e)
 {
 	const struct corral_spec *spec = r->spec;
