@@ -16,21 +16,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
+
 static const char *const ctl[] = {"memory", "cpu", "pids", "cpuacct"};
 #define N (sizeof(ctl) / sizeof(ctl[0]))
-
-static double now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 static int put(const char *dir, const char *file, const char *value)
 {
@@ -123,8 +112,8 @@ int main(int argc, char **argv)
 		all[r] = (t2 - t0) + (now_ms() - t3);
 		move[r] = t2 - t1;
 	}
-	qsort(all, (size_t)runs, sizeof(*all), cmp);
-	qsort(move, (size_t)runs, sizeof(*move), cmp);
+	qsort(all, (size_t)runs, sizeof(*all), cmp_double);
+	qsort(move, (size_t)runs, sizeof(*move), cmp_double);
 	printf("v1 cgroups, 4 hierarchies, made + limits + move + removed: median %.3f ms, fastest "
 	       "%.3f ms; the moves alone: median %.3f ms (%d runs)\n",
 	       all[runs / 2], all[0], move[runs / 2], runs);

@@ -23,20 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
+
 #define HEADER 32 /* filter_cache.c: magic[8], key[16], len, sum */
-
-static double now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 int main(int argc, char **argv)
 {
@@ -92,7 +81,7 @@ int main(int argc, char **argv)
 		ms[i] = *shared;
 		*shared = -1;
 	}
-	qsort(ms, (size_t)runs, sizeof(*ms), cmp);
+	qsort(ms, (size_t)runs, sizeof(*ms), cmp_double);
 	printf("%u instructions: load median %.3f ms, fastest %.3f ms (%d runs)\n", len,
 	       ms[runs / 2], ms[0], runs);
 	return 0;

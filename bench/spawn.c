@@ -13,14 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
-extern char **environ;
+#include "clock.h"
 
-static double now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
+extern char **environ;
 
 int main(int argc, char **argv)
 {
