@@ -121,6 +121,19 @@ GLIB_RUNS = [
     ("gutils-user-database", 1),
 ]
 
+# GLib test cases run neither plainly nor inside (GTest's -s), and why.
+GLIB_SKIP = {
+    # g_mkdir_with_parents("/usr/b/c") as uid 65534 must fail with EACCES
+    # (GLib 2.74 accepts EPERM too; later GLib EROFS too). In every profile
+    # /usr is a read-only bind, where mkdir says EROFS: a difference, but
+    # not one that shows on every machine. A root run of this same test
+    # leaves /usr/b/c behind, mode 000, on the host; from then on the walk
+    # into /usr/b fails with EACCES before the mount is looked at, and the
+    # case passes inside too. So whether it differs depends on the
+    # machine's history (it did on one CI machine, not on another).
+    "fileutils": ["/fileutils/mkdir-with-parents"],
+}
+
 # A test case's lines (its own result and its subtests') fold into the
 # first of these that occurs: a test case with a skipped subtest is "skip".
 PRECEDENCE = ("crash", "timeout", "error", "fail", "xpass", "skip", "pass", "xfail")
@@ -382,7 +395,7 @@ class Glib:
             argv = [binary, "--tap"]
             for p in only or ():
                 argv += ["-p", p]
-            for p in done:
+            for p in done + GLIB_SKIP.get(run, []):
                 argv += ["-s", p]
             env = self.env()
             user = NOBODY
