@@ -50,9 +50,9 @@ __attribute__((noreturn, format(printf, 4, 0))) void sync_failv(int fd, int code
 								const char *fmt, va_list ap);
 
 /* The command's seccomp filter on its way to init. The supervisor builds
- * it after clone, beside init's set-up, into memory mapped shared before
- * clone (launch.c); init reads it once READY has come, and the supervisor
- * never reads it back. */
+ * it into memory mapped shared before clone: after clone, beside init's
+ * set-up, or before clone with pasta (launch.c). init reads it once READY
+ * has come; the supervisor never reads it back. */
 struct launch_filter {
 	uint32_t len;
 	struct sock_filter insns[BPF_MAXINSNS];
