@@ -28,6 +28,7 @@
 #include "namespaces.h"
 #include "units.h"
 #include "seccomp.h"
+#include "timeline.h"
 
 extern char **environ;
 
@@ -189,6 +190,7 @@ static void load_with_listener(struct launch *l)
 
 void command_exec(const struct corral_spec *spec, struct launch *l)
 {
+	timeline_mark(TIMELINE_COMMAND);
 	setup_rlimits(spec, l);
 	setup_session(spec, l);
 	/* Mark rather than close: the sync socket (already close-on-exec)
@@ -223,6 +225,8 @@ void command_exec(const struct corral_spec *spec, struct launch *l)
 
 	/* The filter was built by the supervisor; loading it is the last step
 	 * before execve, so it need not allow any of the set-up above. */
+	if (l->seccomp)
+		timeline_mark(TIMELINE_FILTER);
 	if (l->seccomp && l->seccomp_notify) {
 		load_with_listener(l);
 	} else if (l->seccomp) {
@@ -236,6 +240,7 @@ void command_exec(const struct corral_spec *spec, struct launch *l)
 			log_debug("seccomp: filter loaded in %.3f ms", now_ms() - t0);
 	}
 
+	timeline_mark(TIMELINE_EXECVE);
 	execvp(spec->argv[0], spec->argv);
 	char msg[PATH_MAX + 256];
 	int code = execerr_explain(spec->argv[0], errno, msg, sizeof(msg));

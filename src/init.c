@@ -32,6 +32,7 @@
 #include "log.h"
 #include "mounts.h"
 #include "namespaces.h"
+#include "timeline.h"
 
 const int init_relayed_signals[] = {SIGTERM, SIGINT,   SIGHUP,  SIGQUIT, SIGUSR1,
 				    SIGUSR2, SIGWINCH, SIGCONT, SIGTSTP};
@@ -117,6 +118,7 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 	 * its end is gone and the read at sync point 1 or 1b sees EOF. A
 	 * failure is reported after the go (when there is one), as every
 	 * error of init is, and the sandbox must not start without this. */
+	timeline_mark(TIMELINE_INIT);
 	prefault_stack(48 * 1024);
 	int pdeathsig_err = prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ? errno : 0;
 	/* Out of corral's process group (the shell's job), as the supervisor
@@ -150,6 +152,7 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 		here[0] = '\0';
 	if (mounts_setup(spec, l->guard, l->overlay, l->cwd, sizeof(l->cwd), l->caller_root, &e) < 0 || namespaces_setup_inside(spec, l->net_beside, &e) < 0)
 		fail(l, &e);
+	timeline_mark(TIMELINE_BUILT);
 	/* The caller's directory is not in the new root: say where the command
 	 * starts, or `corral -- make` fails with no word of why. To a person
 	 * at a terminal: a script or a judge that captures stderr has chosen
@@ -165,6 +168,7 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 	 * it comes the network namespace the supervisor made meanwhile. */
 	_cleanup_close_ int netns = -1;
 	wait_for(l, SYNC_READY, &netns);
+	timeline_mark(TIMELINE_READY_TAKEN);
 	/* With READY the supervisor has put the command's filter here. */
 	if (l->seccomp) {
 		if (!l->shared || l->shared->len == 0 || l->shared->len > BPF_MAXINSNS) {
@@ -270,6 +274,7 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 				reaped++;
 				continue;
 			}
+			timeline_mark(TIMELINE_ENDED);
 			/* What the command left running would be killed by the
 			 * kernel when init exits, and its usage would reach no
 			 * one: kill and reap it here, so its CPU time and memory

@@ -26,6 +26,7 @@
 #include "overlay.h"
 #include "relay.h"
 #include "seccomp.h"
+#include "timeline.h"
 
 /* clone3 with a pidfd; clone as the fallback on kernels before 5.3. Both
  * return 0 in the child, which then runs on a copy of this stack, as after
@@ -288,6 +289,7 @@ int launch_init(struct run *r, struct corral_error *e)
 	if (r->l.net_beside)
 		flags &= ~(unsigned long)CLONE_NEWNET;
 	plan_spread(r);
+	timeline_open();
 	if (clone_sandbox(r, flags, &cgroup_fd, e) < 0)
 		return -1;
 	if (r->pid == 0) {
@@ -296,6 +298,7 @@ int launch_init(struct run *r, struct corral_error *e)
 		relay_child(&r->relay);
 		init_main(spec, &r->l);
 	}
+	timeline_mark(TIMELINE_CLONE);
 	spread_init(r);
 	/* Our pages are now init's too, each copied at our first write to
 	 * it: the stack's at once (util.c); and on a v1 host, libcgroup's
@@ -305,7 +308,6 @@ int launch_init(struct run *r, struct corral_error *e)
 		prefault_heap(96 * 1024);
 	close(take_fd(&r->child_end));
 	relay_parent(&r->relay);
-	r->t_clone = now_ms();
 	/* init leaves our process group (it does so itself too, whoever is
 	 * first): signals to the shell's job come to init through us, once. */
 	setpgid(r->pid, r->pid);
@@ -334,6 +336,7 @@ int launch_init(struct run *r, struct corral_error *e)
 	 * meanwhile has closed its end: the event loop reads its error, so
 	 * this send's own failure is not the story. */
 	struct sync_msg ready = {.type = SYNC_READY};
+	timeline_mark(TIMELINE_READY_SENT);
 	sync_send_fd(r->sync_fd, &ready, netns);
 	launch_unmap_filter(&r->l);
 	/* Housekeeping, off the launch's path now that the command may

@@ -21,6 +21,7 @@
 #include "runtime.h"
 #include "seccomp.h"
 #include "supervisor.h"
+#include "timeline.h"
 #include "units.h"
 
 #ifndef CORRAL_VERSION
@@ -89,6 +90,7 @@ int main(int argc, char **argv)
 	_cleanup_strv_ struct strv profiles = {0};
 	int code = EXIT_CORRAL;
 
+	timeline_start();
 	prefault_stack(64 * 1024);
 
 	/* Nothing here is designed to run setuid: refuse rather than guess. */

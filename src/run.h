@@ -60,7 +60,7 @@ struct run {
 	unsigned stops; /* SIGTERM and SIGINT taken so far */
 
 	/* timing, for -vv */
-	double start, t_clone, t_status;
+	double start;
 };
 
 /* The sync socket, the timers; clone init (on a v2 host into the cgroup,

@@ -67,6 +67,7 @@
 #include "runtime.h"
 #include "seccomp.h"
 #include "sync.h"
+#include "timeline.h"
 
 /* Whatever the run still holds, on every way out: init is killed and
  * reaped before its cgroup is removed. */
@@ -101,6 +102,7 @@ static void take_message(const struct sync_msg *m, struct corral_result *res)
 		res->error_code = m->code;
 		snprintf(res->error, sizeof(res->error), "%s", m->text);
 	} else if (m->type == SYNC_STATUS) {
+		timeline_mark(TIMELINE_STATUS);
 		res->have_wstatus = true;
 		res->wstatus = m->wstatus;
 		res->reaped = m->reaped;
@@ -195,8 +197,10 @@ struct source {
 
 static int init_ready(struct run *r, short revents, struct corral_error *e)
 {
-	if (revents & POLLIN)
+	if (revents & POLLIN) {
 		r->init_gone = true;
+		timeline_mark(TIMELINE_GONE);
+	}
 	return 0;
 }
 
@@ -257,8 +261,6 @@ static int sync_ready(struct run *r, short revents, struct corral_error *e)
 		int got = supervisor_read_message(r->sync_fd, MSG_DONTWAIT, r->res, &r->nt, &m);
 		if (got && m.type == SYNC_STOPPED && !r->init_gone)
 			job_stop(r, &m);
-		if (r->res->have_wstatus && !r->t_status)
-			r->t_status = now_ms();
 		/* Hung up and read to the end: poll would say POLLIN again at
 		 * once, and the loop would spin until init's exit is complete. */
 		if (!got && (revents & (POLLHUP | POLLERR)))
@@ -484,13 +486,7 @@ static int collect(struct run *r, struct corral_error *e)
 		res->output_bytes = relay_bytes(&r->relay);
 	}
 	res->wall_ms = now_ms() - r->start;
-	if (log_verbosity() >= CORRAL_DEBUG) {
-		double end = r->start + res->wall_ms;
-		log_debug("phases: to clone %.3f ms, sandbox up to command's end %.3f ms, "
-			  "init's exit and reap %.3f ms",
-			  r->t_clone - r->start, (r->t_status ? r->t_status : end) - r->t_clone,
-			  r->t_status ? end - r->t_status : 0.0);
-	}
+	timeline_print();
 	cgroup_collect(r->cg, res);
 	if (w > 0) {
 		res->have_rusage = true;

@@ -271,3 +271,45 @@ load helpers
 	assert_success
 	assert_output "$all"
 }
+
+# corral -vv's timeline: "NAME MS" pairs, "NAME -" for a step not reached.
+timeline_ms() {
+	local line=$1 step=$2
+	printf '%s\n' "$line" | sed 's/.*start: //' | tr ',' '\n' | sed 's/^ //' |
+		awk -v s="$step" '{ v = $NF; $NF = ""; sub(/ $/, ""); if ($0 == s) print v }'
+}
+
+@test "-vv prints the launch's timeline: every step once, each in its order" {
+	run --separate-stderr "$CORRAL" -vv -- true
+	assert_success
+	local line
+	line=$(printf '%s\n' "$stderr" | grep "timeline, ms after corral's start:")
+	[ "$(printf '%s\n' "$line" | wc -l)" -eq 1 ]
+	local step prev="" t
+	# What one process does after the other did the step before: in order.
+	for step in "init runs" "sandbox built" "READY taken" "command forked" "filter loading" \
+		"execve" "command reaped" "status taken"; do
+		t=$(timeline_ms "$line" "$step")
+		[[ "$t" =~ ^[0-9]+\.[0-9]+$ ]] || { echo "$step: '$t' in $line"; return 1; }
+		[ -z "$prev" ] || awk -v a="$prev" -v b="$t" 'BEGIN { exit !(a <= b) }' ||
+			{ echo "$step at $t, before the step before it ($prev): $line"; return 1; }
+		prev=$t
+	done
+	# The supervisor's: READY is sent before init takes it; init is gone
+	# after it reaped the command.
+	awk -v a="$(timeline_ms "$line" "READY sent")" -v b="$(timeline_ms "$line" "READY taken")" \
+		'BEGIN { exit !(a > 0 && a <= b) }'
+	awk -v a="$(timeline_ms "$line" "command reaped")" -v b="$(timeline_ms "$line" "init gone")" \
+		'BEGIN { exit !(a <= b) }'
+	[[ "$(timeline_ms "$line" "clone")" =~ ^[0-9]+\.[0-9]+$ ]]
+	# No filter: that step is not reached, and says so.
+	run --separate-stderr "$CORRAL" -vv --seccomp=no -- true
+	assert_success
+	line=$(printf '%s\n' "$stderr" | grep "timeline, ms after corral's start:")
+	[ "$(timeline_ms "$line" "filter loading")" = "-" ]
+	[[ "$(timeline_ms "$line" "execve")" =~ ^[0-9]+\.[0-9]+$ ]]
+	# Only at -vv.
+	run --separate-stderr "$CORRAL" -v -- true
+	assert_success
+	[[ "$stderr" != *timeline* ]]
+}
