@@ -145,7 +145,7 @@ deps:
 
 # Benchmarks against bubblewrap, firejail, unshare, crun, tini, dumb-init
 # (bench/README.md). Timings only: nothing in `check` depends on them.
-BENCH_BINS := bench/floor bench/sysloop bench/orphans bench/spawn bench/filterload bench/cgv1raw
+BENCH_BINS := bench/floor bench/sysloop bench/orphans bench/spawn bench/filterload bench/cgv1raw bench/forkstart
 $(BENCH_BINS): bench/%: bench/%.c bench/clock.h
 	$(CC) -std=gnu11 -O2 $(WARN) -static -o $@ $< || $(CC) -std=gnu11 -O2 $(WARN) -o $@ $<
 

@@ -2,7 +2,7 @@
 # targets, met or not with the figure.
 
 def r($d): if . == null then "" else (. * pow(10; $d) + 0.5 | floor) / pow(10; $d) | tostring end;
-def digits($unit): if $unit == "ms" then 3 elif $unit == "ns" then 1 elif $unit == "/s" then 1 else 0 end;
+def digits($unit): if $unit == "ms" then 3 elif $unit == "ns" or $unit == "us" then 1 elif $unit == "/s" then 1 else 0 end;
 def esc: gsub("\\|"; "\\|");
 
 def titles: {
@@ -10,7 +10,8 @@ def titles: {
   seccomp: "Seccomp: cost of one syscall (ns per call, best of 3 passes per run)",
   pid1: "PID 1: reaping orphaned grandchildren",
   throughput: "Throughput",
-  memory: "Memory: peak RSS (kB)"
+  memory: "Memory: peak RSS (kB)",
+  timeline: "Timeline of a launch: when each process reached each step, ms after corral's start (corral -vv, untraced), and what a bare fork costs here"
 };
 
 # The charts bench/plot.sh draws beside results.md, for a section with a

@@ -22,6 +22,7 @@ ORPHANS=${BENCH_ORPHANS:-10000}
 PAR_N=${BENCH_PARALLEL_N:-1000}
 SEQ_N=${BENCH_SEQUENTIAL_N:-1000}
 MEM_RUNS=${BENCH_MEM_RUNS:-5}
+TIMELINE_RUNS=${BENCH_TIMELINE_RUNS:-100}
 OUT=${BENCH_OUT:-$B}
 LIMITS=(--memory 256M --cpus 1 --pids 64)
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
@@ -322,7 +323,7 @@ filter_time() {
 		a=$(sed -n 's/.*seccomp: filter ready in \([0-9.]*\) ms.*/\1/p' "$TMP/ft.err")
 		b=$(sed -n 's/.*seccomp: filter loaded in \([0-9.]*\) ms.*/\1/p' "$TMP/ft.err")
 		if [ -z "$a" ] || [ -z "$b" ]; then
-			failed seccomp "$id" "$name" ms "" "corral -vv $* -- /bin/true" \
+			failed seccomp "$id" "$name" ms "" "corral -vv ${*:+$* }-- /bin/true" \
 				"no filter timing in corral -vv: $(tail -n 1 "$TMP/ft.err")"
 			return
 		fi
@@ -510,6 +511,53 @@ section_memory() {
 		hwm1 init_limits "corral init with limits, VmHWM" tini_hwm "$CORRAL" "${LIMITS[@]}" --
 }
 
+# ---------------------------------------------------------------- timeline
+# timeline ID NAME [CORRAL OPTION]...: TIMELINE_RUNS runs of corral -vv;
+# a row per step of its timeline line ("NAME MS, ...": ms after corral's
+# start, on the clock each process reads itself, untraced).
+timeline() {
+	local id=$1 name=$2 i
+	shift 2
+	say "timeline: $id"
+	: >"$TMP/tl.txt"
+	for ((i = 0; i < TIMELINE_RUNS; i++)); do
+		if ! "$CORRAL" -vv "$@" -- /bin/true 2>"$TMP/tl.err" >/dev/null ||
+			! grep -q "timeline, ms after corral's start: " "$TMP/tl.err"; then
+			failed timeline "${id}_clone" "$name" ms "" "corral -vv ${*:+$* }-- /bin/true" \
+				"no timeline from corral -vv: $(tail -n 1 "$TMP/tl.err")"
+			return
+		fi
+		sed -n "s/.*timeline, ms after corral's start: //p" "$TMP/tl.err" >>"$TMP/tl.txt"
+	done
+	# One JSON object per run: step -> ms (a step not reached is left out).
+	tr -d '\r' <"$TMP/tl.txt" | jq -Rc 'split(", ") | map(capture("^(?<k>.*) (?<v>[0-9.]+)$")
+		| {(.k): (.v | tonumber)}) | add' >"$TMP/tl.json"
+	local step
+	while IFS= read -r step; do
+		emit timeline "${id}_$(printf '%s' "$step" | tr ' A-Z' '_a-z')" "$name: $step" ms "" \
+			"corral -vv ${*:+$* }-- /bin/true" \
+			"$(jq -sc --arg s "$step" 'map(.[$s] | select(. != null))' "$TMP/tl.json")"
+	done < <(jq -r 'keys_unsorted[]' "$TMP/tl.json" | awk '!seen[$0]++')
+}
+
+section_timeline() {
+	# The platform's part: a bare fork, and a page's first write after it.
+	say "timeline: fork"
+	if "$B/forkstart" 200 64 >"$TMP/fork.json" 2>"$TMP/fork.err"; then
+		emit timeline fork "fork: to the child's first step (bench/forkstart)" ms "" \
+			"bench/forkstart 200 64" "$(jq -c .fork_ms "$TMP/fork.json")"
+		emit timeline fork_cow "fork: a page's first write in the child, per page" us "" \
+			"bench/forkstart 200 64" "$(jq -c .cow_us "$TMP/fork.json")"
+	else
+		failed timeline fork "fork: to the child's first step" ms "" "bench/forkstart 200 64" \
+			"$(tail -n 1 "$TMP/fork.err")"
+	fi
+	timeline default "corral" 
+	unless "$LIMITS_WHY" timeline limits_clone "corral with limits" ms "" \
+		"corral -vv ${LIMITS[*]} -- /bin/true" -- timeline limits "corral with limits" "${LIMITS[@]}"
+	timeline strict "corral --profile strict" --profile strict
+}
+
 # ---------------------------------------------------------------- main
 meta() {
 	local v
@@ -523,14 +571,15 @@ meta() {
 			--argjson seccomp_runs "$SECCOMP_RUNS" --argjson syscalls "$SYSCALLS" \
 			--argjson pid1_runs "$PID1_RUNS" --argjson orphans "$ORPHANS" \
 			--argjson parallel_n "$PAR_N" --argjson sequential_n "$SEQ_N" \
-			--argjson mem_runs "$MEM_RUNS" --argjson repeat "$REPEAT" '$ARGS.named')" \
+			--argjson mem_runs "$MEM_RUNS" --argjson repeat "$REPEAT" \
+			--argjson timeline_runs "$TIMELINE_RUNS" '$ARGS.named')" \
 		--arg seconds "$SECONDS" \
 		'$ARGS.named | .versions |= (split("\n") | map(select(. != "")))
 		 | .seconds |= tonumber'
 }
 
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
-SECTIONS=${BENCH_SECTIONS:-launch seccomp pid1 throughput memory}
+SECTIONS=${BENCH_SECTIONS:-launch seccomp pid1 throughput memory timeline}
 check_corral
 for s in $SECTIONS; do
 	"section_$s"
