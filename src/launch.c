@@ -301,11 +301,8 @@ int launch_init(struct run *r, struct corral_error *e)
 	timeline_mark(TIMELINE_CLONE);
 	spread_init(r);
 	/* Our pages are now init's too, each copied at our first write to
-	 * it: the stack's at once (util.c); and on a v1 host, libcgroup's
-	 * next allocations (about 100 kB), mapped in one call. */
+	 * it: the stack's at once (util.c). libcgroup's heap: cgroup.c. */
 	prefault_stack(64 * 1024);
-	if (want_cg && !cg_early)
-		prefault_heap(96 * 1024);
 	close(take_fd(&r->child_end));
 	relay_parent(&r->relay);
 	/* init leaves our process group (it does so itself too, whoever is

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -286,10 +287,15 @@ void prefault_stack(size_t n)
 		prefault((void *)(top - n), n);
 }
 
-/* Below the mmap threshold (128 kB) the block comes from the heap's top,
- * and goes back to it when freed, mapped. */
+/* One block from the heap's top, mapped at once and freed back to the top,
+ * where it stays mapped for the allocations that follow. glibc would give a
+ * block past M_MMAP_THRESHOLD (128 kB by default) a mapping of its own, and
+ * hand the top back to the kernel past M_TRIM_THRESHOLD (also 128 kB): both
+ * are raised above n. */
 void prefault_heap(size_t n)
 {
+	mallopt(M_MMAP_THRESHOLD, (int)(n + 64 * 1024));
+	mallopt(M_TRIM_THRESHOLD, (int)(n + 256 * 1024));
 	void *p = malloc(n);
 	prefault(p, n);
 	free(p);
