@@ -7,6 +7,16 @@
 
 static int verbosity = CORRAL_NORMAL;
 
+/* strerror's English text, without its locale and translation machinery
+ * (two locks and a catalogue lookup: page faults in init, where an error
+ * set and then dropped, such as a bind-try source that is absent, is part
+ * of every launch). corral's messages are English anyway. */
+static const char *error_text(int err)
+{
+	const char *text = strerrordesc_np(err);
+	return text ? text : strerror(err);
+}
+
 int corral_error_set(struct corral_error *e, int err, const char *fmt, ...)
 {
 	va_list ap;
@@ -14,7 +24,7 @@ int corral_error_set(struct corral_error *e, int err, const char *fmt, ...)
 	int n = vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
 	if (err > 0 && n >= 0 && (size_t)n < sizeof(e->msg))
-		snprintf(e->msg + n, sizeof(e->msg) - (size_t)n, ": %s", strerror(err));
+		snprintf(e->msg + n, sizeof(e->msg) - (size_t)n, ": %s", error_text(err));
 	e->err = err;
 	return err > 0 ? -err : -1;
 }

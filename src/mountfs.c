@@ -257,40 +257,45 @@ int mountfs_dev(struct mounts_ctx *c, const struct mount_entry *m, struct corral
 /* /etc/hosts or /etc/hostname (key "hosts" or "hostname") of the
  * sandbox's own, as container runtimes write them, at path: localhost and
  * the sandbox's host name resolve (on loopback), and, in the host's
- * network, the host's own names (host_hosts) after them. */
-static FILE *write_etc(const struct corral_spec *spec, const char *key, const char *path,
-		       const char *host_hosts, struct corral_error *e)
+ * network, the host's own names (host_hosts) after them. The file's fd, or
+ * -1. With write(2), not stdio: init writes these on every launch, and
+ * stdio's first use would cost it a buffer and its list's lock. */
+static int write_etc(const struct corral_spec *spec, const char *key, const char *path,
+		     const char *host_hosts, struct corral_error *e)
 {
 	unsigned long flags = namespaces_clone_flags(spec);
 	char name[256] = "";
 	if ((flags & CLONE_NEWUTS) && spec->hostname)
 		snprintf(name, sizeof(name), "%s", spec->hostname);
 	else if (gethostname(name, sizeof(name) - 1) < 0)
-		return corral_error_set(e, errno, "%s: gethostname", key), NULL;
-	FILE *f = fopen(path, "wxe");
-	if (!f)
-		return corral_error_set(e, errno, "%s: create", key), NULL;
-	if (strcmp(key, "hostname") == 0) {
-		fprintf(f, "%s\n", name);
-	} else {
-		fprintf(f, "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
-			   "127.0.1.1\t%s\n",
-			name);
-		_cleanup_fclose_ FILE *host = NULL;
-		if (!(flags & CLONE_NEWNET) && (host = fopen(host_hosts, "re"))) {
-			char buf[4096];
-			size_t n;
-			fputs("# the host's /etc/hosts\n", f);
-			while ((n = fread(buf, 1, sizeof(buf), host)) > 0)
-				fwrite(buf, 1, n, f);
-		}
+		return corral_error_set(e, errno, "%s: gethostname", key);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return corral_error_set(e, errno, "%s: create", key);
+	char text[512];
+	int n = strcmp(key, "hostname") == 0
+			? snprintf(text, sizeof(text), "%s\n", name)
+			: snprintf(text, sizeof(text),
+				   "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n"
+				   "127.0.1.1\t%s\n",
+				   name);
+	int r = write_all(fd, text, (size_t)n);
+	_cleanup_close_ int host = -1;
+	if (r == 0 && strcmp(key, "hosts") == 0 && !(flags & CLONE_NEWNET) &&
+	    (host = open(host_hosts, O_RDONLY | O_CLOEXEC)) >= 0) {
+		static const char head[] = "# the host's /etc/hosts\n";
+		char buf[4096];
+		ssize_t got;
+		r = write_all(fd, head, sizeof(head) - 1);
+		while (r == 0 && ((got = read(host, buf, sizeof(buf))) > 0 || (got < 0 && errno == EINTR)))
+			if (got > 0)
+				r = write_all(fd, buf, (size_t)got);
 	}
-	if (fflush(f) != 0 || ferror(f)) {
-		corral_error_set(e, errno, "%s: write", key);
-		fclose(f);
-		return NULL;
+	if (r < 0) {
+		close(fd);
+		return corral_error_set(e, -r, "%s: write", key);
 	}
-	return f;
+	return fd;
 }
 
 /* In a new root: written to the base tmpfs (dropped with it after the
@@ -301,8 +306,8 @@ int mountfs_file(struct mounts_ctx *c, const struct mount_entry *m, struct corra
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/%s", m->key);
-	_cleanup_fclose_ FILE *f = write_etc(c->spec, m->key, path, "/oldroot/etc/hosts", e);
-	if (!f)
+	_cleanup_close_ int fd = write_etc(c->spec, m->key, path, "/oldroot/etc/hosts", e);
+	if (fd < 0)
 		return -1;
 	_cleanup_close_ int tgt = mounts_target(c, m->dst, false, e);
 	if (tgt < 0) {
@@ -310,7 +315,7 @@ int mountfs_file(struct mounts_ctx *c, const struct mount_entry *m, struct corra
 		return 0;
 	}
 	/* The file itself, through the fd written: open_tree takes any fd. */
-	return mounts_bind_fd(fileno(f), tgt, true, false, m->dst, e);
+	return mounts_bind_fd(fd, tgt, true, false, m->dst, e);
 }
 
 int mountfs_host_files(const struct corral_spec *spec, const char *dir, struct corral_error *e)
@@ -322,8 +327,8 @@ int mountfs_host_files(const struct corral_spec *spec, const char *dir, struct c
 		char path[PATH_MAX], dst[64];
 		snprintf(path, sizeof(path), "%s/%s", dir, keys[i]);
 		snprintf(dst, sizeof(dst), "/etc/%s", keys[i]);
-		_cleanup_fclose_ FILE *f = write_etc(spec, keys[i], path, "/etc/hosts", e);
-		if (!f)
+		_cleanup_close_ int fd = write_etc(spec, keys[i], path, "/etc/hosts", e);
+		if (fd < 0)
 			return -1;
 		/* The host's file, if it is one: corral makes nothing in the
 		 * host's tree. By path, the mount(2) way: every kernel (and

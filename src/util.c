@@ -279,12 +279,21 @@ void prefault(void *addr, size_t n)
 		madvise((void *)start, end - start, MADV_POPULATE_WRITE);
 }
 
+/* glibc's: the stack's end, above main's frame. */
+extern void *__libc_stack_end;
+
 void prefault_stack(size_t n)
 {
 	volatile char here = 0;
 	uintptr_t top = (uintptr_t)&here & ~(uintptr_t)4095;
+	/* The callers' frames too, up to main's: after clone, a write there
+	 * (init fills the struct launch in the supervisor_run frame it came
+	 * from) is a copy as well. */
+	uintptr_t end = (uintptr_t)__libc_stack_end;
+	if (end <= top || end - top > 256 * 1024)
+		end = top + 4096;
 	if (top > n)
-		prefault((void *)(top - n), n);
+		prefault((void *)(top - n), n + (end - top));
 }
 
 /* One block from the heap's top, mapped at once and freed back to the top,
