@@ -230,6 +230,7 @@ int main(int argc, char **argv)
 		log_error("%s", e.msg);
 		code = EXIT_CORRAL;
 	}
+	timeline_print();
 	goto out;
 
 fail:

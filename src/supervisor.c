@@ -486,7 +486,6 @@ static int collect(struct run *r, struct corral_error *e)
 		res->output_bytes = relay_bytes(&r->relay);
 	}
 	res->wall_ms = now_ms() - r->start;
-	timeline_print();
 	cgroup_collect(r->cg, res);
 	if (w > 0) {
 		res->have_rusage = true;

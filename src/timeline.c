@@ -6,7 +6,7 @@
  * (strace, perf trace) slows each system call, so the more a process makes
  * the later it seems. Here each process writes CLOCK_MONOTONIC (the vDSO:
  * no system call) into its own slot of a page mapped shared before clone;
- * the supervisor prints the slots once init is reaped. Only under -vv: at
+ * the supervisor prints the slots as it ends. Only under -vv: at
  * other levels no page is made and a mark is one test of a NULL pointer.
  *
  * The command's view of the page ends at its execve; init's at its exit.
@@ -34,6 +34,7 @@ static const char *const names[TIMELINE_STEPS] = {
 	[TIMELINE_ENDED] = "command reaped",
 	[TIMELINE_STATUS] = "status taken",
 	[TIMELINE_GONE] = "init gone",
+	[TIMELINE_DONE] = "corral done",
 };
 
 void timeline_start(void)
@@ -60,6 +61,7 @@ void timeline_print(void)
 {
 	if (!slots)
 		return;
+	timeline_mark(TIMELINE_DONE);
 	char line[512] = "";
 	size_t n = 0;
 	for (int i = 0; i < TIMELINE_STEPS && n < sizeof(line); i++) {

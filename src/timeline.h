@@ -14,6 +14,7 @@ enum timeline_step {
 	TIMELINE_ENDED,       /* init: the command reaped */
 	TIMELINE_STATUS,      /* supervisor: the command's status received */
 	TIMELINE_GONE,        /* supervisor: init has exited */
+	TIMELINE_DONE,        /* supervisor: the cgroup removed, the report written; corral exits */
 	TIMELINE_STEPS
 };
 
@@ -24,6 +25,6 @@ void timeline_start(void);
 void timeline_open(void);
 /* Now, for step; in any of the three processes. */
 void timeline_mark(enum timeline_step step);
-/* Once init is reaped: one debug line, each step reached in ms after
- * corral's start, and the page unmapped. */
+/* At the end (TIMELINE_DONE marked here): one debug line, each step
+ * reached in ms after corral's start, and the page unmapped. */
 void timeline_print(void);

@@ -300,7 +300,7 @@ timeline_ms() {
 	awk -v a="$(timeline_ms "$line" "READY sent")" -v b="$(timeline_ms "$line" "READY taken")" \
 		'BEGIN { exit !(a > 0 && a <= b) }'
 	awk -v a="$(timeline_ms "$line" "command reaped")" -v b="$(timeline_ms "$line" "init gone")" \
-		'BEGIN { exit !(a <= b) }'
+		-v c="$(timeline_ms "$line" "corral done")" 'BEGIN { exit !(a <= b && b <= c) }'
 	[[ "$(timeline_ms "$line" "clone")" =~ ^[0-9]+\.[0-9]+$ ]]
 	# No filter: that step is not reached, and says so.
 	run --separate-stderr "$CORRAL" -vv --seccomp=no -- true
