@@ -1,6 +1,6 @@
 /* forkstart.c: what a new process costs on this machine before it does
  * anything, the part of every launch no launcher can save (bench/README.md,
- * "The platform's part").
+ * "Timeline").
  *
  * Each of RUNS rounds forks a child that notes the time of its first step
  * in a page shared with the parent, writes one byte to each of PAGES pages

@@ -552,7 +552,7 @@ section_timeline() {
 		failed timeline fork "fork: to the child's first step" ms "" "bench/forkstart 200 64" \
 			"$(tail -n 1 "$TMP/fork.err")"
 	fi
-	timeline default "corral" 
+	timeline default "corral"
 	unless "$LIMITS_WHY" timeline limits_clone "corral with limits" ms "" \
 		"corral -vv ${LIMITS[*]} -- /bin/true" -- timeline limits "corral with limits" "${LIMITS[@]}"
 	timeline strict "corral --profile strict" --profile strict

@@ -454,9 +454,9 @@ static __attribute__((noinline)) int create(const struct corral_spec *spec,
 	/* A run's cgroup takes about 170 kB of fresh heap: ours below (paths,
 	 * 70 kB), and libcgroup's structures, whose paths and values are 4 kB
 	 * each (its mount table aside, below). Mapped in one call instead of a
-	 * page fault per page. On a v1 host this runs after clone, so these pages are the
-	 * supervisor's alone; the faults were 0.14 ms of a launch with limits
-	 * (bench/README.md). */
+	 * page fault per page. On a v1 host this runs after clone, so these
+	 * pages are the supervisor's alone; the faults were 0.14 ms of a
+	 * launch with limits (bench/README.md). */
 	prefault_heap(192 * 1024);
 	_cleanup_cgroup_ struct corral_cgroup *cg = calloc(1, sizeof(*cg));
 	if (!cg)

@@ -65,12 +65,10 @@ void timeline_print(void)
 	char line[512] = "";
 	size_t n = 0;
 	for (int i = 0; i < TIMELINE_STEPS && n < sizeof(line); i++) {
-		const char *sep = i ? ", " : "";
+		char ms[32] = "-";
 		if (slots[i] > 0)
-			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s %.3f", sep, names[i],
-					      slots[i] - start_ms);
-		else
-			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s -", sep, names[i]);
+			snprintf(ms, sizeof(ms), "%.3f", slots[i] - start_ms);
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s%s %s", i ? ", " : "", names[i], ms);
 	}
 	log_debug("timeline, ms after corral's start: %s", line);
 	munmap(slots, sizeof(double) * TIMELINE_STEPS);

@@ -259,14 +259,14 @@ int open_dir_nofollow(const char *path, bool make_last, int last_flags)
 	return fd;
 }
 
-/* A page fault is slow in a virtual machine: about 10 us on the VM of
- * bench/results.md, against under half a microsecond a page when a range
- * is mapped at once. The supervisor goes about 56 kB deep before clone and
- * init about 40 kB after it (where each page is also a copy of the
- * supervisor's): one MADV_POPULATE_WRITE (Linux 5.14) maps them all, and
- * populates only pages the stack would have touched anyway. Where the
- * kernel lacks it, or part of the range is not mapped, the stack faults in
- * as before: nothing depends on this. */
+/* A page fault is slow in a virtual machine: about 12 us on the VM of
+ * bench/results.md (bench/forkstart), against under half a microsecond a
+ * page when a range is mapped at once. The supervisor goes about 56 kB
+ * deep before clone and init about 40 kB after it (where each page is
+ * also a copy of the supervisor's): one MADV_POPULATE_WRITE (Linux 5.14)
+ * maps them all, and populates only pages the stack would have touched
+ * anyway. Where the kernel lacks it, or part of the range is not mapped,
+ * the stack faults in as before: nothing depends on this. */
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE 23
 #endif
@@ -286,9 +286,10 @@ void prefault_stack(size_t n)
 {
 	volatile char here = 0;
 	uintptr_t top = (uintptr_t)&here & ~(uintptr_t)4095;
-	/* The callers' frames too, up to main's: after clone, a write there
-	 * (init fills the struct launch in the supervisor_run frame it came
-	 * from) is a copy as well. */
+	/* The callers' frames too, up to main's, all mapped already: after
+	 * clone a write there (init fills the struct launch in the
+	 * supervisor_run frame it came from) is a copy, and copying them in
+	 * the same call costs less than a fault for each page written. */
 	uintptr_t end = (uintptr_t)__libc_stack_end;
 	if (end <= top || end - top > 256 * 1024)
 		end = top + 4096;
