@@ -162,6 +162,12 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 		log_warn("the command starts in /: %s is not in the sandbox "
 			 "(--bind-cwd binds it; --chdir DIR starts elsewhere)", here);
 
+	/* The bounding set, once for both of us: the command inherits it.
+	 * Here, before READY: it only limits what an execve may gain, not
+	 * what init may do now, and with limits the supervisor's way to READY
+	 * is as long as ours, so these 40 calls cost the launch nothing. */
+	if (caps_bound(spec, &e) < 0)
+		fail(l, &e);
 	/* Sync point 1b: the supervisor has made the run's cgroup and moved
 	 * us into it, brought pasta's network up and armed the time limits;
 	 * the command is forked from here, so it is born in the cgroup. With
@@ -201,9 +207,6 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 		fail(l, &e);
 	}
 
-	/* The bounding set, once for both of us: the command inherits it. */
-	if (caps_bound(spec, &e) < 0)
-		fail(l, &e);
 	/* The supervisor moved us off its CPU while we built the sandbox:
 	 * the command gets the CPUs corral was allowed. */
 	if (l->spread && sched_setaffinity(0, sizeof(l->affinity), &l->affinity) < 0) {
