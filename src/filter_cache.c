@@ -6,8 +6,8 @@
  * (else ~/.cache/corral). A cached filter decides what every later run may
  * do, so nothing a sandbox can reach may write, replace or plant one:
  *   - the key covers what the filter is built from (the caller's salt: the
- *     lists, the action, the mode, libseccomp's version and the kernel's API
- *     level) and this binary's build id, so a corral whose rules changed
+ *     lists, the action, the mode, libseccomp's version and the running
+ *     kernel) and this binary's build id, so a corral whose rules changed
  *     never takes another build's filter;
  *   - the directory is used only when reached without a symlink, ours and
  *     writable by nobody else, as must each file be; it exists before any

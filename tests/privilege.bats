@@ -217,3 +217,17 @@ MINIMAL="execve arch_prctl brk exit_group getpid getrandom mprotect newfstatat p
 	refute_output --partial "from the cache"
 	assert_output --partial "EPERM"
 }
+
+@test "the filter cache's key is the kernel's, not the host name's" {
+	# A cached filter is kept for the running kernel (uname's release and
+	# version), so a corral in a UTS namespace of another host name (a
+	# container, a nested sandbox) still takes the cached filter.
+	command -v unshare >/dev/null || skip "needs unshare"
+	export XDG_CACHE_HOME=$T/cache
+	run "$CORRAL" -vv -- true
+	assert_success
+	assert_output --partial "seccomp: denylist filter of"
+	run unshare --uts sh -c 'hostname corral-key-test && exec "$0" -vv -- true' "$CORRAL"
+	assert_success
+	assert_output --partial "from the cache"
+}
