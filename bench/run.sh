@@ -462,13 +462,19 @@ section_throughput() {
 
 # ---------------------------------------------------------------- memory
 # maxrss ID NAME REF CMD...: peak RSS of CMD's own process (GNU time %M, kB).
+# With MAXRSS_COLD=1, each run has an empty seccomp filter cache of its own:
+# a profile's first run, which builds its filter.
 maxrss() {
 	local id=$1 name=$2 ref=$3
 	shift 3
-	local vals=() i why
+	local vals=() i why pre=()
 	say "memory: $id: $*"
 	for ((i = 0; i < MEM_RUNS; i++)); do
-		if ! /usr/bin/time -f %M -o "$TMP/rss" "$@" >/dev/null 2>"$TMP/rss.err"; then
+		if [ -n "${MAXRSS_COLD-}" ]; then
+			rm -rf "$TMP/cold"
+			pre=(env XDG_CACHE_HOME="$TMP/cold")
+		fi
+		if ! "${pre[@]}" /usr/bin/time -f %M -o "$TMP/rss" "$@" >/dev/null 2>"$TMP/rss.err"; then
 			failed memory "$id" "$name" kB "$ref" "$*" "$(tail -n 1 "$TMP/rss.err")"
 			return
 		fi
@@ -476,6 +482,8 @@ maxrss() {
 	done
 	emit memory "$id" "$name" kB "$ref" "$*" "$(printf '%s\n' "${vals[@]}" | jq -sc .)"
 }
+
+maxrss_cold() { MAXRSS_COLD=1 maxrss "$@"; }
 
 # hwm1 ID NAME REF CMD...: VmHWM of PID 1, read from inside by CMD's command.
 hwm1() {
@@ -504,6 +512,12 @@ section_memory() {
 		bwrap_rss "$CORRAL ${LIMITS[*]} -- /bin/true" -- \
 		maxrss supervisor_limits "corral supervisor with limits, peak RSS" bwrap_rss \
 		"$CORRAL" "${LIMITS[@]}" -- /bin/true
+	unless "$LIMITS_WHY" memory supervisor_limits_first \
+		"corral supervisor with limits, a profile's first run (empty filter cache), peak RSS" kB \
+		bwrap_rss "$CORRAL ${LIMITS[*]} -- /bin/true" -- \
+		maxrss_cold supervisor_limits_first \
+		"corral supervisor with limits, a profile's first run (empty filter cache), peak RSS" \
+		bwrap_rss "$CORRAL" "${LIMITS[@]}" -- /bin/true
 	hwm1 tini_hwm "tini as PID 1, VmHWM" "" unshare --fork --pid --mount-proc tini --
 	hwm1 init "corral init (PID 1), VmHWM" tini_hwm "$CORRAL" --
 	unless "$LIMITS_WHY" memory init_limits "corral init with limits, VmHWM" kB tini_hwm \

@@ -87,6 +87,9 @@ int signals_ignored(sigset_t *set);
 
 /* Write all of buf, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);
+/* Read exactly len bytes, retrying on EINTR and short reads; -EPIPE at an
+ * end of file before them, else 0 or -errno. */
+int read_all(int fd, void *buf, size_t len);
 /* Read a small file into a NUL-terminated buffer; returns bytes or -errno,
  * -EFBIG when the file does not fit. */
 ssize_t read_file_at(int dirfd, const char *path, char *buf, size_t size);

@@ -145,6 +145,31 @@ fill_cache() {
 	assert_output --partial "denylist filter of"
 }
 
+@test "the filter cache: a miss is built the same when corral cannot fork a builder" {
+	# glibc's fork is clone with exactly these flags; clone3 (the sandbox)
+	# and the command's clone (CLONE_VM | CLONE_VFORK) are not touched.
+	run "$FAULT" clone:0x1200011=EAGAIN -- "$CORRAL" -vv --ro-bind "$ATTACK" -- "$ATTACK" sys io_uring_setup
+	assert_line "EPERM"
+	assert_output --partial "denylist filter of"
+	# ... and what it wrote to the cache is what a builder writes.
+	cp "$T/cache/corral"/seccomp-*.bpf "$T/own.bpf"
+	rm -r "$T/cache"
+	"$CORRAL" -- true
+	cmp "$T/own.bpf" "$T/cache/corral"/seccomp-*.bpf
+	run "$CORRAL" -vv --ro-bind "$ATTACK" -- "$ATTACK" sys io_uring_setup
+	assert_line "EPERM"
+	assert_output --partial "from the cache"
+}
+
+@test "the filter cache: a miss built apart reports its error as its own, in one line" {
+	# seccomp(2) refused: libseccomp cannot learn that the kernel has
+	# KILL_PROCESS, and refuses the rules that ask for it.
+	run "$FAULT" seccomp=EPERM -- "$CORRAL" --seccomp-action kill -- true
+	assert_failure 125
+	assert_output "corral: error: seccomp: add a rule for a syscall: Invalid argument"
+	[ -z "$(ls -A "$T/cache/corral" 2>/dev/null)" ]
+}
+
 @test "the filter cache: old entries are evicted, the least recently used first" {
 	c=$T/cache/corral
 	"$CORRAL" -- true
