@@ -764,7 +764,9 @@ struct apart_reply {
  * with limits: 2080 kB on a first run against 1696 kB on later ones;
  * strict 2208 kB). The child sends the program, or its error's words,
  * back through a pipe and exits; the cache is written here, as on a build
- * of our own. Where no child can be had (fork refused), the work is ours. */
+ * of our own. Where no child can be had (fork refused), the work is ours.
+ * The price, on a first run only: 2 to 4 ms more (the fork, and the
+ * child's build on pages it must copy; bench/README.md). */
 static int compile_apart(const struct corral_spec *spec, bool learn, bool allow_mode,
 			 uint32_t act, struct sock_fprog *prog, struct corral_error *e)
 {
@@ -779,6 +781,7 @@ static int compile_apart(const struct corral_spec *spec, bool learn, bool allow_
 	}
 	if (pid == 0) {
 		close_inherited_fds(p[1], false);
+		prctl(PR_SET_NAME, "corral-filter"); /* ps and perf tell it apart */
 		struct corral_error ce = {0};
 		struct sock_fprog fp = {0};
 		struct apart_reply r = {0};
