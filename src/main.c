@@ -201,8 +201,9 @@ int main(int argc, char **argv)
 			mounts_not_found_hint(&spec, spec.argv[0], hint, sizeof(hint));
 		log_error("%s%s", res.error, hint);
 	}
-	/* Under -v the summary line says why it ended; once is enough. */
-	bool summary = log_verbosity() >= CORRAL_VERBOSE;
+	/* Under -v the summary line says why it ended; once is enough. An
+	 * error has said so above, hint and all: no summary repeats it. */
+	bool summary = log_verbosity() >= CORRAL_VERBOSE && res.status != CORRAL_ERROR;
 	if (res.status == CORRAL_OOM && !summary) {
 		char size[32];
 		units_human_size(spec.memory, size, sizeof(size));

@@ -131,6 +131,18 @@ load helpers
 	assert_output "corral: error: no-such-command-here: command not found"
 }
 
+@test "-v: an error after the sandbox is built is said once, hint and all" {
+	printf '#!/bin/sh\necho hi\n' >"$T/tool"
+	chmod 755 "$T/tool"
+	run -127 "$CORRAL" -v -- "$T/tool"
+	assert_line --index 0 --partial "corral: running $T/tool ("
+	assert_line --index 1 "corral: error: $T/tool: command not found ($T/tool exists on the host, but the sandbox's root holds only what the profile binds)"
+	[ "${#lines[@]}" -eq 2 ]
+	# The summary line stays for every other end.
+	run -1 "$CORRAL" -v -- sh -c 'exit 1'
+	assert_line --index 1 --regexp '^corral: exited: status 1 after [0-9.]+ s'
+}
+
 @test "a command the host has but the root does not bind: the message says so" {
 	printf '#!/bin/sh\necho hi\n' >"$T/tool"
 	chmod 755 "$T/tool"
