@@ -802,8 +802,8 @@ static int compile_apart(const struct corral_spec *spec, bool learn, bool allow_
 		prog->len = got ? (unsigned short)r.len : 0;
 	}
 	close(p[0]);
-	int status;
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	/* The reply is the verdict; the child's exit only needs reaping. */
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 		;
 	if (!got) {
 		seccomp_filter_free(prog);
