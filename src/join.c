@@ -249,6 +249,14 @@ __attribute__((noreturn)) static void middle(const struct runtime_record *r,
 					     int pidfd, int cwd, char **argv, int watch)
 {
 	struct corral_error e = {0};
+	/* Not dumpable, before we are in anything of the sandbox's, and so
+	 * neither is the command we fork until its execve (fork keeps it;
+	 * execve resets it): from the moment it drops its capabilities until
+	 * its filter is loaded, it is a process of the sandbox's uid without
+	 * the filter, whose /proc/PID/mem every process inside could open and
+	 * rewrite (runc's CVE-2016-9962; tests/join.bats). */
+	if (prctl(PR_SET_DUMPABLE, 0) < 0)
+		die(errno, "make the joined command not dumpable");
 	for (size_t i = 0; i < r->cgroups.n; i++)
 		if (cgroup_enter(r->cgroups.v[i], r->supervisor, getpid(), &e) < 0)
 			die(0, "%s", e.msg);
@@ -273,12 +281,12 @@ __attribute__((noreturn)) static void middle(const struct runtime_record *r,
 	}
 	close(pipefd[0]);
 	/* In the sandbox's namespaces with every capability of its user
-	 * namespace (or root's): keep none, only wait. Not dumpable, so nothing
-	 * can open its /proc files; dying with corral --join still holds. */
-	if (prctl(PR_SET_DUMPABLE, 0) < 0 || caps_drop_init(false, true, &e) < 0) {
+	 * namespace (or root's): keep none, only wait. Not dumpable (above),
+	 * so nothing can open its /proc files; dying with corral --join still
+	 * holds. */
+	if (caps_drop_init(false, true, &e) < 0) {
 		kill(pid, SIGKILL);
-		die(0, "drop the capabilities of the process that waits: %s",
-		    e.msg[0] ? e.msg : strerror(errno));
+		die(0, "drop the capabilities of the process that waits: %s", e.msg);
 	}
 	die_with_parent(watch);
 	int st;

@@ -335,6 +335,64 @@ static int connect_abstract(const char *name)
 	return sandbox_outcome(connect(s, (struct sockaddr *)&a, len));
 }
 
+/* A field of /proc/PID/status, such as "CapEff"; "" when there is none. */
+static void status_field(pid_t pid, const char *key, char *out, size_t size)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	out[0] = '\0';
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	size_t k = strlen(key);
+	for (char *line = buf; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+		if (strncmp(line, key, k) != 0 || line[k] != ':')
+			continue;
+		line += k + 1 + strspn(line + k + 1, " \t");
+		snprintf(out, size, "%.*s", (int)strcspn(line, "\n"), line);
+		return;
+	}
+}
+
+/* The runc CVE-2016-9962 pattern: a process entering the sandbox from
+ * outside (corral --join) is taken over before it is confined. The next
+ * pid of this PID namespace (the joined command: nothing else forks here)
+ * is watched from its birth; once it has dropped its capabilities, and
+ * before its execve (its name still corral's), its memory is opened for
+ * writing: were that allowed, its code could be rewritten before it loads
+ * the seccomp filter. "ready" on stdout when watching; then the outcome,
+ * or "missed" (exit 2) when its execve came before we saw it. */
+static int seize_next(void)
+{
+	pid_t c = fork();
+	if (c == 0)
+		_exit(0);
+	if (c < 0)
+		return sandbox_outcome(-1);
+	waitpid(c, NULL, 0);
+	pid_t next = c + 1;
+	printf("ready\n");
+	fflush(stdout);
+	while (kill(next, 0) < 0)
+		if (errno != ESRCH)
+			return sandbox_outcome(-1);
+	char path[64], name[64], caps[64];
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)next);
+	for (;;) {
+		status_field(next, "Name", name, sizeof(name));
+		status_field(next, "CapEff", caps, sizeof(caps));
+		if (strcmp(name, "corral") != 0) {
+			printf("missed (%s)\n", name[0] ? name : "gone");
+			return 2;
+		}
+		if (caps[0] && strtoull(caps, NULL, 16) == 0)
+			return sandbox_outcome(open(path, O_RDWR));
+	}
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -347,7 +405,8 @@ int main(int argc, char **argv)
 			"                  tiocexcl|tiocvhangup|kdskbmode |\n"
 			"              setid PATH chmod|fchmod|fchmodat|fchmodat2|open|openat|creat|tmpfile|\n"
 			"                  mknod|mknodat|mkdir|mkdirat|openat2 [uid|gid] |\n"
-			"              mknod PATH c|b | oom-adj | connect-abstract NAME | listen-abstract NAME\n");
+			"              mknod PATH c|b | oom-adj | connect-abstract NAME | listen-abstract NAME |\n"
+			"              seize-next\n");
 		return 2;
 	}
 	const char *cmd = argv[1], *a2 = argc > 2 ? argv[2] : "", *a3 = argc > 3 ? argv[3] : "";
@@ -414,6 +473,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "connect-abstract") == 0)
 		return connect_abstract(a2);
+	if (strcmp(cmd, "seize-next") == 0)
+		return seize_next();
 	fprintf(stderr, "attack: unknown command %s\n", cmd);
 	return 2;
 }

@@ -8,6 +8,7 @@ load helpers
 # (no XDG_RUNTIME_DIR under setpriv: the /tmp fallback).
 ROOT_RUN=/run/corral
 NOBODY_RUN=/tmp/corral-65534
+ATTACK=$TOP/tests/attack
 
 # Start a sandbox in the background: "$@" are corral's options; its command
 # says it is up (a file in $T, bound in) and runs until $T/stop exists.
@@ -131,6 +132,42 @@ assert s[0]["limits"] == {"pids": "32"}, s
 	run "$CORRAL" "${WITH_PROBE[@]}" -- "$PROBE" calls ptrace 1
 	assert_output "ptrace 1 EPERM"
 	stop_box
+}
+
+# runc's CVE-2016-9962: a process of the sandbox takes the joined command
+# over before it is confined. `attack seize-next` watches the sandbox's next
+# pid (the joined command) and, once it has dropped its capabilities but
+# before its execve (before its filter is loaded, too), opens its
+# /proc/PID/mem for writing. It must be refused: the joined command is not
+# dumpable until its execve. "missed" instead means the attack never saw
+# that moment, and fails the test too.
+seize_joined() {
+	local who=()
+	[ "$1" = as_nobody ] && who=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	rm -f "$T/stop" "$T/seized"
+	"${who[@]}" "$CORRAL" --bind "$T" --ro-bind "$ATTACK" -- sh -c \
+		'"$2" seize-next >"$1/seized"; while [ ! -e "$1/stop" ]; do sleep 0.05; done' \
+		sh "$T" "$ATTACK" >"$T/box.out" 2>&1 &
+	spid=$!
+	wait_for 'grep -q "^ready$" "$T/seized" 2>/dev/null'
+	run "${who[@]}" "$CORRAL" --join "$spid" -- true
+	assert_success
+	wait_for '[ "$(wc -l <"$T/seized")" -ge 2 ]' 10
+	run cat "$T/seized"
+	assert_output "ready
+EACCES"
+	stop_box
+}
+
+@test "--join: a process of the sandbox cannot open the joined command's memory before its filter is loaded" {
+	chmod 777 "$T"
+	seize_joined as_root
+}
+
+@test "rootless --join: a process of the sandbox cannot open the joined command's memory before its filter is loaded" {
+	need_nobody
+	chmod 777 "$T"
+	seize_joined as_nobody
 }
 
 @test "--join a seccomp-log run: a denied call gets the sandbox's action, not ENOSYS" {
