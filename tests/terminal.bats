@@ -70,6 +70,24 @@ ctrl_z_fg_ctrl_c() {
 	assert_success
 }
 
+@test "the time limit is wall-clock time: a run stopped past it ends with 124 at fg, and -v says how long it ran" {
+	cd "$T"
+	ptyshell \
+		send "$CORRAL -v --time-limit 1s -- sh -c 'echo ready; exec sleep 1000'" \
+		expect '^ready' \
+		key ^Z \
+		expect '^\[1\]\+ +Stopped +.*corral' \
+		expect '^\$ $' \
+		send 'sleep 2' \
+		expect '^\$ $' \
+		send 'fg' \
+		expect '^corral: timeout: ended at time limit 1s after [2-9]\.[0-9]+ s' \
+		expect '\$ $' \
+		send 'echo "status $?"' \
+		expect '^status 124'
+	assert_success
+}
+
 @test "bg continues a stopped run in the background; its read of the terminal stops it (tty input) until fg" {
 	cd "$T"
 	ptyshell \
