@@ -58,6 +58,7 @@ struct run {
 	bool init_gone; /* init has exited: the loop's last turn */
 	bool killed;    /* the kill grace ran out: SIGKILL sent */
 	unsigned stops; /* SIGTERM and SIGINT taken so far */
+	bool stop_asked; /* a SIGTSTP relayed since the last continue */
 
 	/* timing, for -vv */
 	double start;

@@ -211,19 +211,41 @@ static void job_continue(struct run *r)
 {
 	bool fg = r->tty_fd >= 0 && !r->spec->new_session && tcgetpgrp(r->tty_fd) == getpgrp();
 	sigqueue(r->pid, SIGCONT, (union sigval){.sival_int = fg ? INIT_CONT_FOREGROUND : 0});
+	r->stop_asked = false;
 	relay_stop(&r->relay, false);
 	if (fg)
 		r->tty_given = true;
 }
 
+/* Whether a stop of the command is its job's, for a shell to see: corral
+ * shares the caller's terminal and session with the command (Ctrl-Z, a
+ * read of the terminal in the background), or a SIGTSTP to corral asked
+ * for it (Ctrl-Z at a new-session run, where the terminal signals corral's
+ * group). Any other stop is the command's own (it can always SIGSTOP
+ * itself): copied onto corral, it would freeze the time limits with corral
+ * while the sandbox's other processes run on, with no shell to continue
+ * it (a judge, a CI job, a service). */
+static bool stop_is_the_jobs(const struct run *r)
+{
+	return r->stop_asked || (r->tty_fd >= 0 && !r->spec->new_session);
+}
+
 /* The command stopped (Ctrl-Z: SIGTSTP; reading or writing the terminal in
- * the background: SIGTTIN, SIGTTOU; SIGSTOP): stop corral with the same
- * signal, so that the shell sees its job stopped and takes the terminal
- * back, as su and sudo do. The terminal goes back to corral's group first
- * when the command's held it. Here until SIGCONT. */
+ * the background: SIGTTIN, SIGTTOU; SIGSTOP): when that is the job's stop,
+ * stop corral with the same signal, so that the shell sees its job stopped
+ * and takes the terminal back, as su and sudo do. The terminal goes back to
+ * corral's group first when the command's held it. Here until SIGCONT.
+ * Otherwise corral runs on, its limits with it, and the command stays
+ * stopped until a SIGCONT to corral or the end of the run. */
 static void job_stop(struct run *r, const struct sync_msg *m)
 {
 	int sig = WSTOPSIG(m->wstatus);
+	if (!stop_is_the_jobs(r)) {
+		log_debug("the command stopped (%s), not at a shell's job control: corral and its "
+			  "limits go on",
+			  strsignal(sig));
+		return;
+	}
 	log_debug("the command stopped (%s): stopping corral too", strsignal(sig));
 	if (m->held_tty && r->tty_fd >= 0) {
 		tcsetpgrp(r->tty_fd, getpgrp());
@@ -282,6 +304,8 @@ static int signals_ready(struct run *r, short revents, struct corral_error *e)
 		 * as a second Ctrl-C does elsewhere. */
 		if ((sig == SIGTERM || sig == SIGINT) && r->stops++ > 0)
 			sig = SIGKILL;
+		if (sig == SIGTSTP)
+			r->stop_asked = true;
 		if (sig == SIGCONT)
 			job_continue(r);
 		else if (sig != SIGCHLD && sig != SIGTTOU && sig != SIGTTIN && sig != SIGPIPE)
@@ -310,9 +334,11 @@ static int timer_ready(struct run *r, short revents, struct corral_error *e)
 	if (read(r->timer_fd, &ticks, sizeof(ticks)) < 0)
 		ticks = 0;
 	if (!r->res->timed_out) {
-		/* init relays SIGTERM to the command's group. */
+		/* init relays SIGTERM to the command's group, then SIGCONT: a
+		 * command that stopped itself acts on it too (as timeout(1)). */
 		r->res->timed_out = true;
 		kill(r->pid, SIGTERM);
+		kill(r->pid, SIGCONT);
 		return launch_set_timer(r->timer_fd, r->spec->kill_grace, e);
 	}
 	if (!r->killed)

@@ -128,6 +128,30 @@ need_cgroup() {
 	[ "$(R .status)" = exited ]
 }
 
+# A command can always SIGSTOP itself. Copied onto corral (as a stop at a
+# shell's job control is), that froze corral's limits with it while the
+# sandbox's other processes ran on, and nobody would ever continue it.
+# timeout -s KILL bounds the run the old way: it would say 137.
+@test "a command that stops itself (SIGSTOP) stops no limit: judge's CPU-time limit ends the sandbox, 152" {
+	need_cgroup
+	run timeout -s KILL 60 "$CORRAL" --profile judge --cpu-time-limit 300ms --time-limit 30s \
+		--report "$T/r.json" "${WITH_PROBE[@]}" -- \
+		sh -c '"$1" spin-ms 60000 & kill -STOP $$' sh "$PROBE"
+	[ "$status" -eq 152 ]
+	[ "$(R .status)" = cpu_timeout ]
+	[ "$(R -c .limits_hit)" = '["cpu-time-limit"]' ]
+}
+
+@test "a command that stops itself, at no shell: the time limit's SIGTERM comes with a SIGCONT, 124" {
+	# With a kill grace of a minute, only the SIGTERM can end it in time:
+	# a stopped command acts on it once continued (as under timeout(1)).
+	run timeout -s KILL 30 "$CORRAL" --time-limit 300ms --kill-grace 60s --report "$T/r.json" -- \
+		sh -c 'kill -STOP $$'
+	[ "$status" -eq 124 ]
+	[ "$(R .status)" = timeout ]
+	[ "$(R .signal)" = SIGTERM ]
+}
+
 @test "cpu-time-limit needs a cgroup: an error with cgroup = off, nothing run" {
 	run -125 "$CORRAL" --cgroup off --cpu-time-limit 1s -- sh -c 'touch "$1"' sh "$T/ran"
 	assert_output --partial "option cpu-time-limit needs a cgroup, but cgroup = off"
