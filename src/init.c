@@ -245,7 +245,11 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 		int sig = sigwaitinfo(&all, &si);
 		if (sig < 0)
 			continue;
-		if (sig == SIGCONT && si.si_code == SI_QUEUE &&
+		/* si_pid 0: from outside our PID namespace, the supervisor.
+		 * The same SIGCONT queued by a process inside, a run in the
+		 * background, would have us take the terminal from the shell
+		 * for it (terminal.bats). */
+		if (sig == SIGCONT && si.si_code == SI_QUEUE && si.si_pid == 0 &&
 		    si.si_value.sival_int == INIT_CONT_FOREGROUND && l->tty_fd >= 0) {
 			/* fg: the terminal first, or the command's first read
 			 * would stop it again with SIGTTIN. SIGTTOU is blocked. */

@@ -393,6 +393,24 @@ static int seize_next(void)
 	}
 }
 
+/* A confused deputy: init hands the terminal to the command's group when
+ * the supervisor continues a job at fg (a SIGCONT queued with the value
+ * INIT_CONT_FOREGROUND, 1). The same SIGCONT forged from inside, by a run
+ * in the background: "ok" when fd 0's foreground group is then ours (we
+ * would read what is typed to the shell), "refused" after half a second. */
+static int cont_foreground(void)
+{
+	if (sigqueue(1, SIGCONT, (union sigval){.sival_int = 1}) < 0)
+		return sandbox_outcome(-1);
+	for (int i = 0; i < 50; i++) {
+		if (tcgetpgrp(0) == getpgrp())
+			return sandbox_outcome(0);
+		usleep(10000);
+	}
+	printf("refused\n");
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -406,7 +424,7 @@ int main(int argc, char **argv)
 			"              setid PATH chmod|fchmod|fchmodat|fchmodat2|open|openat|creat|tmpfile|\n"
 			"                  mknod|mknodat|mkdir|mkdirat|openat2 [uid|gid] |\n"
 			"              mknod PATH c|b | oom-adj | connect-abstract NAME | listen-abstract NAME |\n"
-			"              seize-next\n");
+			"              seize-next | cont-foreground\n");
 		return 2;
 	}
 	const char *cmd = argv[1], *a2 = argc > 2 ? argv[2] : "", *a3 = argc > 3 ? argv[3] : "";
@@ -475,6 +493,8 @@ int main(int argc, char **argv)
 		return connect_abstract(a2);
 	if (strcmp(cmd, "seize-next") == 0)
 		return seize_next();
+	if (strcmp(cmd, "cont-foreground") == 0)
+		return cont_foreground();
 	fprintf(stderr, "attack: unknown command %s\n", cmd);
 	return 2;
 }

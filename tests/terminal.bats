@@ -110,6 +110,20 @@ ctrl_z_fg_ctrl_c() {
 	assert_success
 }
 
+@test "a run in the background cannot have init hand it the terminal: a SIGCONT forged as fg's is refused" {
+	cd "$T"
+	# Taken, the shell would lose its terminal: the limit keeps a broken
+	# run from holding the suite for a minute.
+	PTYSHELL_LIMIT=15 ptyshell \
+		send "$CORRAL -q --ro-bind $TOP/tests/attack -- $TOP/tests/attack cont-foreground >$T/out 2>&1 &" \
+		expect '^\$ $' \
+		send 'wait $!; echo "status $?"' \
+		expect '^status 1'
+	assert_success
+	run cat "$T/out"
+	assert_output refused
+}
+
 @test "a run ignores what its caller ignores: trap '' HUP and nohup keep SIGHUP ignored in the command" {
 	run bash -c '(trap "" HUP; "$1" -q -- sh -c "kill -HUP \$\$; echo alive")' sh "$CORRAL"
 	assert_success
