@@ -10,6 +10,11 @@
  * In both modes, always (the kernel hands these to any caller):
  *   - terminal ioctls that change the terminal for everyone (TIOCSTI,
  *     TIOCSETD, TIOCCONS and the rest of build_prologue's list) are denied;
+ *   - vsock sockets (socket with AF_VSOCK) are denied: no network namespace
+ *     isolates them, so net = none would still reach the hypervisor, other
+ *     guests and the guest's vsock services (Docker's default profile
+ *     denies them too). i386's socketcall, whose arguments are in memory,
+ *     is not filtered: only a 32-bit program that uses it reaches them;
  *   - creating or setting a setuid or setgid bit is denied (chmod and its
  *     kin, mkdir, mknod, creat, open and openat with O_CREAT or O_TMPFILE),
  *     and openat2, whose mode a filter cannot see, gets ENOSYS;
@@ -52,6 +57,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/socket.h>
 #include <sys/utsname.h>
 #include <linux/sched.h>
 #include <linux/seccomp.h>
@@ -500,7 +506,7 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_fprog *prog, struct corra
  * Checking only the low 32 bits of the mode is exact: the kernel's mode is
  * a umode_t. */
 enum {
-	L_END, L_DENY, L_ENOSYS, L_IOCTL, L_MODE1, L_MODE2, L_MODE3, L_OPEN, L_OPENAT,
+	L_END, L_DENY, L_ENOSYS, L_IOCTL, L_MODE1, L_MODE2, L_MODE3, L_OPEN, L_OPENAT, L_SOCKET,
 	L_ARCH0, /* L_ARCH0 + i: the next architecture's test */
 };
 
@@ -512,7 +518,7 @@ static const struct {
 	{"ioctl", L_IOCTL},    {"openat", L_OPENAT}, {"open", L_OPEN},      {"mkdir", L_MODE1},
 	{"mkdirat", L_MODE2},  {"creat", L_MODE1},   {"chmod", L_MODE1},    {"fchmod", L_MODE1},
 	{"fchmodat", L_MODE2}, {"fchmodat2", L_MODE2}, {"mknod", L_MODE1}, {"mknodat", L_MODE2},
-	{"openat2", L_ENOSYS},
+	{"socket", L_SOCKET},  {"openat2", L_ENOSYS},
 };
 
 /* Terminal ioctls that change the terminal for everyone who uses it, the
@@ -587,6 +593,9 @@ static int build_prologue(struct bpf_asm *a, uint32_t deny, struct corral_error 
 		bpf_asm_load(a, BPF_ARG_LO(i));
 		bpf_asm_jset(a, SETID_BITS, L_DENY, L_END);
 	}
+	bpf_asm_label(a, L_SOCKET);
+	bpf_asm_load(a, BPF_ARG_LO(0));
+	bpf_asm_jeq(a, AF_VSOCK, L_DENY, L_END);
 	bpf_asm_label(a, L_ENOSYS);
 	bpf_asm_ret(a, SCMP_ACT_ERRNO(ENOSYS));
 	bpf_asm_label(a, L_DENY);
@@ -658,6 +667,8 @@ static bool cached_answers_hold(const struct sock_fprog *p, const struct corral_
 		  answers(p, native, SCMP_SYS(fchmodat), AT_FDCWD, 0, S_ISUID | 0755, 0, deny) &&
 		  answers(p, native, SCMP_SYS(openat), AT_FDCWD, 0, O_CREAT, S_ISGID | 0755, deny) &&
 		  answers(p, native, SCMP_SYS(openat2), AT_FDCWD, 0, 0, 0, nosys) &&
+		  answers(p, native, SCMP_SYS(socket), 0x100000000ULL | AF_VSOCK, SOCK_STREAM, 0, 0,
+			  deny) &&
 		  answers(p, native, SCMP_SYS(clone3), 0, 0, 0, 0, nosys) &&
 		  answers(p, native, SCMP_SYS(unshare), CLONE_NEWUSER, 0, 0, 0, deny) &&
 		  answers(p, native, SCMP_SYS(clone), CLONE_NEWUSER | SIGCHLD, 0, 0, 0, deny) &&

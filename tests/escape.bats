@@ -581,6 +581,18 @@ host_victim() {
 	assert_host_unchanged
 }
 
+@test "vsock sockets (which no network namespace isolates): EPERM from the filter, in every net" {
+	for p in "${PROFILES[@]}"; do
+		expect_fail EPERM "$p" -- sys vsock
+		expect_fail EPERM "$p" -- sys vsock-high
+	done
+	expect_fail EPERM default --net host -- sys vsock
+	# Without the filter the kernel makes one where it has vsock (a VM
+	# guest): the EPERM above is the filter's.
+	attack_in default --seccomp=no -- sys vsock
+	assert_output --regexp '^(ok|EAFNOSUPPORT)$'
+}
+
 @test "an abstract Unix socket of the host is unreachable with net = none or pasta (ECONNREFUSED)" {
 	name="corral-escape-$$-$RANDOM"
 	"$ATTACK" listen-abstract "$name" >"$T/listener.out" 2>"$T/listener.err" &
