@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -95,6 +96,25 @@ static int stream_fd(struct outfile *o, int fd, const char *what, struct corral_
 	return 0;
 }
 
+/* A FIFO or a device at the path: written as a stream. Opened without
+ * blocking: a FIFO with no reader would hold corral before the run, its
+ * signals blocked, for ever (one an earlier sandbox left in a directory
+ * it could write). ENXIO then says so; a FIFO with a reader is written
+ * as before, blocking. */
+static int open_stream(struct outfile *o, int dir, const char *name, bool fifo, const char *what,
+		       struct corral_error *e)
+{
+	int fd = openat(dir, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0 && errno == ENXIO && fifo)
+		return corral_error_set(e, 0, "%s %s: a FIFO that no process reads", what, o->path);
+	if (fd >= 0 && fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0) {
+		int err = errno;
+		close(fd);
+		return corral_error_set(e, err, "%s %s", what, o->path);
+	}
+	return stream_fd(o, fd, what, e);
+}
+
 int outfile_prepare(struct outfile *o, const char *path, const char *what, struct corral_error *e)
 {
 	*o = (struct outfile){.path = path};
@@ -114,8 +134,7 @@ int outfile_prepare(struct outfile *o, const char *path, const char *what, struc
 		if (S_ISDIR(st.st_mode))
 			return corral_error_set(e, EISDIR, "%s %s", what, path);
 		if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
-			return stream_fd(o, openat(d, name, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY),
-					 what, e);
+			return open_stream(o, d, name, S_ISFIFO(st.st_mode), what, e);
 	} else if (errno != ENOENT) {
 		return corral_error_set(e, errno, "%s %s", what, path);
 	}

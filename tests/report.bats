@@ -182,6 +182,33 @@ R() { jq -r "$@" "$T/r.json"; }
 	assert_file_not_exists "$T/ran"
 }
 
+@test "a FIFO an earlier run left at the report path: one line, 125, nothing started; with a reader, written to it" {
+	# The build profile binds the current directory writable: that run
+	# leaves a FIFO where the next run's report goes. Opening it waited
+	# for a reader that never came, with corral's signals blocked.
+	cd "$T"
+	run "$CORRAL" --profile build -- mkfifo r.json
+	assert_success
+	[ -p r.json ]
+	run timeout -s KILL 20 "$CORRAL" --report r.json -- touch "$T/ran"
+	assert_failure 125
+	assert_output "corral: error: --report r.json: a FIFO that no process reads"
+	assert_file_not_exists "$T/ran"
+	# --learn writes its profile after the run, through the same code.
+	run timeout -s KILL 20 "$CORRAL" --learn r.json --learn-overwrite -- true
+	assert_failure 125
+	assert_output "corral: error: --learn r.json: a FIFO that no process reads"
+	# A FIFO someone reads is a stream, as before.
+	cat r.json >"$T/read.json" &
+	local reader=$!
+	# cat sleeps in its open of the FIFO until a writer comes: a reader.
+	wait_for '[ "$(cut -d" " -f2,3 /proc/$reader/stat 2>/dev/null)" = "(cat) S" ]'
+	run "$CORRAL" --report r.json -- true
+	assert_success
+	wait "$reader"
+	[ "$(jq -r .status "$T/read.json")" = exited ]
+}
+
 @test "report is a profile key too" {
 	printf 'include default\nreport = %s\nreport-format = json\n' "$T/p.json" >"$T/p.profile"
 	run "$CORRAL" --profile "$T/p.profile" -- true
