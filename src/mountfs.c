@@ -348,11 +348,16 @@ int mountfs_host_files(const struct corral_spec *spec, const char *dir, struct c
  * or where that is refused (a user namespace in the host's network), the
  * host's, bound read-only with every submount. What runc and crun mask is
  * hidden: firmware tables, the RAPL energy counters (a side channel), the
- * SELinux interface, the host's block devices. */
+ * SELinux interface, the host's block devices. And what /proc's masks hide
+ * (mountfs_proc), which sysfs shows again: the slab caches (/proc/slabinfo),
+ * every IRQ's per-CPU counts and devices (/proc/interrupts), and the crash
+ * kernel's notes' physical address (vmcoreinfo). */
 int mountfs_sys(struct mounts_ctx *c, const struct mount_entry *m, struct corral_error *e)
 {
-	static const char *const masked[] = {"firmware", "devices/virtual/powercap", "fs/selinux",
-					     "dev/block"};
+	static const char *const masked[] = {"firmware",    "devices/virtual/powercap",
+					     "fs/selinux",  "dev/block",
+					     "kernel/slab", "kernel/irq",
+					     "kernel/vmcoreinfo"};
 	const unsigned long ro = MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	_cleanup_close_ int tgt = mounts_target(c, m->dst, true, e);
 	if (tgt < 0)

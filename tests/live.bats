@@ -179,12 +179,19 @@ setuid 4242: denied
 @test "sys: a read-only /sys with what runtimes mask hidden; build has it, default not" {
 	need_root
 	host_cpus=$(cat /sys/devices/system/cpu/online)
+	# What /proc's masks hide is hidden here too: the slab caches, the
+	# IRQs' counts, vmcoreinfo's physical address.
 	run "$CORRAL" --sys /sys -- sh -c 'cat /sys/devices/system/cpu/online
-		ls -A /sys/firmware | wc -l; touch /sys/x 2>/dev/null || echo read-only'
+		ls -A /sys/firmware | wc -l; touch /sys/x 2>/dev/null || echo read-only
+		ls -A /sys/kernel/slab 2>/dev/null | wc -l; ls -A /sys/kernel/irq 2>/dev/null | wc -l
+		cat /sys/kernel/vmcoreinfo 2>/dev/null | wc -c'
 	assert_success
 	assert_output "$host_cpus
 0
-read-only"
+read-only
+0
+0
+0"
 	cd "$T"
 	run "$CORRAL" --profile build -- cat /sys/devices/system/cpu/online
 	assert_success
@@ -196,11 +203,14 @@ read-only"
 	# Rootless in the host's network, where a new sysfs is refused: the
 	# host's, read-only, masked the same.
 	run as_nobody "$CORRAL" --net host --sys /sys -- sh -c 'cat /sys/devices/system/cpu/online
-		ls -A /sys/firmware | wc -l; touch /sys/x 2>/dev/null || echo read-only'
+		ls -A /sys/firmware | wc -l; touch /sys/x 2>/dev/null || echo read-only
+		ls -A /sys/kernel/slab 2>/dev/null | wc -l; ls -A /sys/kernel/irq 2>/dev/null | wc -l'
 	assert_success
 	assert_output "$host_cpus
 0
-read-only"
+read-only
+0
+0"
 	# A mount option: refused with root = host, as the others are.
 	run "$CORRAL" --profile host --sys /sys -- true
 	assert_failure 125
