@@ -809,7 +809,21 @@ host_victim() {
 #   leaked fds                  close_range at the command's exec; init closes all but its socket
 #                               [fixed here: init kept the caller's fds] and is not dumpable
 #   abstract Unix socket        network namespace (ECONNREFUSED), net = none or pasta
+#   vsock (AF_VSOCK)            seccomp prologue, every profile and net (EPERM) [fixed: no network
+#                               namespace isolates vsock; the guest's ports and the hypervisor
+#                               were reachable with net = none]; i386 socketcall is not filtered
 #   the host's loopback         net = pasta: -T none -U none --no-map-gw (tests/net.bats)
+#   a joined command's memory   (tests/join.bats) the --join middle is not dumpable before it
+#     before its filter         enters, so the command is not until its execve (EACCES) [fixed:
+#                               after its caps drop it was openable rw, runc CVE-2016-9962]
+#   freezing corral (SIGSTOP    (tests/judge.bats) only a stop at a shared terminal, or one a
+#     itself)                   SIGTSTP to corral asked for, stops corral [fixed: every stop
+#                               did, and the time and CPU-time limits stopped with it]
+#   init's fg as a deputy       (tests/terminal.bats) init takes the SIGCONT that hands the
+#                               terminal only from outside its PID namespace (si_pid 0) [fixed:
+#                               a background run could forge it and read the shell's input]
+#   /sys showing /proc's masks  (tests/live.bats) kernel/slab, kernel/irq, kernel/vmcoreinfo
+#                               masked in a read-only /sys [fixed: build showed them]
 #   setuid / file capabilities  no_new_privs (and the capability bounding set is empty)
 #   fork bomb                   pids cgroup (EAGAIN at 32)
 #   memory bomb                 memory cgroup (OOM kill, 137)
@@ -868,6 +882,8 @@ host_victim() {
 #                               the cache key covers the binary's GNU build id
 #   cache growth                at most 32 entries, least recently used first; dead writers'
 #                               temporary files removed
+#   a FIFO at a report path     (tests/report.bats) opened without blocking: no reader is one
+#                               line, 125 [fixed: the next run waited for ever, signals blocked]
 #   TIOCSETD leaving the caller's terminal dead
 #                               seccomp prologue (above); the next command still has its terminal
 #   report path made a symlink (by an earlier run), or a forgery renamed over it
