@@ -256,9 +256,14 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 			tcsetpgrp(l->tty_fd, cmd);
 		}
 		if (sig != SIGCHLD) {
+			/* In a session of its own the command's group is
+			 * orphaned, and the kernel discards SIGTSTP there: Ctrl-Z
+			 * at the terminal (it signals corral) would stop nothing.
+			 * SIGSTOP it cannot discard; the supervisor asked. */
+			int relayed = sig == SIGTSTP && spec->new_session ? SIGSTOP : sig;
 			for (unsigned i = 0; i < init_relayed_count; i++)
 				if (init_relayed_signals[i] == sig)
-					kill(-cmd, sig);
+					kill(-cmd, relayed);
 			continue;
 		}
 		/* SIGCHLDs coalesce: reap until nothing is left to reap. */

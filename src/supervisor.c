@@ -240,6 +240,10 @@ static bool stop_is_the_jobs(const struct run *r)
 static void job_stop(struct run *r, const struct sync_msg *m)
 {
 	int sig = WSTOPSIG(m->wstatus);
+	/* Asked for by a SIGTSTP (init stops a new session's group with
+	 * SIGSTOP): the shell sees a Ctrl-Z, "Stopped", not "Stopped (signal)". */
+	if (r->stop_asked && sig == SIGSTOP)
+		sig = SIGTSTP;
 	if (!stop_is_the_jobs(r)) {
 		log_debug("the command stopped (%s), not at a shell's job control: corral and its "
 			  "limits go on",

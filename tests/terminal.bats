@@ -57,6 +57,14 @@ ctrl_z_fg_ctrl_c() {
 	assert_success
 }
 
+@test "new-session: Ctrl-Z (which signals corral) stops the run all the same; fg continues it; Ctrl-C ends it" {
+	# The command's group is orphaned in its own session, where the kernel
+	# discards SIGTSTP: init stops it with SIGSTOP, which it cannot.
+	cd "$T"
+	ctrl_z_fg_ctrl_c --new-session
+	assert_success
+}
+
 @test "a run started in the background at the shell (&) runs, and wait gives its status" {
 	# Not the terminal's foreground: init starts the command sharing its
 	# memory (CLONE_VFORK), where a foreground run forks it.
