@@ -29,6 +29,7 @@
 #include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sandbox_probe.h"
@@ -368,10 +369,12 @@ static void status_field(pid_t pid, const char *key, char *out, size_t size)
  * outside (corral --join) is taken over before it is confined. The next
  * pid of this PID namespace (the joined command: nothing else forks here)
  * is watched from its birth; once it has dropped its capabilities, and
- * before its execve (its name still corral's), its memory is opened for
+ * before any execve (its name still corral's), its memory is opened for
  * writing: were that allowed, its code could be rewritten before it loads
- * the seccomp filter. "ready" on stdout when watching; then the outcome,
- * or "missed" (exit 2) when its execve came before we saw it. */
+ * the seccomp filter. Join a command that does not exist: its execve then
+ * fails, so the memory opened is always corral's, never the new program's
+ * (whose opening is fine). "ready" on stdout when watching; then the
+ * outcome, or "missed" (exit 2) when it was gone before we saw it. */
 static int seize_next(void)
 {
 	pid_t c = fork();
@@ -383,9 +386,16 @@ static int seize_next(void)
 	pid_t next = c + 1;
 	printf("ready\n");
 	fflush(stdout);
-	while (kill(next, 0) < 0)
+	/* Never for ever: a test that failed half-way must still end. */
+	time_t give_up = time(NULL) + 30;
+	while (kill(next, 0) < 0) {
 		if (errno != ESRCH)
 			return sandbox_outcome(-1);
+		if (time(NULL) > give_up) {
+			printf("missed (no process %d)\n", (int)next);
+			return 2;
+		}
+	}
 	char path[64], name[64], caps[64];
 	snprintf(path, sizeof(path), "/proc/%d/mem", (int)next);
 	for (;;) {
@@ -395,8 +405,14 @@ static int seize_next(void)
 			printf("missed (%s)\n", name[0] ? name : "gone");
 			return 2;
 		}
-		if (caps[0] && strtoull(caps, NULL, 16) == 0)
-			return sandbox_outcome(open(path, O_RDWR));
+		if (caps[0] && strtoull(caps, NULL, 16) == 0) {
+			int fd = open(path, O_RDWR);
+			if (fd < 0 && (errno == ENOENT || errno == ESRCH)) {
+				printf("missed (gone)\n");
+				return 2;
+			}
+			return sandbox_outcome(fd);
+		}
 	}
 }
 
