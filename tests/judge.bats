@@ -139,7 +139,9 @@ need_cgroup() {
 		sh -c '"$1" spin-ms 60000 & kill -STOP $$' sh "$PROBE"
 	[ "$status" -eq 152 ]
 	[ "$(R .status)" = cpu_timeout ]
-	[ "$(R -c .limits_hit)" = '["cpu-time-limit"]' ]
+	# (judge's one CPU may have throttled the spinner too: under qemu's
+	# emulation, as in make check-v2, it does.)
+	R '.limits_hit | index("cpu-time-limit") != null' | grep -qx true
 }
 
 @test "a command that stops itself, at no shell: the time limit's SIGTERM comes with a SIGCONT, 124" {
