@@ -160,12 +160,12 @@ static int sys(const char *name)
 		return sandbox_outcome(syscall(SYS_pidfd_getfd, p, 0, 0));
 	}
 	if (strcmp(name, "vsock") == 0)
-		/* AF_VSOCK (40): the hypervisor's and the guests' sockets. */
-		return sandbox_outcome(socket(40, SOCK_STREAM, 0));
+		/* The hypervisor's and the guests' sockets. */
+		return sandbox_outcome(socket(AF_VSOCK, SOCK_STREAM, 0));
 	if (strcmp(name, "vsock-high") == 0)
 		/* The same family with the int's upper half set: the kernel
-		 * truncates it back to 40. */
-		return sandbox_outcome(syscall(SYS_socket, 0x100000000L | 40, SOCK_STREAM, 0));
+		 * truncates it back to AF_VSOCK. */
+		return sandbox_outcome(syscall(SYS_socket, 0x100000000L | AF_VSOCK, SOCK_STREAM, 0));
 	if (strcmp(name, "fsopen") == 0)
 		return sandbox_outcome(syscall(SYS_fsopen, "tmpfs", 0));
 	if (strcmp(name, "open_tree") == 0)
