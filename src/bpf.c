@@ -42,6 +42,11 @@ void bpf_asm_jset(struct bpf_asm *a, uint32_t k, int jt, int jf)
 	emit(a, BPF_JMP | BPF_JSET | BPF_K, k, jt, jf);
 }
 
+void bpf_asm_jgt(struct bpf_asm *a, uint32_t k, int jt, int jf)
+{
+	emit(a, BPF_JMP | BPF_JGT | BPF_K, k, jt, jf);
+}
+
 void bpf_asm_goto(struct bpf_asm *a, int label)
 {
 	emit(a, BPF_JMP | BPF_JA, 0, label, BPF_ASM_NEXT);

@@ -32,9 +32,11 @@ void bpf_asm_init(struct bpf_asm *a);
 void bpf_asm_load(struct bpf_asm *a, uint32_t off);
 /* A &= k */
 void bpf_asm_and(struct bpf_asm *a, uint32_t k);
-/* if (A == k) goto jt else goto jf; bpf_asm_jset: if (A & k) */
+/* if (A == k) goto jt else goto jf; bpf_asm_jset: if (A & k); bpf_asm_jgt:
+ * if (A > k) */
 void bpf_asm_jeq(struct bpf_asm *a, uint32_t k, int jt, int jf);
 void bpf_asm_jset(struct bpf_asm *a, uint32_t k, int jt, int jf);
+void bpf_asm_jgt(struct bpf_asm *a, uint32_t k, int jt, int jf);
 void bpf_asm_goto(struct bpf_asm *a, int label);
 void bpf_asm_ret(struct bpf_asm *a, uint32_t k);
 void bpf_asm_label(struct bpf_asm *a, int label);

@@ -20,6 +20,12 @@
  *     and openat2, whose mode a filter cannot see, gets ENOSYS;
  *   - clone3 gets ENOSYS: its flags are in memory, out of a filter's reach,
  *     so we make libc fall back to clone, whose flags we can filter.
+ *   - In a denylist, a call newer than every name libseccomp knows gets
+ *     ENOSYS (as Docker's and runc's filters do): a list can deny only
+ *     what it can name, and the kernel keeps adding variants of denied or
+ *     guarded calls (clone3, openat2, fchmodat2 each reached round such a
+ *     list once). libc falls back, as on an older kernel. An allowlist
+ *     already denies what it does not name.
  *   - clone and unshare with a CLONE_NEW* flag are denied: a new user
  *     namespace gives the command back every capability inside it, and with
  *     them the kernel's namespace-only attack surface.
@@ -30,9 +36,11 @@
  *     architecture: libseccomp's x86_64 code kills x32 numbers unless x32 is
  *     added, and x32 would double the build time again (measured: a 300-call
  *     allowlist takes 1.4 ms for one ABI, 8 ms for two, 20 ms for three).
- * The first two are a hand-written prologue (build_prologue) in front of
- * libseccomp's program; the rest are libseccomp rules. As libseccomp rules
- * the first two would save nothing where it counts: the kernel (5.11 and later)
+ * The terminal, vsock, set-id, openat2 and newest-call rules are a
+ * hand-written prologue (build_prologue) in front of libseccomp's program
+ * (libseccomp cannot compare a number's range, nor a number it does not
+ * know); the rest are libseccomp rules. As libseccomp rules the prologue's
+ * would save nothing where it counts: the kernel (5.11 and later)
  * never runs a filter for a call it always allows, so the prologue's steps
  * matter only on the calls that read arguments, and there the prologue's
  * path is no longer (steps counted in the exported filters, prologue vs
@@ -502,7 +510,11 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_fprog *prog, struct corra
  *     S_ISUID: root's command could otherwise leave a setuid-root program in
  *     a writable bind, for any user of the host to run;
  *   - openat2 gets ENOSYS: its mode is in memory, out of a filter's reach,
- *     and libc falls back to openat (systemd does the same).
+ *     and libc falls back to openat (systemd does the same);
+ *   - with newest_enosys, any number above the newest libseccomp names for
+ *     the architecture gets ENOSYS, up to 0x3fffffff: higher ones are x32's
+ *     (bit 30, killed by libseccomp's program) or -1, a tracer's "skip this
+ *     call", whose result the filter must not overwrite.
  * Checking only the low 32 bits of the mode is exact: the kernel's mode is
  * a umode_t. */
 enum {
@@ -552,7 +564,19 @@ static int syscall_nr(uint32_t arch, const char *name)
 	return nr;
 }
 
-static int build_prologue(struct bpf_asm *a, uint32_t deny, struct corral_error *e)
+/* The highest syscall number libseccomp names for arch, -1 for none. */
+static int newest_named(uint32_t arch)
+{
+	for (int nr = 1023; nr >= 0; nr--) {
+		_cleanup_free_ char *name = seccomp_syscall_resolve_num_arch(arch, nr);
+		if (name)
+			return nr;
+	}
+	return -1;
+}
+
+static int build_prologue(struct bpf_asm *a, uint32_t deny, bool newest_enosys,
+			  struct corral_error *e)
 {
 	uint32_t arches[2] = {seccomp_arch_native(), 0};
 	unsigned narch = 1;
@@ -569,7 +593,13 @@ static int build_prologue(struct bpf_asm *a, uint32_t deny, struct corral_error 
 			if (nr >= 0)
 				bpf_asm_jeq(a, (uint32_t)nr, guarded[j].label, BPF_ASM_NEXT);
 		}
-		bpf_asm_goto(a, L_END);
+		int newest = newest_enosys ? newest_named(arches[i]) : -1;
+		if (newest >= 0) {
+			bpf_asm_jgt(a, 0x3fffffff, L_END, BPF_ASM_NEXT);
+			bpf_asm_jgt(a, (uint32_t)newest, L_ENOSYS, L_END);
+		} else {
+			bpf_asm_goto(a, L_END);
+		}
 		bpf_asm_label(a, L_ARCH0 + (int)i); /* A is still the arch */
 	}
 	bpf_asm_goto(a, L_END);
@@ -670,6 +700,7 @@ static bool cached_answers_hold(const struct sock_fprog *p, const struct corral_
 		  answers(p, native, SCMP_SYS(socket), 0x100000000ULL | AF_VSOCK, SOCK_STREAM, 0, 0,
 			  deny) &&
 		  answers(p, native, SCMP_SYS(clone3), 0, 0, 0, 0, nosys) &&
+		  answers(p, native, 0x3fffffff, 0, 0, 0, 0, allow_mode ? act : nosys) &&
 		  answers(p, native, SCMP_SYS(unshare), CLONE_NEWUSER, 0, 0, 0, deny) &&
 		  answers(p, native, SCMP_SYS(clone), CLONE_NEWUSER | SIGCHLD, 0, 0, 0, deny) &&
 		  answers(p, SCMP_ARCH_MIPS, 0, 0, 0, 0, 0, SCMP_ACT_KILL_PROCESS);
@@ -753,7 +784,7 @@ static int compile(const struct corral_spec *spec, bool learn, bool allow_mode, 
 	if (add_rules(ctx, allow_mode, act, &allow, &deny, e) < 0)
 		return -1;
 	struct bpf_asm pro;
-	if (build_prologue(&pro, learn ? SCMP_ACT_ERRNO(EPERM) : act, e) < 0 ||
+	if (build_prologue(&pro, learn ? SCMP_ACT_ERRNO(EPERM) : act, !allow_mode, e) < 0 ||
 	    export_bpf(ctx, prog, e) < 0 || prepend(prog, &pro, e) < 0)
 		return -1;
 	log_debug("seccomp: %s filter of %u instructions", allow_mode ? "allowlist" : "denylist",

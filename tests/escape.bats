@@ -561,6 +561,35 @@ host_victim() {
 	refute [ "$status" -eq 159 ]
 }
 
+# libseccomp_knows NAME: whether the libseccomp corral is built with names
+# the call (the shared library of the same package: corral links it
+# statically).
+libseccomp_knows() {
+	python3 -c 'import ctypes, sys
+l = ctypes.CDLL("libseccomp.so.2")
+l.seccomp_syscall_resolve_name.argtypes = [ctypes.c_char_p]
+sys.exit(0 if l.seccomp_syscall_resolve_name(sys.argv[1].encode()) >= 0 else 1)' "$1"
+}
+
+@test "calls newer than libseccomp's table: ENOSYS in a denylist, denied by an allowlist" {
+	# A denylist can deny only what it can name: each call this kernel has
+	# and libseccomp cannot name, the default profile must refuse.
+	local call tried=()
+	for call in statmount listmount lsm_get_self_attr lsm_list_modules mseal getxattrat \
+		listxattrat open_tree_attr file_getattr; do
+		libseccomp_knows "$call" && continue
+		attack_in default --seccomp=no -- newsys "$call"
+		[ "$output" != ENOSYS ] || continue # not in this kernel
+		tried+=("$call")
+		for opts in "" "--net host" "--seccomp-deny ptrace"; do
+			expect_fail ENOSYS default $opts -- newsys "$call"
+		done
+		expect_fail 'EPERM|EACCES' strict -- newsys "$call"
+	done
+	[ ${#tried[@]} -gt 0 ] || skip "this kernel has no call newer than libseccomp's table"
+	echo "# tried: ${tried[*]}" >&3
+}
+
 @test "leaked file descriptors: only 0, 1, 2 in the command, nothing of the caller's in init" {
 	exec 7>"$T/leak" 8<"$T"
 	for p in "${PROFILES[@]}"; do
@@ -806,6 +835,11 @@ host_victim() {
 #   i386 int 0x80               seccomp filter covers the x86 ABI too
 #   x32                         seccomp kills x32 numbers (SIGSYS, 159; the verdict says
 #                               "killed by SIGSYS", not "seccomp", as the action is errno)
+#   calls newer than libseccomp (statmount, listmount, mseal, open_tree_attr, *xattrat, ...)
+#                               seccomp prologue: ENOSYS above the newest number libseccomp
+#                               names, in a denylist [fixed: the default profile let them all
+#                               through, as it did clone3/openat2/fchmodat2 until each was named];
+#                               an allowlist's default action already refuses them
 #   leaked fds                  close_range at the command's exec; init closes all but its socket
 #                               [fixed here: init kept the caller's fds] and is not dumpable
 #   abstract Unix socket        network namespace (ECONNREFUSED), net = none or pasta
