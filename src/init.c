@@ -17,6 +17,7 @@
 #include "init.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -147,6 +148,12 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 		fail(l, &e);
 	}
 
+	/* Our namespaces' directory, from the host's /proc while it is
+	 * still there (mounts_setup leaves it behind), and before anything
+	 * of the command's could stand in for it: what sync point 1c reads. */
+	int nsdir = open("/proc/self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int nsdir_err = nsdir < 0 ? errno : 0;
+
 	char here[4096];
 	if (!getcwd(here, sizeof(here)))
 		here[0] = '\0';
@@ -193,9 +200,11 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 	}
 
 	/* Nothing of the caller's or the supervisor's stays in the sandbox
-	 * beyond 0, 1, 2 and the sync socket: the command's fds are closed at
-	 * its execve, but init lives on with whatever the caller had open. */
-	close_inherited_fds(l->sync_fd, false);
+	 * beyond 0, 1, 2 and the sync socket (and our own namespaces'
+	 * directory, until sync point 1c; close-on-exec): the command's fds
+	 * are closed at its execve, but init lives on with whatever the
+	 * caller had open. */
+	close_inherited_fds_keep2(l->sync_fd, nsdir, false);
 
 	/* Not dumpable: the command runs as init's uid, and the kernel would let
 	 * it open /proc/1/mem for writing, ptrace init (when the filter allows
@@ -223,6 +232,20 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 	/* The command has its filter loaded (or its own copy of this memory,
 	 * when forked): init has no more use for it. */
 	launch_unmap_filter(l);
+	/* Sync point 1c: our namespaces, final since the cgroup namespace
+	 * (and the network namespace made beside), are the ones the command
+	 * was forked into: the supervisor records them, and --join refuses
+	 * to follow a command that has left them for its own (join.c).
+	 * After the fork, off the command's way to its execve: reading them
+	 * takes /proc lookups. Our own, through the host's /proc opened
+	 * before anything of the command's existed: nothing the command does
+	 * changes what we read. Without them (code) the run goes on, and
+	 * cannot be joined. */
+	m = (struct sync_msg){.type = SYNC_NAMESPACES, .code = nsdir_err};
+	if (!nsdir_err && namespaces_identify(nsdir, m.ns, &e) < 0)
+		m.code = e.err ? e.err : EIO;
+	sync_send(l->sync_fd, &m);
+	closep(&nsdir);
 	/* Also here, so the relay below never races the child's own setpgid. */
 	if (!spec->new_session)
 		setpgid(cmd, cmd);

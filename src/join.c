@@ -12,11 +12,13 @@
  *   corral --join (host)          middle (host pid ns)         command
  *   read the record; find the
  *   sandbox's command (init's
- *   eldest child); pidfd_open
+ *   eldest child); open its
+ *   namespaces, refuse any the
+ *   record does not name
  *   fork -----------------------> enter the run's cgroups;
- *                                 setns: user first (with a pidfd
- *                                 all at once), mnt, pid, net, ipc,
- *                                 uts, cgroup; the command's cwd
+ *                                 setns those fds: user first,
+ *                                 mnt, pid, net, ipc, uts,
+ *                                 cgroup; the command's cwd
  *                                 fork ----------------------> PID n inside: rlimits,
  *                                 wait, exit with its status   ids, capabilities,
  *   wait, exit with its status                                 no_new_privs, the
@@ -24,11 +26,13 @@
  * The namespaces are the sandbox command's, not init's: init is not
  * dumpable (init.c), so only a caller with CAP_SYS_PTRACE on the host could
  * open its namespaces, while the command's are open to the owner of the
- * sandbox's user namespace. A pid namespace is entered only by children,
- * hence the middle process; it stays outside, reaps the command and dies
- * with corral --join (PR_SET_PDEATHSIG), and the command dies with it. The
- * sandbox's end kills the joined command with every other process of its
- * pid namespace.
+ * sandbox's user namespace. They must be the ones init forked the command
+ * into (the record names them): without the filter (seccomp = no) the
+ * command may have made its own since, and the join would follow it. A
+ * pid namespace is entered only by children, hence the middle process; it
+ * stays outside, reaps the command and dies with corral --join
+ * (PR_SET_PDEATHSIG), and the command dies with it. The sandbox's end kills
+ * the joined command with every other process of its pid namespace.
  *
  * The filter is the one the command loaded, byte for byte (SUPERVISOR.bpf,
  * written by the supervisor from the program it gave init), not one built
@@ -52,7 +56,6 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -107,19 +110,6 @@ static pid_t find_command(pid_t init)
 	return best;
 }
 
-/* Whether pid is in our namespace of that kind (entering one's own user
- * namespace is EINVAL; entering the host's network namespace, shared with
- * share = net, from a user namespace is EPERM: only those that differ). */
-static bool same_ns(pid_t pid, const char *ns)
-{
-	char path[64], self[64];
-	struct stat a, b;
-	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns);
-	snprintf(self, sizeof(self), "/proc/self/ns/%s", ns);
-	return stat(path, &a) == 0 && stat(self, &b) == 0 && a.st_ino == b.st_ino &&
-	       a.st_dev == b.st_dev;
-}
-
 __attribute__((noreturn, format(printf, 2, 3))) static void die(int err, const char *fmt, ...)
 {
 	char msg[1024];
@@ -134,34 +124,59 @@ __attribute__((noreturn, format(printf, 2, 3))) static void die(int err, const c
 	_exit(EXIT_JOIN);
 }
 
-/* Enter target's namespaces: all at once through its pidfd (5.8+), else
- * one by one from /proc, the user namespace first (it gives the
- * capabilities the others need). */
-static void enter_namespaces(pid_t target, int pidfd)
+/* The sandbox's namespaces, from its command's /proc/PID/ns (nsdir): an
+ * fd for each kind (namespaces_kinds' order) in fds, -1 for one that is
+ * the caller's own already (entering one's own user namespace is EINVAL,
+ * and the host's network namespace, shared with share = net, from a user
+ * namespace is EPERM: only those that differ). Each must be the one the
+ * record names, which init forked the command into: under seccomp = no the
+ * command may have made its own since (unshare -m, unshare -U), and the
+ * join would follow it there, into mounts or a user namespace of its
+ * making. The fds checked are the ones entered: a command that changes
+ * its namespaces meanwhile changes nothing the join does. */
+static int open_namespaces(pid_t supervisor, int nsdir, const struct runtime_record *r,
+			   int fds[NAMESPACES_KINDS], struct corral_error *e)
 {
-	static const struct {
-		const char *name;
-		int flag;
-	} order[] = {{"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS},   {"pid", CLONE_NEWPID},
-		     {"net", CLONE_NEWNET},   {"ipc", CLONE_NEWIPC},  {"uts", CLONE_NEWUTS},
-		     {"cgroup", CLONE_NEWCGROUP}};
-	int flags = 0;
-	for (size_t i = 0; i < ARRAY_SIZE(order); i++)
-		if (!same_ns(target, order[i].name))
-			flags |= order[i].flag;
-	if (!flags || setns(pidfd, flags) == 0)
-		return;
-	if (errno != EINVAL && errno != EBADF)
-		die(errno, "enter the sandbox's namespaces");
-	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
-		if (!(flags & order[i].flag))
+	char left[64] = "";
+	size_t n = 0;
+	for (size_t i = 0; i < NAMESPACES_KINDS; i++) {
+		const char *name = namespaces_kinds[i].name;
+		struct stat st, ours;
+		char self[64];
+		fds[i] = openat(nsdir, name, O_RDONLY | O_CLOEXEC);
+		if (fds[i] < 0 || fstat(fds[i], &st) < 0)
+			return corral_error_set(e, errno, "--join %d: open the sandbox's %s namespace",
+						(int)supervisor, name);
+		if ((uint64_t)st.st_dev != r->ns[i].dev || (uint64_t)st.st_ino != r->ns[i].ino) {
+			size_t k = strlen(left);
+			snprintf(left + k, sizeof(left) - k, "%s%s", n++ ? ", " : "", name);
 			continue;
-		char path[64];
-		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)target, order[i].name);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0 || setns(fd, order[i].flag) < 0)
-			die(errno, "enter the sandbox's %s namespace", order[i].name);
-		close(fd);
+		}
+		snprintf(self, sizeof(self), "/proc/self/ns/%s", name);
+		if (stat(self, &ours) == 0 && ours.st_dev == st.st_dev && ours.st_ino == st.st_ino) {
+			close(fds[i]);
+			fds[i] = -1;
+		}
+	}
+	if (n)
+		return corral_error_set(e, 0, "--join %d: the sandbox's command is no longer in the "
+					      "sandbox's %s namespace%s (it made %s, as seccomp = no "
+					      "allows): a join would enter %s, not the sandbox's",
+					(int)supervisor, left, n > 1 ? "s" : "",
+					n > 1 ? "its own" : "one of its own", n > 1 ? "those" : "that one");
+	return 0;
+}
+
+/* Enter the sandbox's namespaces (open_namespaces' fds) one by one, the
+ * user namespace first: it gives the capabilities the others need. */
+static void enter_namespaces(const int fds[NAMESPACES_KINDS])
+{
+	for (size_t i = 0; i < NAMESPACES_KINDS; i++) {
+		if (fds[i] < 0)
+			continue;
+		if (setns(fds[i], namespaces_kinds[i].flag) < 0)
+			die(errno, "enter the sandbox's %s namespace", namespaces_kinds[i].name);
+		close(fds[i]);
 	}
 }
 
@@ -245,8 +260,9 @@ static int exit_code(int st)
  * into it and pass on its status. Never returns. */
 __attribute__((noreturn)) static void middle(const struct runtime_record *r,
 					     const struct corral_spec *spec,
-					     const struct sock_fprog *filter, pid_t target,
-					     int pidfd, int cwd, char **argv, int watch)
+					     const struct sock_fprog *filter,
+					     const int nsfds[NAMESPACES_KINDS], int cwd, char **argv,
+					     int watch)
 {
 	struct corral_error e = {0};
 	/* Not dumpable, before we are in anything of the sandbox's, and so
@@ -260,8 +276,7 @@ __attribute__((noreturn)) static void middle(const struct runtime_record *r,
 	for (size_t i = 0; i < r->cgroups.n; i++)
 		if (cgroup_enter(r->cgroups.v[i], r->supervisor, getpid(), &e) < 0)
 			die(0, "%s", e.msg);
-	enter_namespaces(target, pidfd);
-	close(pidfd);
+	enter_namespaces(nsfds);
 	if (cwd < 0 || fchdir(cwd) < 0)
 		if (chdir("/") < 0)
 			die(errno, "chdir /");
@@ -334,7 +349,10 @@ int join_run(pid_t supervisor, char **argv, int *status, struct corral_error *e)
 	struct corral_spec spec;
 	struct sock_fprog filter = {0};
 	bool have_spec = false;
-	int pidfd = -1, cwd = -1, watch[2] = {-1, -1};
+	int procdir = -1, nsdir = -1, cwd = -1, watch[2] = {-1, -1};
+	int nsfds[NAMESPACES_KINDS];
+	for (size_t i = 0; i < NAMESPACES_KINDS; i++)
+		nsfds[i] = -1;
 	if (r.uid != getuid()) {
 		corral_error_set(e, 0, "--join %d: the record is another user's", (int)supervisor);
 		goto out;
@@ -344,26 +362,48 @@ int join_run(pid_t supervisor, char **argv, int *status, struct corral_error *e)
 				       "every call to its own supervisor)", (int)supervisor);
 		goto out;
 	}
+	/* Records live as long as their run: one without the namespaces is
+	 * an older corral's (or init could not read them), and its command
+	 * may have left them unseen. */
+	if (r.ns_known != (1u << NAMESPACES_KINDS) - 1) {
+		corral_error_set(e, 0, "--join %d: the run's record does not name its namespaces "
+				       "(an older corral wrote it, or init could not tell them), so "
+				       "whether its command is still in them cannot be told: run it "
+				       "again with this corral to join it",
+				 (int)supervisor);
+		goto out;
+	}
 	if (option_defaults(&spec, e) < 0)
 		goto out;
 	have_spec = true;
 	if (profile_load_text(&spec, "the run's record", r.spec, e) < 0 ||
 	    (r.filter && runtime_filter_read(dir, supervisor, &filter, e) < 0))
 		goto out;
+	/* Whether the sandbox has a user namespace, as the run decided it
+	 * (the record's): user-ns = auto asked again in the command, after
+	 * setns, would see the sandbox's uid (0 under uid = 0) and take the
+	 * setgroups the sandbox denies for a failure. */
+	spec.user_ns = r.userns ? CORRAL_YES : CORRAL_NO;
 
 	pid_t target = find_command(r.init);
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d", (int)target);
 	if (target > 0)
-		pidfd = (int)syscall(SYS_pidfd_open, target, 0);
-	/* Still init's child once held: the pid was not reused in between. */
-	if (target <= 0 || pidfd < 0 || parent_of(target) != r.init ||
+		procdir = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (procdir >= 0)
+		nsdir = openat(procdir, "ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* Still init's child once held (the directory is that process's,
+	 * never another's with its pid): the pid was not reused in between. */
+	if (target <= 0 || nsdir < 0 || parent_of(target) != r.init ||
 	    runtime_start_time(r.init) != r.init_start) {
 		corral_error_set(e, 0, "--join %d: the sandbox has no command running (starting, "
 				       "or ending)", (int)supervisor);
 		goto out;
 	}
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/%d/cwd", (int)target);
-	cwd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	/* Before anything is entered: refused, nothing was. */
+	if (open_namespaces(supervisor, nsdir, &r, nsfds, e) < 0)
+		goto out;
+	cwd = openat(procdir, "cwd", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (pipe2(watch, O_CLOEXEC) < 0) {
 		corral_error_set(e, errno, "--join: pipe");
 		goto out;
@@ -376,7 +416,7 @@ int join_run(pid_t supervisor, char **argv, int *status, struct corral_error *e)
 	}
 	if (pid == 0) {
 		close(watch[1]);
-		middle(&r, &spec, filter.len ? &filter : NULL, target, pidfd, cwd, argv, watch[0]);
+		middle(&r, &spec, filter.len ? &filter : NULL, nsfds, cwd, argv, watch[0]);
 	}
 	close(watch[0]);
 	watch[0] = -1;
@@ -389,7 +429,10 @@ int join_run(pid_t supervisor, char **argv, int *status, struct corral_error *e)
 	*status = exit_code(st);
 	ret = 0;
 out:
-	closep(&pidfd);
+	for (size_t i = 0; i < NAMESPACES_KINDS; i++)
+		closep(&nsfds[i]);
+	closep(&nsdir);
+	closep(&procdir);
 	closep(&cwd);
 	closep(&watch[0]);
 	closep(&watch[1]);

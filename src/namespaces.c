@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -195,5 +196,26 @@ int namespaces_setup_inside(const struct corral_spec *spec, bool net_later, stru
 		return corral_error_set(e, errno, "set host name '%s'", spec->hostname);
 	if ((flags & CLONE_NEWNET) && !net_later && loopback_up(e) < 0)
 		return -1;
+	return 0;
+}
+
+const struct namespaces_kind namespaces_kinds[NAMESPACES_KINDS] = {
+	{"user", CLONE_NEWUSER}, {"mnt", CLONE_NEWNS},  {"pid", CLONE_NEWPID},
+	{"net", CLONE_NEWNET},   {"ipc", CLONE_NEWIPC}, {"uts", CLONE_NEWUTS},
+	{"cgroup", CLONE_NEWCGROUP},
+};
+
+int namespaces_identify(int nsdir, struct namespaces_id id[NAMESPACES_KINDS],
+			struct corral_error *e)
+{
+	for (size_t i = 0; i < NAMESPACES_KINDS; i++) {
+		struct stat st;
+		/* Following the link: the namespace's nsfs inode, the same
+		 * whichever proc mount it is reached through. */
+		if (fstatat(nsdir, namespaces_kinds[i].name, &st, 0) < 0)
+			return corral_error_set(e, errno, "identify the %s namespace",
+						namespaces_kinds[i].name);
+		id[i] = (struct namespaces_id){.dev = (uint64_t)st.st_dev, .ino = (uint64_t)st.st_ino};
+	}
 	return 0;
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "log.h"
@@ -30,3 +31,22 @@ int namespaces_join_net(int fd, struct corral_error *e);
 /* The ids the command runs as inside. */
 uid_t namespaces_inner_uid(const struct corral_spec *spec);
 gid_t namespaces_inner_gid(const struct corral_spec *spec);
+
+/* The kinds of namespace a process has that --join enters, by their names
+ * in /proc/PID/ns, in the order it enters them: the user namespace first
+ * (it gives the capabilities the others need). */
+#define NAMESPACES_KINDS 7
+struct namespaces_kind {
+	const char *name;
+	int flag; /* CLONE_NEW* */
+};
+extern const struct namespaces_kind namespaces_kinds[NAMESPACES_KINDS];
+/* Which namespace: stat of its /proc/PID/ns link (nsfs's device, inode). */
+struct namespaces_id {
+	uint64_t dev;
+	uint64_t ino;
+};
+/* The namespaces of the process whose /proc/PID/ns directory nsdir is,
+ * one per kind. 0, or -1 with e set. */
+int namespaces_identify(int nsdir, struct namespaces_id id[NAMESPACES_KINDS],
+			struct corral_error *e);

@@ -150,7 +150,8 @@ static int write_at(int dir, const char *tmp, const char *name, const void *buf,
 }
 
 int runtime_register(const struct corral_spec *spec, pid_t init, const struct corral_cgroup *cg,
-		     const struct sock_fprog *filter, struct corral_error *e)
+		     const struct sock_fprog *filter, const struct namespaces_id *ns,
+		     struct corral_error *e)
 {
 	int dir = runtime_dir_open(NULL, 0, e);
 	if (dir < 0)
@@ -181,6 +182,11 @@ int runtime_register(const struct corral_spec *spec, pid_t init, const struct co
 		(int)self, runtime_start_time(self), (int)init, runtime_start_time(init),
 		(unsigned)getuid(), (int)namespaces_want_userns(spec), spec->learn != NULL,
 		filter && filter->len, (long long)time(NULL));
+	/* Which namespaces --join may enter: the command's, as init forked
+	 * it. A command that made its own since (seccomp = no) is refused. */
+	for (size_t i = 0; ns && i < NAMESPACES_KINDS; i++)
+		fprintf(f, "ns %s %llu %llu\n", namespaces_kinds[i].name,
+			(unsigned long long)ns[i].dev, (unsigned long long)ns[i].ino);
 	fprintf(f, "profiles ");
 	for (size_t i = 0; i < spec->profiles.n; i++)
 		fprintf(f, "%s%s", i ? "," : "", spec->profiles.v[i]);
@@ -232,6 +238,20 @@ void runtime_unregister(void)
 	registered = 0;
 }
 
+/* "mnt DEV INO" */
+static void parse_ns(const char *v, struct runtime_record *r)
+{
+	char name[16];
+	unsigned long long dev, ino;
+	if (sscanf(v, "%15s %llu %llu", name, &dev, &ino) != 3)
+		return;
+	for (size_t i = 0; i < NAMESPACES_KINDS; i++)
+		if (strcmp(name, namespaces_kinds[i].name) == 0) {
+			r->ns[i] = (struct namespaces_id){.dev = dev, .ino = ino};
+			r->ns_known |= 1u << i;
+		}
+}
+
 static int parse(char *text, struct runtime_record *r)
 {
 	char *save = NULL;
@@ -263,6 +283,8 @@ static int parse(char *text, struct runtime_record *r)
 			r->filter = atoi(v);
 		else if (strcmp(line, "started") == 0)
 			r->started = atoll(v);
+		else if (strcmp(line, "ns") == 0)
+			parse_ns(v, r);
 		else if (strcmp(line, "profiles") == 0)
 			snprintf(r->profiles, sizeof(r->profiles), "%s", v);
 		else if (strcmp(line, "limits") == 0)

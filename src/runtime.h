@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "log.h"
+#include "namespaces.h"
 #include "spec.h"
 
 struct corral_cgroup;
@@ -38,6 +39,8 @@ struct runtime_record {
 	struct strv argv;         /* the command (control characters as '?') */
 	struct strv cgroups;      /* the run's cgroup directories, host paths */
 	char *spec;               /* the resolved configuration, profile text */
+	struct namespaces_id ns[NAMESPACES_KINDS]; /* the command's, as init forked it */
+	unsigned ns_known;        /* bit i: ns[i] is in the record (all: joinable) */
 };
 
 void runtime_record_free(struct runtime_record *r);
@@ -47,9 +50,12 @@ unsigned long long runtime_start_time(pid_t pid);
 
 /* Write the record of this run (supervisor = getpid()) atomically: its
  * filter first, then the record under a temporary name renamed into place.
+ * ns: the namespaces init forks the command into (namespaces_kinds'
+ * order), or NULL when unknown: --join then refuses the run.
  * Returns 0, or -1 with e set: the run goes on without (logged). */
 int runtime_register(const struct corral_spec *spec, pid_t init, const struct corral_cgroup *cg,
-		     const struct sock_fprog *filter, struct corral_error *e);
+		     const struct sock_fprog *filter, const struct namespaces_id *ns,
+		     struct corral_error *e);
 /* Remove this run's record; every way out of a run calls it. */
 void runtime_unregister(void);
 

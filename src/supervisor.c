@@ -14,10 +14,13 @@
  *   cgroup (v1, hybrid) and attach,  (beside the supervisor's work)
  *   pasta, arm the time limits       recv(sync) ...
  *   [sync 1b] send READY ----------> unshare cgroupns
+ *                                    fork ----------------------> session, fds, env, ids,
+ *                                    its namespaces (the          no_new_privs, execve
+ *                                    command's at its birth):
+ *   <---------------- [sync 1c] SYNC_NAMESPACES
  *   record: the run's record for
  *   --list and --join (runtime.c)
- *                                    fork ----------------------> session, fds, env, ids,
- *                                    sigwaitinfo loop: reap,      no_new_privs, execve
+ *                                    sigwaitinfo loop: reap,
  *                                    relay                        [sync 2] on failure:
  *   <------------------------------------------------------------ SYNC_ERROR, exit 125..127
  *   <---------------- [sync 3] SYNC_STATUS (command's wait status), exit
@@ -278,8 +281,50 @@ static void job_stop(struct run *r, const struct sync_msg *m)
 		job_continue(r);
 }
 
-/* Messages from init and the command: errors (sync point 2), the seccomp
- * listener (2a), the command's status (3), its stops (4). */
+/* The run's record, for corral --list and --join (runtime.c); removed by
+ * run_end. A run goes on without one (said under -v: stderr is the
+ * command's too): it only cannot be listed or joined.
+ *
+ * Written when init has said which namespaces it forked the command into
+ * (sync point 1c, m): only init can say, once it has unshared the cgroup
+ * namespace after READY, and it is not dumpable from then on, so a
+ * rootless supervisor could not look at its /proc/PID/ns. --join enters
+ * only these (join.c); without them (m->code) the record names none, and
+ * the run can be listed but not joined.
+ *
+ * The filter a joined command loads is the command's, but under
+ * seccomp-log: there, a denied call waits for an answer only this
+ * supervisor gives, and only to its own command (a notification nobody
+ * listens for is ENOSYS). The joined command gets the same lists with the
+ * action itself, the answer we would have given (--learn is not joined). */
+static void record(struct run *r, const struct sync_msg *m)
+{
+	struct corral_error e = {0};
+	if (r->recorded)
+		return;
+	r->recorded = true;
+	if (m->code)
+		log_info("this run cannot be joined: init could not tell its namespaces: %s",
+			 strerror(m->code));
+	double t0 = now_ms();
+	struct sock_fprog acting = {0};
+	const struct sock_fprog *filter = r->filter.len ? &r->filter : NULL;
+	if (filter && r->spec->seccomp_log && !r->spec->learn) {
+		struct corral_spec plain = *r->spec;
+		plain.seccomp_log = false;
+		filter = seccomp_filter_build(&plain, &acting, &e) < 0 ? NULL : &acting;
+	}
+	if (e.msg[0] ||
+	    runtime_register(r->spec, r->pid, r->cg, filter, m->code ? NULL : m->ns, &e) < 0)
+		log_info("this run cannot be listed or joined: %s", e.msg);
+	else
+		log_debug("record: written in %.3f ms", now_ms() - t0);
+	seccomp_filter_free(&acting);
+}
+
+/* Messages from init and the command: init's namespaces (sync point 1c),
+ * errors (2), the seccomp listener (2a), the command's status (3), its
+ * stops (4). */
 static int sync_ready(struct run *r, short revents, struct corral_error *e)
 {
 	if (revents & POLLIN) {
@@ -287,6 +332,8 @@ static int sync_ready(struct run *r, short revents, struct corral_error *e)
 		int got = supervisor_read_message(r->sync_fd, MSG_DONTWAIT, r->res, &r->nt, &m);
 		if (got && m.type == SYNC_STOPPED && !r->init_gone)
 			job_stop(r, &m);
+		if (got && m.type == SYNC_NAMESPACES && !r->init_gone)
+			record(r, &m);
 		/* Hung up and read to the end: poll would say POLLIN again at
 		 * once, and the loop would spin until init's exit is complete. */
 		if (!got && (revents & (POLLHUP | POLLERR)))
@@ -578,34 +625,6 @@ static int restore(struct run *r, struct corral_error *e)
 	return 0;
 }
 
-/* The run's record, for corral --list and --join (runtime.c); removed by
- * run_end. A run goes on without one (said under -v: stderr is the
- * command's too): it only cannot be listed or joined.
- *
- * The filter a joined command loads is the command's, but under
- * seccomp-log: there, a denied call waits for an answer only this
- * supervisor gives, and only to its own command (a notification nobody
- * listens for is ENOSYS). The joined command gets the same lists with the
- * action itself, the answer we would have given (--learn is not joined). */
-static int record(struct run *r)
-{
-	struct corral_error e = {0};
-	double t0 = now_ms();
-	struct sock_fprog acting = {0};
-	const struct sock_fprog *filter = r->filter.len ? &r->filter : NULL;
-	if (filter && r->spec->seccomp_log && !r->spec->learn) {
-		struct corral_spec plain = *r->spec;
-		plain.seccomp_log = false;
-		filter = seccomp_filter_build(&plain, &acting, &e) < 0 ? NULL : &acting;
-	}
-	if (e.msg[0] || runtime_register(r->spec, r->pid, r->cg, filter, &e) < 0)
-		log_info("this run cannot be listed or joined: %s", e.msg);
-	else
-		log_debug("record: written in %.3f ms", now_ms() - t0);
-	seccomp_filter_free(&acting);
-	return 0;
-}
-
 int supervisor_run(const struct corral_spec *spec, struct corral_result *res, struct corral_error *e)
 {
 	__attribute__((cleanup(run_end))) struct run r = {
@@ -625,7 +644,7 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res, st
 	};
 	find_terminal(&r);
 	if (prepare(&r, e) < 0 || block_signals(&r, e) < 0 || launch_init(&r, e) < 0 ||
-	    record(&r) < 0 || event_loop(&r, e) < 0 || collect(&r, e) < 0) {
+	    event_loop(&r, e) < 0 || collect(&r, e) < 0) {
 		restore_terminal(&r);
 		return -1;
 	}

@@ -12,6 +12,8 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include "namespaces.h"
+
 struct guard;
 struct overlay_state;
 
@@ -22,6 +24,7 @@ enum sync_type {
 	SYNC_LISTENER, /* command -> supervisor: the seccomp listener, as SCM_RIGHTS */
 	SYNC_STOPPED,  /* init -> supervisor: the command stopped (job control) */
 	SYNC_READY,    /* supervisor -> init: in the run's cgroup, network up, time limits armed; fork the command (with the network namespace as SCM_RIGHTS when made beside) */
+	SYNC_NAMESPACES, /* init -> supervisor: the namespaces the command is forked into, for the run's record */
 };
 
 struct sync_msg {
@@ -30,6 +33,7 @@ struct sync_msg {
 	int wstatus;         /* SYNC_STATUS, SYNC_STOPPED: as from waitpid */
 	bool held_tty;       /* SYNC_STOPPED: the command's group held the terminal */
 	unsigned reaped;     /* SYNC_STATUS: processes other than the command init reaped */
+	struct namespaces_id ns[NAMESPACES_KINDS]; /* SYNC_NAMESPACES: by namespaces_kinds; code: 0, or the errno that kept init from telling */
 	char text[1024];     /* SYNC_ERROR: the message, as corral prints it */
 };
 

@@ -66,24 +66,36 @@ static bool close_range_ok(unsigned first, unsigned last, unsigned flags)
 	return first > last || syscall(SYS_close_range, first, last, flags) == 0;
 }
 
-void close_inherited_fds(int keep, bool cloexec)
+void close_inherited_fds_keep2(int keep, int also, bool cloexec)
 {
 	unsigned flags = cloexec ? CLOSE_RANGE_CLOEXEC : 0;
-	if (keep < 3 ? close_range_ok(3, ~0U, flags)
-		     : close_range_ok(3, (unsigned)keep - 1, flags) &&
-			       close_range_ok((unsigned)keep + 1, ~0U, flags))
+	int k[2] = {keep < also ? keep : also, keep < also ? also : keep};
+	unsigned first = 3;
+	bool ok = true;
+	for (int i = 0; i < 2 && ok; i++) {
+		if (k[i] < 3 || (i == 1 && k[1] == k[0]))
+			continue;
+		ok = close_range_ok(first, (unsigned)k[i] - 1, flags);
+		first = (unsigned)k[i] + 1;
+	}
+	if (ok && close_range_ok(first, ~0U, flags))
 		return;
 	long max = sysconf(_SC_OPEN_MAX);
 	if (max < 0 || max > 65536)
 		max = 65536;
 	for (int fd = 3; fd < max; fd++) {
-		if (fd == keep)
+		if (fd == keep || fd == also)
 			continue;
 		if (cloexec)
 			fcntl(fd, F_SETFD, FD_CLOEXEC);
 		else
 			close(fd);
 	}
+}
+
+void close_inherited_fds(int keep, bool cloexec)
+{
+	close_inherited_fds_keep2(keep, -1, cloexec);
 }
 
 int signals_ignored(sigset_t *set)

@@ -63,6 +63,8 @@ double now_ms(void);
  * CLOSE_RANGE_CLOEXEC 5.11), else one call per fd below the fd limit
  * (at most 65536). */
 void close_inherited_fds(int keep, bool cloexec);
+/* The same, keeping also as well (-1: none). */
+void close_inherited_fds_keep2(int keep, int also, bool cloexec);
 
 /* name in dirfd opened as a directory stream (O_RDONLY | O_DIRECTORY |
  * O_CLOEXEC | flags, e.g. O_NOFOLLOW; "." for dirfd itself), or NULL with

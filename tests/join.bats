@@ -25,6 +25,27 @@ start_box() {
 	wait_for '[ -e "$T/up" ]'
 }
 
+# The same, but the command first makes namespaces of its own: unshare
+# with "$2" (its flags; no --fork, so it execs in place and the sandbox's
+# command, the process --join looks at, is the one that moves), then says
+# it is up. Only without the filter, which denies CLONE_NEW*.
+start_unshared() {
+	local who=()
+	[ "$1" = as_nobody ] && need_nobody && who=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	local flags=$2
+	shift 2
+	rm -f "$T/up" "$T/stop"
+	cat >"$T/loop.sh" <<'EOS'
+touch "$1/up"
+while [ ! -e "$1/stop" ]; do sleep 0.05; done
+EOS
+	"${who[@]}" "$CORRAL" --bind "$T" "$@" -- sh -c 'exec unshare '"$flags"' sh "$1/loop.sh" "$1"' \
+		sh "$T" >"$T/box.out" 2>&1 &
+	spid=$!
+	wait_for '[ -e "$T/up" ] || ! kill -0 $spid 2>/dev/null'
+	[ -e "$T/up" ] || { cat "$T/box.out"; false; }
+}
+
 stop_box() {
 	touch "$T/stop"
 	local rc=0
@@ -113,6 +134,52 @@ assert s[0]["limits"] == {"pids": "32"}, s
 	run "$CORRAL" --join "$spid" -- cat /tmp/made
 	assert_output from-join
 	[ ! -e /tmp/made ] || [ "$(cat /tmp/made)" != from-join ]
+	stop_box
+}
+
+# Without the filter (seccomp = no) the command may make namespaces of its
+# own; the join must not follow it into them (into mounts, or a user
+# namespace, of its making), and it refuses before it enters anything.
+@test "--join refuses a command that has left the sandbox's mount namespace (seccomp = no)" {
+	chmod 777 "$T"
+	start_unshared me -m --seccomp=no --cap-keep SYS_ADMIN
+	run "$CORRAL" --join "$spid" -- sh -c 'echo ran'
+	assert_failure 125
+	assert_output "corral: error: --join $spid: the sandbox's command is no longer in the sandbox's mnt namespace (it made one of its own, as seccomp = no allows): a join would enter that one, not the sandbox's"
+	stop_box
+	# The same run whose command stays where it was born is joined.
+	start_box me --seccomp=no --cap-keep SYS_ADMIN
+	run "$CORRAL" --join "$spid" -- cat /tmp/inside
+	assert_success
+	assert_output in-box
+	stop_box
+}
+
+@test "rootless --join refuses a command that has made its own user and mount namespaces (seccomp = no)" {
+	need_nobody
+	chmod 777 "$T"
+	start_unshared as_nobody -Um --seccomp=no
+	run as_nobody "$CORRAL" --join "$spid" -- sh -c 'echo ran'
+	assert_failure 125
+	assert_output "corral: error: --join $spid: the sandbox's command is no longer in the sandbox's user, mnt namespaces (it made its own, as seccomp = no allows): a join would enter those, not the sandbox's"
+	stop_box
+	start_box as_nobody --seccomp=no
+	run as_nobody "$CORRAL" --join "$spid" -- cat /tmp/inside
+	assert_success
+	assert_output in-box
+	stop_box
+}
+
+@test "--join refuses a record that does not name the run's namespaces (an older corral's)" {
+	chmod 777 "$T"
+	start_box me
+	sed -i '/^ns /d' "$ROOT_RUN/$spid.run"
+	run "$CORRAL" --join "$spid" -- sh -c 'echo ran'
+	assert_failure 125
+	assert_output "corral: error: --join $spid: the run's record does not name its namespaces (an older corral wrote it, or init could not tell them), so whether its command is still in them cannot be told: run it again with this corral to join it"
+	# --list still shows it.
+	run "$CORRAL" --list
+	assert_line --regexp "^$spid "
 	stop_box
 }
 
@@ -304,6 +371,15 @@ seize_joined() {
 	run as_nobody "$CORRAL" --list
 	refute_line --regexp "^$spid "
 	assert_file_not_exists "$NOBODY_RUN/$spid.run"
+	# uid 0 inside: whether the sandbox has a user namespace is the run's
+	# answer, not one asked again inside it (where the uid reads 0), or
+	# the setgroups the sandbox denies would end the join.
+	start_box as_nobody --uid 0
+	run as_nobody "$CORRAL" --join "$spid" -- sh -c 'id -u; cat /tmp/inside'
+	assert_success
+	assert_line --index 0 0
+	assert_line --index 1 in-box
+	stop_box
 }
 
 @test "a sandbox cannot write, rename or plant records, even with the directory bound" {

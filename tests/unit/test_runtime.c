@@ -31,7 +31,9 @@ static void record_of_self(int dir, unsigned long long start, mode_t mode)
 	pid_t me = getpid();
 	snprintf(text, sizeof(text),
 		 "# corral run record\nversion 1\nsupervisor %d %llu\ninit %d %llu\nuid %u\n"
-		 "userns 0\nlearn 0\nfilter 0\nstarted 1700000000\nprofiles default,build\n"
+		 "userns 0\nlearn 0\nfilter 0\nstarted 1700000000\n"
+		 "ns user 4 4026531837\nns mnt 4 4026532173\nns time 4 1\nns pid 4\n"
+		 "profiles default,build\n"
 		 "limits memory=64M pids=8\narg sh\narg -c\narg echo a?b\n"
 		 "cgroup /sys/fs/cgroup/pids/corral-%d\nspec\nmemory = 64M\npids = 8\n",
 		 (int)me, start, (int)me, start, (unsigned)getuid(), (int)me);
@@ -67,6 +69,12 @@ static void test_record_read(void **state)
 	assert_string_equal(r.argv.v[2], "echo a?b");
 	assert_int_equal(r.cgroups.n, 1);
 	assert_string_equal(r.spec, "memory = 64M\npids = 8\n");
+	/* The namespaces named, and only those: a kind --join does not
+	 * enter (time) and a damaged line (pid) count for nothing. */
+	assert_int_equal(r.ns_known, 1u << 0 | 1u << 1);
+	assert_int_equal(r.ns[1].dev, 4);
+	assert_int_equal(r.ns[1].ino, 4026532173ULL);
+	assert_int_equal(r.ns[0].ino, 4026531837ULL);
 	runtime_record_free(&r);
 
 	/* None for another pid. */

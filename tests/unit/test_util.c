@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -102,6 +103,37 @@ static const char *closest(const char *word, const char *const *candidates)
 	return suggest_best(&sg);
 }
 
+/* In a child: fds 3 up to 10 open, keep two (in either order), the rest
+ * closed; exit 0 when so. */
+static int keep2_in_child(int keep, int also)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		for (int fd = 3; fd <= 10; fd++)
+			if (dup2(0, fd) < 0)
+				_exit(2);
+		close_inherited_fds_keep2(keep, also, false);
+		for (int fd = 3; fd <= 10; fd++)
+			if ((fcntl(fd, F_GETFD) >= 0) != (fd == keep || fd == also))
+				_exit(1);
+		_exit(0);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static void test_close_inherited_keep2(void **state)
+{
+	(void)state;
+	assert_int_equal(keep2_in_child(5, 8), 0);
+	assert_int_equal(keep2_in_child(8, 5), 0);
+	assert_int_equal(keep2_in_child(3, 4), 0);
+	assert_int_equal(keep2_in_child(7, 7), 0);
+	assert_int_equal(keep2_in_child(6, -1), 0);
+	assert_int_equal(keep2_in_child(-1, -1), 0);
+}
+
 static void test_suggest(void **state)
 {
 	(void)state;
@@ -125,6 +157,7 @@ int main(void)
 		cmocka_unit_test(test_strv),
 		cmocka_unit_test(test_signals_ignored),
 		cmocka_unit_test(test_suggest),
+		cmocka_unit_test(test_close_inherited_keep2),
 	};
 	return cmocka_run_group_tests_name("util", tests, NULL, NULL);
 }
