@@ -148,11 +148,14 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 		fail(l, &e);
 	}
 
-	/* Our namespaces' directory, from the host's /proc while it is
-	 * still there (mounts_setup leaves it behind), and before anything
-	 * of the command's could stand in for it: what sync point 1c reads. */
-	int nsdir = open("/proc/self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	int nsdir_err = nsdir < 0 ? errno : 0;
+	/* Without a filter (which denies new namespaces) the command may make
+	 * its own, so sync point 1c tells the supervisor ours. Our namespaces'
+	 * directory, from the host's /proc while it is still there
+	 * (mounts_setup leaves it behind), and before anything of the
+	 * command's could stand in for it: what sync point 1c reads. */
+	bool tell_ns = !spec->seccomp && !spec->learn;
+	int nsdir = tell_ns ? open("/proc/self/ns", O_PATH | O_DIRECTORY | O_CLOEXEC) : -1;
+	int nsdir_err = tell_ns && nsdir < 0 ? errno : 0;
 
 	char here[4096];
 	if (!getcwd(here, sizeof(here)))
@@ -241,11 +244,13 @@ void init_main(const struct corral_spec *spec, struct launch *l)
 	 * before anything of the command's existed: nothing the command does
 	 * changes what we read. Without them (code) the run goes on, and
 	 * cannot be joined. */
-	m = (struct sync_msg){.type = SYNC_NAMESPACES, .code = nsdir_err};
-	if (!nsdir_err && namespaces_identify(nsdir, m.ns, &e) < 0)
-		m.code = e.err ? e.err : EIO;
-	sync_send(l->sync_fd, &m);
-	closep(&nsdir);
+	if (tell_ns) {
+		m = (struct sync_msg){.type = SYNC_NAMESPACES, .code = nsdir_err};
+		if (!nsdir_err && namespaces_identify(nsdir, m.ns, &e) < 0)
+			m.code = e.err ? e.err : EIO;
+		sync_send(l->sync_fd, &m);
+		closep(&nsdir);
+	}
 	/* Also here, so the relay below never races the child's own setpgid. */
 	if (!spec->new_session)
 		setpgid(cmd, cmd);

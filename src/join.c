@@ -129,7 +129,8 @@ __attribute__((noreturn, format(printf, 2, 3))) static void die(int err, const c
  * the caller's own already (entering one's own user namespace is EINVAL,
  * and the host's network namespace, shared with share = net, from a user
  * namespace is EPERM: only those that differ). Each must be the one the
- * record names, which init forked the command into: under seccomp = no the
+ * record names (r; NULL for a run with a filter, which denies new
+ * namespaces), which init forked the command into: under seccomp = no the
  * command may have made its own since (unshare -m, unshare -U), and the
  * join would follow it there, into mounts or a user namespace of its
  * making. The fds checked are the ones entered: a command that changes
@@ -147,7 +148,7 @@ static int open_namespaces(pid_t supervisor, int nsdir, const struct runtime_rec
 		if (fds[i] < 0 || fstat(fds[i], &st) < 0)
 			return corral_error_set(e, errno, "--join %d: open the sandbox's %s namespace",
 						(int)supervisor, name);
-		if ((uint64_t)st.st_dev != r->ns[i].dev || (uint64_t)st.st_ino != r->ns[i].ino) {
+		if (r && ((uint64_t)st.st_dev != r->ns[i].dev || (uint64_t)st.st_ino != r->ns[i].ino)) {
 			size_t k = strlen(left);
 			snprintf(left + k, sizeof(left) - k, "%s%s", n++ ? ", " : "", name);
 			continue;
@@ -362,10 +363,13 @@ int join_run(pid_t supervisor, char **argv, int *status, struct corral_error *e)
 				       "every call to its own supervisor)", (int)supervisor);
 		goto out;
 	}
-	/* Records live as long as their run: one without the namespaces is
-	 * an older corral's (or init could not read them), and its command
-	 * may have left them unseen. */
-	if (r.ns_known != (1u << NAMESPACES_KINDS) - 1) {
+	/* A run without a filter names its namespaces: its command may have
+	 * made its own. Records live as long as their run: one without a
+	 * filter that names none is an older corral's (or init could not
+	 * read them), and its command may have left them unseen. A filter
+	 * denies new namespaces, so a run with one names none. */
+	bool check_ns = !r.filter;
+	if (check_ns && r.ns_known != (1u << NAMESPACES_KINDS) - 1) {
 		corral_error_set(e, 0, "--join %d: the run's record does not name its namespaces "
 				       "(an older corral wrote it, or init could not tell them), so "
 				       "whether its command is still in them cannot be told: run it "
@@ -401,7 +405,7 @@ int join_run(pid_t supervisor, char **argv, int *status, struct corral_error *e)
 		goto out;
 	}
 	/* Before anything is entered: refused, nothing was. */
-	if (open_namespaces(supervisor, nsdir, &r, nsfds, e) < 0)
+	if (open_namespaces(supervisor, nsdir, check_ns ? &r : NULL, nsfds, e) < 0)
 		goto out;
 	cwd = openat(procdir, "cwd", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (pipe2(watch, O_CLOEXEC) < 0) {

@@ -14,12 +14,13 @@
  *   cgroup (v1, hybrid) and attach,  (beside the supervisor's work)
  *   pasta, arm the time limits       recv(sync) ...
  *   [sync 1b] send READY ----------> unshare cgroupns
- *                                    fork ----------------------> session, fds, env, ids,
- *                                    its namespaces (the          no_new_privs, execve
- *                                    command's at its birth):
+ *   with a filter: record, the       fork ----------------------> session, fds, env, ids,
+ *   run's record for --list and      without a filter, its        no_new_privs, execve
+ *   --join (runtime.c)               namespaces (the command's
+ *                                    at its birth):
  *   <---------------- [sync 1c] SYNC_NAMESPACES
- *   record: the run's record for
- *   --list and --join (runtime.c)
+ *   without a filter: record, with
+ *   the namespaces
  *                                    sigwaitinfo loop: reap,
  *                                    relay                        [sync 2] on failure:
  *   <------------------------------------------------------------ SYNC_ERROR, exit 125..127
@@ -285,12 +286,16 @@ static void job_stop(struct run *r, const struct sync_msg *m)
  * run_end. A run goes on without one (said under -v: stderr is the
  * command's too): it only cannot be listed or joined.
  *
- * Written when init has said which namespaces it forked the command into
- * (sync point 1c, m): only init can say, once it has unshared the cgroup
- * namespace after READY, and it is not dumpable from then on, so a
- * rootless supervisor could not look at its /proc/PID/ns. --join enters
- * only these (join.c); without them (m->code) the record names none, and
- * the run can be listed but not joined.
+ * A run without a filter (seccomp = no) is recorded when init has said
+ * which namespaces it forked the command into (sync point 1c, m): such a
+ * command may make namespaces of its own, and --join enters only these
+ * (join.c). Only init can say, once it has unshared the cgroup namespace
+ * after READY, and it is not dumpable from then on, so a rootless
+ * supervisor could not look at its /proc/PID/ns. Without them (m->code)
+ * the record names none, and the run can be listed but not joined. Every
+ * filter denies new namespaces, so a run with one (m NULL) is recorded at
+ * once, beside init's fork of the command, and names none: telling them
+ * would cost init /proc lookups (0.1 to 0.3 ms here) on every launch.
  *
  * The filter a joined command loads is the command's, but under
  * seccomp-log: there, a denied call waits for an answer only this
@@ -303,7 +308,7 @@ static void record(struct run *r, const struct sync_msg *m)
 	if (r->recorded)
 		return;
 	r->recorded = true;
-	if (m->code)
+	if (m && m->code)
 		log_info("this run cannot be joined: init could not tell its namespaces: %s",
 			 strerror(m->code));
 	double t0 = now_ms();
@@ -315,7 +320,7 @@ static void record(struct run *r, const struct sync_msg *m)
 		filter = seccomp_filter_build(&plain, &acting, &e) < 0 ? NULL : &acting;
 	}
 	if (e.msg[0] ||
-	    runtime_register(r->spec, r->pid, r->cg, filter, m->code ? NULL : m->ns, &e) < 0)
+	    runtime_register(r->spec, r->pid, r->cg, filter, m && !m->code ? m->ns : NULL, &e) < 0)
 		log_info("this run cannot be listed or joined: %s", e.msg);
 	else
 		log_debug("record: written in %.3f ms", now_ms() - t0);
@@ -643,8 +648,10 @@ int supervisor_run(const struct corral_spec *spec, struct corral_result *res, st
 		.start = now_ms(),
 	};
 	find_terminal(&r);
-	if (prepare(&r, e) < 0 || block_signals(&r, e) < 0 || launch_init(&r, e) < 0 ||
-	    event_loop(&r, e) < 0 || collect(&r, e) < 0) {
+	int ok = prepare(&r, e) == 0 && block_signals(&r, e) == 0 && launch_init(&r, e) == 0;
+	if (ok && (spec->seccomp || spec->learn))
+		record(&r, NULL); /* without a filter: at sync point 1c */
+	if (!ok || event_loop(&r, e) < 0 || collect(&r, e) < 0) {
 		restore_terminal(&r);
 		return -1;
 	}
