@@ -17,12 +17,22 @@ static const char *error_text(int err)
 	return text ? text : strerror(err);
 }
 
+void log_printable(char *s)
+{
+	for (unsigned char *c = (unsigned char *)s; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			*c = '?';
+		else if (*c == 0xc2 && c[1] >= 0x80 && c[1] <= 0x9f)
+			c[0] = c[1] = '?'; /* U+0080..U+009F: C1 controls, CSI among them */
+}
+
 int corral_error_set(struct corral_error *e, int err, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
 	int n = vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
 	va_end(ap);
+	log_printable(e->msg);
 	if (err > 0 && n >= 0 && (size_t)n < sizeof(e->msg))
 		snprintf(e->msg + n, sizeof(e->msg) - (size_t)n, ": %s", error_text(err));
 	e->err = err;
@@ -37,6 +47,7 @@ int corral_error_prefix(struct corral_error *e, const char *fmt, ...)
 	vsnprintf(head, sizeof(head), fmt, ap);
 	va_end(ap);
 	memcpy(old, e->msg, sizeof(old));
+	log_printable(head);
 	size_t n = strlen(head);
 	if (n + 2 >= sizeof(e->msg))
 		n = sizeof(e->msg) - 3;
@@ -57,6 +68,10 @@ static void vlog(const char *level, const char *fmt, va_list ap)
 	char buf[2048];
 	int n = snprintf(buf, sizeof(buf), "corral: %s", level);
 	vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
+	/* One line of text: what a message quotes (a path, a #! line) may
+	 * come from a file the sandbox wrote, and must not drive the
+	 * terminal (escape sequences) or forge a line. */
+	log_printable(buf);
 	/* One write per line, so lines from several processes never interleave. */
 	size_t len = strlen(buf);
 	if (len + 1 < sizeof(buf)) {

@@ -25,6 +25,11 @@ int corral_error_set(struct corral_error *e, int err, const char *fmt, ...)
 int corral_error_prefix(struct corral_error *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* s as one line of printable text, in place: C0 and C1 control characters
+ * (escape sequences, newlines) and DEL become '?'. Every message and error
+ * goes through it. */
+void log_printable(char *s);
+
 void log_set_verbosity(int v);
 int log_verbosity(void);
 void log_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -297,6 +297,7 @@ void report_start(FILE *out, const struct corral_spec *spec)
 		ADD(", no seccomp");
 	ADD(")");
 #undef ADD
+	log_printable(line); /* the command's words may be a file's name */
 	fprintf(out, "corral: running %s\n", line);
 }
 
@@ -304,6 +305,7 @@ void report_summary(FILE *out, const struct corral_spec *spec, const struct corr
 {
 	char what[1100], usage[160] = "", peak[32];
 	describe(spec, r, what, sizeof(what));
+	log_printable(what);
 
 	uint64_t bytes;
 	double user, sys;

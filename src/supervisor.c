@@ -105,6 +105,9 @@ static void take_message(const struct sync_msg *m, struct corral_result *res)
 	if (m->type == SYNC_ERROR && !res->error_code) {
 		res->error_code = m->code;
 		snprintf(res->error, sizeof(res->error), "%s", m->text);
+		/* It may quote a file of the sandbox's (a #! line): the
+		 * reports and stderr get one line of text. */
+		log_printable(res->error);
 	} else if (m->type == SYNC_STATUS) {
 		timeline_mark(TIMELINE_STATUS);
 		res->have_wstatus = true;

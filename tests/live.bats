@@ -157,6 +157,29 @@ setuid 4242: denied
 	assert_output "corral: error: /no/such/command: command not found"
 }
 
+@test "a #! line with escape sequences drives no terminal: stderr, text and isolate reports get '?'" {
+	# A file a sandbox wrote (a build's output in the cwd) whose #! line
+	# holds a title change, a screen clear and a colour, a C1 CSI, and a
+	# command word that holds one too.
+	printf '#!/nonexistent\033]0;PWNED\007\033[2J\302\233[31mFAKE\n' >"$T/esc.sh"
+	chmod 755 "$T/esc.sh"
+	cd "$T"
+	run "$CORRAL" -v --bind-cwd ro --report "$T/r.txt" --report-format text -- ./esc.sh $'\e[31mword'
+	assert_failure 126
+	assert_line --index 0 "corral: running ./esc.sh ?[31mword (profile default; net none, seccomp denylist)"
+	assert_line --index 1 --partial "corral: error: cannot execute ./esc.sh: its interpreter /nonexistent?]0;PWNED??[2J??[31mFAKE (its #! line)"
+	run "$CORRAL" --bind-cwd ro --report "$T/r.meta" --report-format isolate -- ./esc.sh
+	assert_failure 126
+	local f
+	for f in r.txt r.meta; do
+		run grep -c $'[\x01-\x08\x0b-\x1f\x7f]' "$T/$f"
+		assert_output 0
+		run grep -c $'\xc2\x9b' "$T/$f"
+		assert_output 0
+	done
+	grep -q '^message:cannot execute ./esc.sh: its interpreter /nonexistent?]0;PWNED' "$T/r.meta"
+}
+
 @test "--learn says what it wrote, and replaces a file only with --learn-overwrite" {
 	cd "$T"
 	run "$CORRAL" --learn p.profile -- true
