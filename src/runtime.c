@@ -126,13 +126,14 @@ static void limits_text(const struct corral_spec *spec, char *buf, size_t size)
 		buf[k - 1] = '\0';
 }
 
-/* One line of text: control characters as '?'. */
+/* One line of text: control characters (C1's too, for --list's terminal)
+ * as '?'. */
 static void one_line(FILE *f, const char *key, const char *v)
 {
-	fprintf(f, "%s ", key);
-	for (const unsigned char *c = (const unsigned char *)v; *c; c++)
-		fputc(*c < 0x20 || *c == 0x7f ? '?' : *c, f);
-	fputc('\n', f);
+	_cleanup_free_ char *text = strdup(v);
+	if (text)
+		log_printable(text);
+	fprintf(f, "%s %s\n", key, text ? text : "?");
 }
 
 static int write_at(int dir, const char *tmp, const char *name, const void *buf, size_t len)

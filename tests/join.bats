@@ -89,6 +89,17 @@ teardown() {
 	assert_file_not_exists "$ROOT_RUN/$spid.bpf"
 }
 
+@test "--list prints a command's control characters, C1's too, as '?'" {
+	"$CORRAL" -- sh -c 'sleep 30' $'\e]0;T\a' $'\xc2\x9b1m' >/dev/null 2>&1 &
+	spid=$!
+	listed
+	run "$CORRAL" --list
+	assert_line --regexp "^$spid .* sh -c sleep 30 \?\]0;T\? \?\?1m\$"
+	refute_output --regexp $'[\x1b\x07]|\xc2\x9b'
+	kill "$spid"
+	wait "$spid" || true
+}
+
 @test "--list --report-format json parses and holds the run" {
 	chmod 777 "$T"
 	start_box me --pids 32
