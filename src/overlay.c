@@ -46,6 +46,7 @@
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "mountplan.h"
@@ -184,24 +185,188 @@ int overlay_validate(const struct corral_spec *spec, struct corral_error *e)
 	return 0;
 }
 
-/* Remove name in parent and everything below it, following no symlink. A
- * directory overlayfs made (its work/, mode 0) is made ours to read first. */
-static void remove_tree(int parent, const char *name, unsigned depth)
+/* A directory on the way down a walk: its inode (to check the way back
+ * up), its name in its parent's list (NULL for the top), and the names of
+ * its subdirectories still to visit, NUL-separated. */
+struct frame {
+	ino_t ino;
+	const char *name;
+	char *names;
+	size_t len, off;
+};
+
+enum walk_mode { WALK_DEFUSE, WALK_REMOVE };
+
+/* What overlayfs copied up from SRC with its metadata and must not stay on
+ * the host in a root-run's UPPER: set-user-ID and set-group-ID bits are
+ * cleared, file capabilities (security.capability) removed, device nodes
+ * removed (the whiteouts, 0/0, stay). dir is an O_PATH fd; the xattr is
+ * removed by the path of name in /proc/self/fd/DIR, one component not
+ * followed (removexattr takes no O_PATH fd nor, before Linux 6.13, a dir fd). */
+static void defuse_entry(int dir, const char *name, const struct stat *st)
 {
-	if (unlinkat(parent, name, AT_REMOVEDIR) == 0 || depth > 64)
-		return;
-	DIR *d = dir_open_at(parent, name, O_NOFOLLOW);
-	if (!d && errno == EACCES && fchmodat(parent, name, 0700, AT_SYMLINK_NOFOLLOW) == 0)
-		d = dir_open_at(parent, name, O_NOFOLLOW);
+	if (S_ISREG(st->st_mode)) {
+		if (st->st_mode & (S_ISUID | S_ISGID))
+			fchmodat(dir, name, st->st_mode & 01777, AT_SYMLINK_NOFOLLOW);
+		char path[PATH_MAX];
+		if (snprintf(path, sizeof(path), "/proc/self/fd/%d/%s", dir, name) < (int)sizeof(path))
+			lremovexattr(path, "security.capability"); /* ENODATA: none */
+	} else if ((S_ISCHR(st->st_mode) && st->st_rdev != 0) || S_ISBLK(st->st_mode)) {
+		unlinkat(dir, name, 0);
+	}
+}
+
+/* Read dir (an O_PATH fd of a directory of dev) once: act on each entry
+ * that is not a directory (mode), and list in f the subdirectories to
+ * visit; in WALK_REMOVE an empty one is removed at once. -1: out of
+ * memory. */
+static int scan(int dir, dev_t dev, enum walk_mode mode, struct frame *f)
+{
+	DIR *d = dir_open_at(dir, ".", 0);
 	if (!d)
-		return;
-	int fd = dirfd(d);
+		return 0;
 	struct dirent *de;
-	while ((de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
-		    unlinkat(fd, de->d_name, 0) < 0 && errno == EISDIR)
-			remove_tree(fd, de->d_name, depth + 1);
+	int r = 0;
+	while ((de = readdir(d))) {
+		const char *name = de->d_name;
+		struct stat st;
+		if (!strcmp(name, ".") || !strcmp(name, "..") ||
+		    fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_dev != dev)
+			continue;
+		if (!S_ISDIR(st.st_mode)) {
+			if (mode == WALK_REMOVE)
+				unlinkat(dir, name, 0);
+			else
+				defuse_entry(dir, name, &st);
+			continue;
+		}
+		if (mode == WALK_REMOVE && unlinkat(dir, name, AT_REMOVEDIR) == 0)
+			continue;
+		size_t n = strlen(name) + 1;
+		char *grown = realloc(f->names, f->len + n);
+		if (!grown) {
+			r = -1;
+			break;
+		}
+		f->names = grown;
+		memcpy(f->names + f->len, name, n);
+		f->len += n;
+	}
 	closedir(d);
+	return r;
+}
+
+/* The directory of stack[n - 1], from cur (the directory of stack[n], just
+ * done): its "..", checked to be that inode; else (moved meanwhile, which
+ * nothing should do) the way down again by name from top, each step
+ * checked. -1 if it is gone. */
+static int walk_up(int top, int cur, const struct frame *stack, size_t n, dev_t dev)
+{
+	struct stat st;
+	int up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (up >= 0 && fstat(up, &st) == 0 && st.st_dev == dev && st.st_ino == stack[n - 1].ino)
+		return up;
+	if (up >= 0)
+		close(up);
+	up = openat(top, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	for (size_t i = 1; up >= 0 && i < n; i++) {
+		int next = openat(up, stack[i].name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		close(up);
+		up = next;
+		if (up >= 0 && (fstat(up, &st) < 0 || st.st_dev != dev || st.st_ino != stack[i].ino)) {
+			close(up);
+			up = -1;
+		}
+	}
+	return up;
+}
+
+/* Every entry below top (a directory of dev), depth first, to any depth:
+ * no recursion, and three fds at most at a time (the one being read, its
+ * parent, top), the way back up by "..", checked. Entries of another
+ * filesystem are skipped, no symlink is followed. WALK_REMOVE empties top
+ * (a directory overlayfs made mode 0, as its work/, is made ours to read
+ * first); WALK_DEFUSE applies defuse_entry to each entry. */
+static void walk(int top, enum walk_mode mode)
+{
+	struct stat st;
+	if (fstat(top, &st) < 0)
+		return;
+	dev_t dev = st.st_dev;
+	size_t n = 1, cap = 16;
+	struct frame *stack = calloc(cap, sizeof(*stack));
+	int cur = openat(top, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (!stack || cur < 0)
+		goto out;
+	stack[0].ino = st.st_ino;
+	if (scan(cur, dev, mode, &stack[0]) < 0)
+		goto out;
+	while (n) {
+		struct frame *f = &stack[n - 1];
+		if (f->off < f->len) {
+			const char *name = f->names + f->off;
+			f->off += strlen(name) + 1;
+			int sub = openat(cur, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub < 0)
+				continue;
+			if (fstat(sub, &st) < 0 || st.st_dev != dev) {
+				close(sub);
+				continue;
+			}
+			if (mode == WALK_REMOVE && (st.st_mode & 0700) != 0700)
+				fchmodat(cur, name, 0700, AT_SYMLINK_NOFOLLOW);
+			if (n == cap) {
+				struct frame *grown = realloc(stack, 2 * cap * sizeof(*stack));
+				if (!grown) {
+					close(sub);
+					goto out;
+				}
+				stack = grown;
+				cap *= 2;
+			}
+			stack[n++] = (struct frame){.ino = st.st_ino, .name = name};
+			close(cur);
+			cur = sub;
+			if (scan(cur, dev, mode, &stack[n - 1]) < 0)
+				goto out;
+			continue;
+		}
+		/* f is done: back to its parent, where its name still is. */
+		free(f->names);
+		f->names = NULL;
+		if (--n == 0)
+			break;
+		int up = walk_up(top, cur, stack, n, dev);
+		if (up < 0)
+			goto out;
+		if (mode == WALK_REMOVE)
+			unlinkat(up, f->name, AT_REMOVEDIR);
+		close(cur);
+		cur = up;
+	}
+out:
+	if (stack)
+		for (size_t i = 0; i < n; i++)
+			free(stack[i].names);
+	free(stack);
+	if (cur >= 0)
+		close(cur);
+}
+
+/* Remove name in parent and everything below it, to any depth, following
+ * no symlink. */
+static void remove_tree(int parent, const char *name)
+{
+	if (unlinkat(parent, name, AT_REMOVEDIR) == 0)
+		return;
+	int fd = openat(parent, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 && (st.st_mode & 0700) != 0700)
+		fchmodat(parent, name, 0700, AT_SYMLINK_NOFOLLOW);
+	walk(fd, WALK_REMOVE);
+	close(fd);
 	unlinkat(parent, name, AT_REMOVEDIR);
 }
 
@@ -228,7 +393,7 @@ static void sweep(int parent, const char *base)
 			continue;
 		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode) &&
 		    st.st_uid == getuid())
-			remove_tree(fd, de->d_name, 0);
+			remove_tree(fd, de->d_name);
 	}
 	closedir(d);
 }
@@ -290,43 +455,38 @@ int overlay_prepare(const struct corral_spec *spec, bool wary, struct overlay_st
 						upper);
 		u->dev = st.st_dev;
 		u->upper_ino = st.st_ino;
+		u->mode = st.st_mode & 07777;
+		u->uid = st.st_uid;
+		u->gid = st.st_gid;
 		u->work_ino = wst.st_ino;
 	}
 	return 0;
 }
 
-/* What overlayfs copied up from SRC with its metadata and must not stay on
- * the host in a root-run's UPPER: set-user-ID and set-group-ID bits are
- * cleared, device nodes removed (the whiteouts, 0/0, stay). The sandbox
- * itself can make neither (no CAP_MKNOD; seccomp refuses those modes), but
- * a change of a lower file's metadata (touch) copies it up as it is. One
- * filesystem, no symlink followed; runs when every process of the sandbox
- * is gone, and no one else can write UPPER (overlay_validate). */
-static void defuse(int dir, dev_t dev, unsigned depth)
+/* defuse_entry on everything below UPPER (dir), to any depth: a change of
+ * a lower file's metadata (touch) copies it up as it is, and a rename
+ * takes it anywhere. The sandbox itself can make none of those (no
+ * CAP_MKNOD, no CAP_SETFCAP; seccomp refuses set-ID modes). One filesystem,
+ * no symlink followed; runs when every process of the sandbox is gone, and
+ * no one else can write UPPER (overlay_validate). */
+static void defuse(int dir)
 {
-	DIR *d = dir_open_at(dir, ".", 0);
-	if (!d)
+	walk(dir, WALK_DEFUSE);
+}
+
+/* UPPER is the overlay's root directory: the sandbox, its owner inside, can
+ * chmod it (open it to others on the host; the next run would refuse it).
+ * Its owner and mode as overlay_prepare checked them, back. */
+static void restore_upper(const struct overlay_upper *u)
+{
+	struct stat st;
+	if (fstat(u->upper, &st) < 0)
 		return;
-	int fd = dirfd(d);
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		struct stat st;
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..") ||
-		    fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || st.st_dev != dev)
-			continue;
-		if (S_ISDIR(st.st_mode) && depth < 256) {
-			int sub = openat(fd, de->d_name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (sub >= 0) {
-				defuse(sub, dev, depth + 1);
-				close(sub);
-			}
-		} else if (S_ISREG(st.st_mode) && (st.st_mode & (S_ISUID | S_ISGID))) {
-			fchmodat(fd, de->d_name, st.st_mode & 01777, AT_SYMLINK_NOFOLLOW);
-		} else if ((S_ISCHR(st.st_mode) && st.st_rdev != 0) || S_ISBLK(st.st_mode)) {
-			unlinkat(fd, de->d_name, 0);
-		}
-	}
-	closedir(d);
+	if (st.st_uid != u->uid || st.st_gid != u->gid)
+		if (fchown(u->upper, u->uid, u->gid) < 0)
+			return;
+	if ((st.st_mode & 07777) != u->mode || st.st_uid != u->uid || st.st_gid != u->gid)
+		fchmod(u->upper, u->mode);
 }
 
 void overlay_cleanup(struct overlay_state *s)
@@ -334,11 +494,14 @@ void overlay_cleanup(struct overlay_state *s)
 	for (size_t i = 0; i < s->n; i++) {
 		struct overlay_upper *u = &s->v[i];
 		if (u->parent >= 0 && u->work[0])
-			remove_tree(u->parent, u->work, 0);
-		/* As root only: a copy-up by anyone else keeps only what is theirs
-		 * (and cannot make a device node). */
-		if (u->upper >= 0 && u->work[0] && geteuid() == 0)
-			defuse(u->upper, u->dev, 0);
+			remove_tree(u->parent, u->work);
+		if (u->upper >= 0 && u->work[0]) {
+			restore_upper(u);
+			/* As root only: a copy-up by anyone else keeps only what
+			 * is theirs (and cannot make a device node). */
+			if (geteuid() == 0)
+				defuse(u->upper);
+		}
 		closep(&u->upper);
 		closep(&u->parent);
 	}

@@ -20,6 +20,9 @@ struct overlay_upper {
 	char work[NAME_MAX + 1]; /* the work directory's name in parent; "": none made */
 	dev_t dev;               /* of UPPER and the work directory (one filesystem) */
 	ino_t upper_ino, work_ino;
+	mode_t mode;             /* UPPER's mode (07777), owner and group as checked, */
+	uid_t uid;               /* restored after the run: the sandbox can chmod it */
+	gid_t gid;
 };
 
 struct overlay_state {
@@ -42,7 +45,9 @@ int overlay_validate(const struct corral_spec *spec, struct corral_error *e);
 int overlay_prepare(const struct corral_spec *spec, bool wary, struct overlay_state *s,
 		    struct corral_error *e);
 /* After the run (every process of the sandbox gone): the work directories
- * removed, the fds closed. */
+ * removed (to any depth); each UPPER's mode and owner as checked, back; as
+ * root, in each UPPER (to any depth) set-ID bits cleared, file capabilities
+ * and device nodes removed; the fds closed. */
 void overlay_cleanup(struct overlay_state *s);
 
 /* init, in its mount namespace: u's UPPER and work directory, resolved again

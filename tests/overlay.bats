@@ -126,6 +126,70 @@ work_dirs() {
 	assert_equal "$(stat -c %a "$T/src/suid")" "4755"
 }
 
+@test "as root, a set-ID file and a device node moved 300 directories deep in UPPER are defused too" {
+	make_src
+	make_upper
+	cp /usr/bin/true "$T/src/suid"
+	chmod 6755 "$T/src/suid"
+	mknod "$T/src/null" c 1 3
+	# A rename copies them up as they are, and takes them anywhere below.
+	run "$CORRAL" --overlay "$T/src:/src:$T/own/up" -- sh -c '
+		d=/src; for i in $(seq 300); do d=$d/d; done; mkdir -p $d && mv /src/suid /src/null $d/'
+	assert_success
+	run find "$T/own/up" \( -perm /6000 -o -type b -o \( -type c ! -perm 0 \) \) -print
+	assert_output ""
+	run find "$T/own/up" -name suid -perm 0755
+	assert_output --regexp "^$T/own/up(/d){300}/suid$"
+	assert_equal "$(stat -c %a "$T/src/suid")" "6755"
+}
+
+@test "as root, file capabilities of SRC copied up to UPPER are removed after the run" {
+	command -v setcap >/dev/null || skip "needs setcap (libcap2-bin)"
+	make_src
+	make_upper
+	cp /usr/bin/true "$T/src/capf"
+	setcap cap_sys_admin+ep "$T/src/capf"
+	# touch copies it up with its xattrs; a rename takes it deep.
+	run "$CORRAL" --overlay "$T/src:/src:$T/own/up" -- sh -c '
+		touch /src/capf && mkdir -p /src/a/b && cp -p /src/capf /src/a/b/copy &&
+		mv /src/capf /src/a/b/moved'
+	assert_success
+	assert_file_exists "$T/own/up/a/b/moved"
+	run getcap -r "$T/own/up"
+	assert_output ""
+	assert_equal "$(getcap "$T/src/capf")" "$T/src/capf cap_sys_admin=ep"
+}
+
+@test "a chmod of UPPER (the overlay's root) inside is undone after the run, and the next run takes UPPER" {
+	make_src
+	make_upper
+	run "$CORRAL" --overlay "$T/src:/src:$T/own/up" -- sh -c 'chmod 0755 /src && echo x >/src/x'
+	assert_success
+	assert_equal "$(stat -c %a "$T/own/up")" "700"
+	run "$CORRAL" --overlay "$T/src:/src:$T/own/up" -- sh -c 'chmod 0 /src'
+	assert_success
+	assert_equal "$(stat -c %a "$T/own/up")" "700"
+	# A command that keeps CAP_CHOWN can give it away: its owner is put back.
+	run "$CORRAL" --cap-keep CHOWN --overlay "$T/src:/src:$T/own/up" -- chown 65534:65534 /src
+	assert_success
+	assert_equal "$(stat -c '%a %u:%g' "$T/own/up")" "700 0:0"
+	run "$CORRAL" --overlay "$T/src:/src:$T/own/up" -- cat /src/x
+	assert_success
+	assert_output "x"
+}
+
+@test "rootless: a chmod of UPPER inside is undone after the run, and the next run takes UPPER" {
+	need_nobody
+	make_src 65534
+	make_upper 65534
+	run as_nobody "$CORRAL" --overlay "$T/src:/src:$T/own/up" -- sh -c 'chmod 0777 /src && echo x >/src/x'
+	assert_success
+	assert_equal "$(stat -c %a "$T/own/up")" "700"
+	run as_nobody "$CORRAL" --overlay "$T/src:/src:$T/own/up" -- cat /src/x
+	assert_success
+	assert_output "x"
+}
+
 @test "a symlink in SRC leads nowhere outside: a write through it stays in the sandbox" {
 	make_src
 	make_upper
@@ -168,6 +232,39 @@ work_dirs() {
 	wait "$first" || true
 	[ "$(work_dirs)" = "$T/own/.up.corral-work-$first" ]
 	run "$CORRAL" --overlay "$T/src:/src:$T/own/up" -- ls /src
+	assert_success
+	assert_equal "$(work_dirs)" ""
+}
+
+# A work directory of a dead pid, $2 directories deep, with files and a
+# mode 0 directory in it (as overlayfs's work/), owned by uid $1.
+stale_work() {
+	sh -c ':' &
+	local pid=$! d i
+	wait "$pid"
+	d="$T/own/.up.corral-work-$pid"
+	for i in $(seq "$2"); do d=$d/d; done
+	mkdir -p "$d/work/w" && touch "$d/f" "$d/work/w/g" "$T/own/.up.corral-work-$pid/top"
+	chmod 0 "$d/work"
+	chown -R "$1:$1" "$T/own/.up.corral-work-$pid"
+}
+
+@test "a work directory left by a killed corral is removed by the next run however deep it goes" {
+	make_src
+	make_upper
+	stale_work 0 200
+	[ "$(work_dirs | wc -l)" -eq 1 ]
+	run "$CORRAL" --overlay "$T/src:/src:$T/own/up" -- true
+	assert_success
+	assert_equal "$(work_dirs)" ""
+}
+
+@test "rootless: a deep work directory left by a killed corral is removed, mode 0 directories too" {
+	need_nobody
+	make_src 65534
+	make_upper 65534
+	stale_work 65534 200
+	run as_nobody "$CORRAL" --overlay "$T/src:/src:$T/own/up" -- true
 	assert_success
 	assert_equal "$(work_dirs)" ""
 }
