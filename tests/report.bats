@@ -267,3 +267,62 @@ R() { jq -r "$@" "$T/r.json"; }
 	[ "$status" -eq 127 ]
 	[ "$stderr" = "corral: error: no-such-command-here: command not found" ]
 }
+
+# corral-slurm (slurm/corral-slurm) outside Slurm: its report directory may
+# be one a sandbox writes (--bind-cwd), and no symlink there is followed.
+# (The reports are removed at the end: corral-slurm's own error report is
+# not corral's format, which teardown checks.)
+slurm_task() { # JOB CORRAL-SLURM-ARGUMENT...: one task in $T/job
+	local job=$1
+	shift
+	(cd "$T/job" && SLURM_JOB_ID=$job CORRAL=${FAKE_CORRAL:-$CORRAL} sh "$TOP/slurm/corral-slurm" "$@")
+}
+
+@test "corral-slurm: a report directory the sandbox swaps for a symlink is not written through" {
+	mkdir -p "$T/job" "$T/target"
+	cat >"$T/job/evil.sh" <<EVIL
+mkdir -p x; ln -s '$T/target/created' x/42.batch.0.json
+mv corral-reports cr-old; ln -s x corral-reports
+EVIL
+	run --separate-stderr slurm_task 42 --bind-cwd yes -- /bin/sh "$T/job/evil.sh"
+	[ "$status" -eq 125 ]
+	[ ! -e "$T/target/created" ]
+	[ ! -L "$T/target/created" ]
+	[[ "$stderr" == *"corral-slurm: error: the report directory corral-reports was replaced during the task: no report written"* ]]
+	# The next task finds the symlink and refuses, before corral runs:
+	# neither the mkdir nor the rm at the start follows it.
+	touch "$T/job/x/43.batch.0.json"
+	run --separate-stderr slurm_task 43 -- true
+	[ "$status" -eq 125 ]
+	[ "$stderr" = "corral-slurm: error: the report directory corral-reports: 'corral-reports' is a symlink, which corral-slurm does not follow (remove it, or set CORRAL_SLURM_REPORTS)" ]
+	[ -e "$T/job/x/43.batch.0.json" ]
+	[ ! -e "$T/target/created" ]
+	rm -rf "$T/job"
+}
+
+@test "corral-slurm: its own report replaces a symlink at the report's path, and one under the directory is refused" {
+	mkdir -p "$T/job/corral-reports" "$T/target" "$T/elsewhere/sub"
+	# A corral that leaves no report but a dangling symlink in its place.
+	cat >"$T/fake-corral" <<'FAKE'
+#!/bin/sh
+ln -s "$TARGET" "$2"
+exit 125
+FAKE
+	chmod +x "$T/fake-corral"
+	FAKE_CORRAL=$T/fake-corral TARGET=$T/target/created run slurm_task 44 -- true
+	[ "$status" -eq 125 ]
+	[ ! -e "$T/target/created" ]
+	[ ! -L "$T/target/created" ]
+	r=$T/job/corral-reports/44.batch.0.json
+	[ -f "$r" ]
+	[ ! -L "$r" ]
+	[ "$(jq -r '.status, .exit_code' "$r")" = "error
+125" ]
+	# A symlink further up a CORRAL_SLURM_REPORTS path is refused too.
+	ln -s "$T/elsewhere" "$T/job/link"
+	CORRAL_SLURM_REPORTS=$T/job/link/sub run --separate-stderr slurm_task 45 -- true
+	[ "$status" -eq 125 ]
+	[[ "$stderr" == *"'$T/job/link' is a symlink, which corral-slurm does not follow"* ]]
+	[ -z "$(ls -A "$T/elsewhere/sub")" ]
+	rm -rf "$T/job"
+}
