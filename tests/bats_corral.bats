@@ -159,6 +159,44 @@ nested_bats() {
 	assert_equal "${#corral_violations[@]}" 0
 }
 
+@test "corral_run: a forged report runs nothing of its own, and is refused" {
+	# A "corral" that writes a report that is not corral's where corral_run
+	# asks for one: CORRAL --report PATH ...
+	cat >"$T/fake-corral" <<'FAKE'
+#!/bin/sh
+printf '%s\n' "$FORGED" >"$2"
+FAKE
+	chmod +x "$T/fake-corral"
+	local ran=$BATS_TEST_TMPDIR/ran forged=()
+	forged+=('{"version": 3, "status": "seccomp", "seccomp": {"violations": [{"syscall": "ptrace", "count": "1 ); touch '"$ran"'; # "}]}}')
+	forged+=('{"version": 3, "status": "seccomp", "seccomp": {"violations": [{"syscall": ["a", "b"], "count": 1}]}}')
+	forged+=('{"version": "3; touch '"$ran"'", "status": "exited"}')
+	forged+=('{"version": 3, "status": ["exited"]}')
+	forged+=('[1, 2]')
+	local f
+	for f in "${forged[@]}"; do
+		FORGED=$f CORRAL=$T/fake-corral run corral_run -- true
+		[ ! -e "$ran" ]
+		assert_failure
+		assert_line -- "-- ERROR: corral_run --"
+		assert_output --partial "jq cannot read the report"
+		# The helper alone, on the same file: it fails, and sets nothing.
+		printf '%s\n' "$f" >"$BATS_TEST_TMPDIR/forged.json"
+		corral_report=$BATS_TEST_TMPDIR/forged.json
+		run _corral_read_report
+		assert_failure
+		[ ! -e "$ran" ]
+	done
+	assert_output ""
+	FORGED=${forged[0]} CORRAL=$T/fake-corral run corral_run -- true
+	assert_output --partial 'the count of a violation, "1 ); touch '
+	# corral-slurm's own error report (version 1, no figures) still reads.
+	# (Outside $T, whose reports teardown checks against the schema.)
+	printf '%s\n' '{"version": 1, "command": ["true"], "status": "error", "exit_code": 125, "error": "x"}' >"$BATS_TEST_TMPDIR/forged.json"
+	_corral_read_report
+	assert_equal "$corral_verdict $corral_exit_code $corral_error" "error 125 x"
+}
+
 @test "BATS_CORRAL_FIELDS: a row more is a variable more; a key the report lacks is empty" {
 	BATS_CORRAL_FIELDS+=(my_time_limit .limits.time_ms my_later_key .oom_kills.total)
 	corral_run --time-limit 5s -- true

@@ -67,7 +67,9 @@ BATS_CORRAL_VERDICTS=(exited signaled oom timeout cpu_timeout seccomp error)
 #                       an associative array: syscall name -> times refused
 # When corral wrote no report (a bad option, corral killed), corral_report
 # is still the path, the file is empty and every corral_* variable is "".
-# Returns: what `run` returns (0, or 1 when a -N or ! expectation fails).
+# Returns: what `run` returns (0, or 1 when a -N or ! expectation fails);
+# 1, with an error, when the report is not one corral writes (jq cannot
+# read it, or a value is not of its type: a string as a violation's count).
 corral_run() {
 	local -a run_flags=() opts=()
 	while (($# > 0)); do
@@ -118,7 +120,10 @@ corral_run() {
 		"${opts[@]}" -- "$@" || rc=$?
 	_corral_output=$output
 	_corral_status=$status
-	_corral_read_report
+	if ! _corral_read_report; then
+		echo "$_corral_no_report" | batslib_decorate 'ERROR: corral_run' | fail
+		return $?
+	fi
 	return "$rc"
 }
 
@@ -131,9 +136,20 @@ _corral_read_report() {
 		prog+="\"${BATS_CORRAL_FIELDS[i]}=\" + ((try (${BATS_CORRAL_FIELDS[i + 1]}) catch null)"
 		prog+=' | if . == null then "" else tostring end | @sh), '
 	done
-	prog+='"corral_violations=(" + ([.seccomp.violations[]?.syscall | @sh] | join(" ")) + ")", '
-	prog+='"corral_violation_count=(" + ([.seccomp.violations[]? | "[" + (.syscall | @sh)
-	         + "]=" + (.count | tostring)] | join(" ")) + ")"'
+	# The output is eval'd: every value in it is quoted with @sh, or is a
+	# number jq has checked. A report that is not corral's (a count that is
+	# a string, a version that is not a number) stops jq with an error.
+	prog='if type != "object" then error("not a JSON object")
+	      elif (.version | type) != "number" or .version < 1 or .version != (.version | floor)
+	        then error("version \(.version | tojson) is not a report format version")
+	      elif (.status | type) != "string" then error("status \(.status | tojson) is not a string")
+	      else . end | '"$prog"
+	prog+='"corral_violations=(" + ([.seccomp.violations[]?.syscall | _corral_name | @sh] | join(" ")) + ")", '
+	prog+='"corral_violation_count=(" + ([.seccomp.violations[]? | "[" + (.syscall | _corral_name | @sh)
+	         + "]=" + (.count | _corral_count | tostring)] | join(" ")) + ")"'
+	prog='def _corral_name: if type == "string" then . else error("the syscall of a violation, \(tojson) is not a string") end;
+	      def _corral_count: if type == "number" and . >= 0 and . == floor then .
+	        else error("the count of a violation, \(tojson) is not a whole number") end; '"$prog"
 	corral_violations=()
 	unset corral_violation_count
 	declare -gA corral_violation_count=()
@@ -146,7 +162,7 @@ _corral_read_report() {
 	local assignments
 	if ! assignments=$(jq -r "$prog" "$corral_report" 2>&1); then
 		_corral_no_report="jq cannot read the report $corral_report: $assignments"
-		return 0
+		return 1
 	fi
 	eval "$assignments"
 }
