@@ -858,6 +858,22 @@ sys.exit(0 if l.seccomp_syscall_resolve_name(sys.argv[1].encode()) >= 0 else 1)'
 #                               a background run could forge it and read the shell's input]
 #   /sys showing /proc's masks  (tests/live.bats) kernel/slab, kernel/irq, kernel/vmcoreinfo
 #                               masked in a read-only /sys [fixed: build showed them]
+#   --join into a command's own (tests/join.bats) a run without a filter records the namespaces
+#     namespaces                init forked the command into; --join refuses a command that has
+#                               left them [fixed: it followed it, under seccomp = no]
+#   escape sequences in a #!    (tests/live.bats, join.bats) every message, report line and --list
+#     line or a command word    line shows C0 and C1 controls as '?' [fixed: a file a sandbox
+#                               wrote could retitle, clear and draw on the user's terminal]
+#   set-ID files, devices and   (tests/overlay.bats) defused at any depth, security.capability
+#     file capabilities in an   removed, UPPER's mode and owner restored after the run [fixed:
+#     overlay's UPPER           below 256 levels they stayed; capabilities always; a chmod of
+#                               UPPER stayed]. During a run UPPER is the overlay's root: a command
+#                               can open it to others until the cleanup (left, see README)
+#   corral-slurm's fallback     (tests/report.bats) no symlink followed in the report directory,
+#     report                    written with O_EXCL and renamed [fixed: a bound submit directory
+#                               let a task create a file anywhere its user could]
+#   bats-corral's report read   (tests/bats_corral.bats) a count or version that is not a number
+#                               fails the helper [fixed: a string count was eval'ed as code]
 #   setuid / file capabilities  no_new_privs (and the capability bounding set is empty)
 #   fork bomb                   pids cgroup (EAGAIN at 32)
 #   memory bomb                 memory cgroup (OOM kill, 137)
