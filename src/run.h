@@ -59,7 +59,7 @@ struct run {
 	bool killed;    /* the kill grace ran out: SIGKILL sent */
 	unsigned stops; /* SIGTERM and SIGINT taken so far */
 	bool stop_asked; /* a SIGTSTP relayed since the last continue */
-	bool recorded;   /* the run's record is written (sync point 1c) */
+	bool recorded;   /* the run's record is written (with a filter at once, else at sync point 1c) */
 
 	/* timing, for -vv */
 	double start;

@@ -40,7 +40,7 @@ struct runtime_record {
 	struct strv cgroups;      /* the run's cgroup directories, host paths */
 	char *spec;               /* the resolved configuration, profile text */
 	struct namespaces_id ns[NAMESPACES_KINDS]; /* the command's, as init forked it */
-	unsigned ns_known;        /* bit i: ns[i] is in the record (all: joinable) */
+	unsigned ns_known;        /* bit i: ns[i] is in the record (all, or a filter: joinable) */
 };
 
 void runtime_record_free(struct runtime_record *r);
@@ -51,7 +51,8 @@ unsigned long long runtime_start_time(pid_t pid);
 /* Write the record of this run (supervisor = getpid()) atomically: its
  * filter first, then the record under a temporary name renamed into place.
  * ns: the namespaces init forks the command into (namespaces_kinds'
- * order), or NULL when unknown: --join then refuses the run.
+ * order), or NULL: a run with a filter (which denies new namespaces) needs
+ * none; --join refuses a run without a filter whose record names none.
  * Returns 0, or -1 with e set: the run goes on without (logged). */
 int runtime_register(const struct corral_spec *spec, pid_t init, const struct corral_cgroup *cg,
 		     const struct sock_fprog *filter, const struct namespaces_id *ns,

@@ -24,7 +24,7 @@ enum sync_type {
 	SYNC_LISTENER, /* command -> supervisor: the seccomp listener, as SCM_RIGHTS */
 	SYNC_STOPPED,  /* init -> supervisor: the command stopped (job control) */
 	SYNC_READY,    /* supervisor -> init: in the run's cgroup, network up, time limits armed; fork the command (with the network namespace as SCM_RIGHTS when made beside) */
-	SYNC_NAMESPACES, /* init -> supervisor: the namespaces the command is forked into, for the run's record */
+	SYNC_NAMESPACES, /* init -> supervisor, in a run without a filter: the namespaces the command is forked into, for the run's record */
 };
 
 struct sync_msg {

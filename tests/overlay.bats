@@ -102,12 +102,18 @@ work_dirs() {
 	assert_equal "$(work_dirs)" ""
 }
 
+# src_setid MODE: a set-ID file (suid, of MODE) and a device node (null) in
+# SRC, for the sandbox to copy up.
+src_setid() {
+	cp /usr/bin/true "$T/src/suid"
+	chmod "$1" "$T/src/suid"
+	mknod "$T/src/null" c 1 3
+}
+
 @test "the overlay is nosuid and nodev; mknod and chmod u+s inside fail, and nothing set-ID or a device reaches UPPER" {
 	make_src
 	make_upper
-	cp /usr/bin/true "$T/src/suid"
-	chmod 4755 "$T/src/suid"
-	mknod "$T/src/null" c 1 3
+	src_setid 4755
 	run "$CORRAL" --overlay "$T/src:/src:$T/own/up" -- sh -c '
 		grep " /src " /proc/self/mountinfo; mknod /src/dev c 1 3; echo mknod $?;
 		echo x >/src/x; chmod u+s /src/x; echo chmod $?; chmod g+s /src/x; echo chmod $?;
@@ -129,9 +135,7 @@ work_dirs() {
 @test "as root, a set-ID file and a device node moved 300 directories deep in UPPER are defused too" {
 	make_src
 	make_upper
-	cp /usr/bin/true "$T/src/suid"
-	chmod 6755 "$T/src/suid"
-	mknod "$T/src/null" c 1 3
+	src_setid 6755
 	# A rename copies them up as they are, and takes them anywhere below.
 	run "$CORRAL" --overlay "$T/src:/src:$T/own/up" -- sh -c '
 		d=/src; for i in $(seq 300); do d=$d/d; done; mkdir -p $d && mv /src/suid /src/null $d/'
