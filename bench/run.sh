@@ -243,6 +243,12 @@ launch_pass() {
 		unshare unshare --fork --pid --mount --uts --ipc --net --cgroup --mount-proc tini -- /bin/true
 	launch corral_bare "floor: corral --profile host --seccomp=no: its processes and namespaces, the host's root with a fresh, masked /proc, no filter" \
 		unshare "$CORRAL" --profile host --seccomp=no -- /bin/true
+	# The floor of the limits targets: the same, with the limits, so the
+	# cgroup work (libcgroup's and the kernel's) has no root to run beside.
+	unless "$LIMITS_WHY" launch corral_bare_limits "floor with limits: corral --profile host --seccomp=no and the same limits: its processes and the cgroup's work, nothing for that work to overlap" ms corral_bare \
+		"$CORRAL --profile host --seccomp=no ${LIMITS[*]} -- /bin/true" -- \
+		launch corral_bare_limits "floor with limits: corral --profile host --seccomp=no and the same limits: its processes and the cgroup's work, nothing for that work to overlap" corral_bare \
+		"$CORRAL" --profile host --seccomp=no "${LIMITS[@]}" -- /bin/true
 	launch bwrap "bubblewrap --unshare-all" unshare \
 		bwrap --unshare-all --ro-bind / / --proc /proc --dev /dev --die-with-parent \
 		--new-session --cap-drop ALL /bin/true
