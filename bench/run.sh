@@ -11,8 +11,8 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 B=$ROOT/bench
 CORRAL=${CORRAL:-$ROOT/corral}
-RUNS=${BENCH_RUNS:-100}
-REPEAT=${BENCH_REPEAT:-3}
+RUNS=${BENCH_RUNS:-50}
+REPEAT=${BENCH_REPEAT:-6}
 ROWS_WANTED=${BENCH_ROWS:-}
 WARMUP=${BENCH_WARMUP:-20}
 SECCOMP_RUNS=${BENCH_SECCOMP_RUNS:-7}
@@ -111,7 +111,10 @@ launch() {
 	fi
 	local dir=$TMP/hf-$id
 	mkdir -p "$dir" && chmod 777 "$dir"
-	if ! "${prefix[@]}" hyperfine -N --style none --warmup "$WARMUP" --runs "$RUNS" \
+	# Caches are warm after the first pass: later ones warm up less.
+	local warmup=$WARMUP
+	((REP > 1 && warmup > 5)) && warmup=5
+	if ! "${prefix[@]}" hyperfine -N --style none --warmup "$warmup" --runs "$RUNS" \
 		--export-json "$dir/out.json" "$cmdline" >"$TMP/hf.log" 2>&1; then
 		failed launch "$id" "$name" ms "$ref" "$shown" \
 			"hyperfine: $(grep -v '^$' "$TMP/hf.log" | tail -n 1 | cut -c1-200)"
@@ -221,8 +224,8 @@ unless() {
 }
 
 # The launch section, BENCH_REPEAT passes in a row: each pass measures
-# every row, so a ratio is taken between rows of one pass (minutes apart at
-# most, under the same load) and results.jq reports the median over passes.
+# every row, so a ratio is taken between rows of one pass (seconds apart,
+# under much the same load) and results.jq reports the median over passes.
 section_launch() {
 	for ((REP = 1; REP <= REPEAT; REP++)); do
 		say "launch: pass $REP of $REPEAT, load $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -231,31 +234,72 @@ section_launch() {
 	REP=1
 }
 
+# A pass runs the rows forward, the next one backward (and so on), so that
+# a load that rises or falls over a pass weighs on both ends of a ratio
+# alike over two passes; step only writes a row down, for launch_pass.
+STEPS=()
+step() { STEPS+=("$(printf '%q ' "$@")"); }
+
 launch_pass() {
-	launch direct "exec of /bin/true by hyperfine" "" /bin/true
-	launch floor "floor: fork + execve + waitpid (bench/floor)" "" "$B/floor" /bin/true
-	launch unshare "floor: unshare, the same namespaces" floor \
+	local i
+	STEPS=()
+	launch_rows
+	if ((REP % 2)); then
+		for ((i = 0; i < ${#STEPS[@]}; i++)); do eval "${STEPS[i]}"; done
+	else
+		for ((i = ${#STEPS[@]} - 1; i >= 0; i--)); do eval "${STEPS[i]}"; done
+	fi
+}
+
+launch_rows() {
+	step launch direct "exec of /bin/true by hyperfine" "" /bin/true
+	step launch floor "floor: fork + execve + waitpid (bench/floor)" "" "$B/floor" /bin/true
+	step launch unshare "floor: unshare, the same namespaces" floor \
 		unshare --fork --pid --mount --uts --ipc --net --cgroup --mount-proc /bin/true
 	# The floors of issue 20's launch targets (bench/README.md): a PID 1
 	# that reaps, by another tool, on top of unshare; and corral's own
 	# processes with the same namespaces but no new root and no filter.
-	launch unshare_tini "unshare with tini as PID 1 (a reaping init, as every corral run has)" \
+	step launch unshare_tini "unshare with tini as PID 1 (a reaping init, as every corral run has)" \
 		unshare unshare --fork --pid --mount --uts --ipc --net --cgroup --mount-proc tini -- /bin/true
-	launch corral_bare "floor: corral --profile host --seccomp=no: its processes and namespaces, the host's root with a fresh, masked /proc, no filter" \
+	step launch corral_bare "floor: corral --profile host --seccomp=no: its processes and namespaces, the host's root with a fresh, masked /proc, no filter" \
 		unshare "$CORRAL" --profile host --seccomp=no -- /bin/true
 	# The floor of the limits targets: the same, with the limits, so the
 	# cgroup work (libcgroup's and the kernel's) has no root to run beside.
-	unless "$LIMITS_WHY" launch corral_bare_limits "floor with limits: corral --profile host --seccomp=no and the same limits: its processes and the cgroup's work, nothing for that work to overlap" ms corral_bare \
+	step unless "$LIMITS_WHY" launch corral_bare_limits "floor with limits: corral --profile host --seccomp=no and the same limits: its processes and the cgroup's work, nothing for that work to overlap" ms corral_bare \
 		"$CORRAL --profile host --seccomp=no ${LIMITS[*]} -- /bin/true" -- \
 		launch corral_bare_limits "floor with limits: corral --profile host --seccomp=no and the same limits: its processes and the cgroup's work, nothing for that work to overlap" corral_bare \
 		"$CORRAL" --profile host --seccomp=no "${LIMITS[@]}" -- /bin/true
-	launch bwrap "bubblewrap --unshare-all" unshare \
+	step launch bwrap "bubblewrap --unshare-all" unshare \
 		bwrap --unshare-all --ro-bind / / --proc /proc --dev /dev --die-with-parent \
 		--new-session --cap-drop ALL /bin/true
-	launch firejail "firejail --noprofile --net=none --seccomp" unshare \
+	step launch firejail "firejail --noprofile --net=none --seccomp" unshare \
 		firejail --quiet --noprofile --net=none --seccomp --caps.drop=all /bin/true
+	step crun_row
+	step launch corral "corral, default profile" bwrap "$CORRAL" -- /bin/true
+	step unless "$LIMITS_WHY" launch corral_limits "corral, default + memory, cpus, pids limits" ms bwrap \
+		"$CORRAL ${LIMITS[*]} -- /bin/true" -- \
+		launch corral_limits "corral, default + memory, cpus, pids limits" bwrap \
+		"$CORRAL" "${LIMITS[@]}" -- /bin/true
+	step launch corral_pasta "corral --net pasta (pasta started, attached, ended)" corral \
+		"$CORRAL" --net pasta -- /bin/true
+	step launch corral_strict "corral --profile strict" corral \
+		"$CORRAL" --profile strict -- /bin/true
+	step launch corral_rootless "corral, default profile, as nobody (rootless)" corral \
+		"${NOBODY[@]}" --- "$CORRAL" -- /bin/true
+	# For the seccomp section: the same launches without the filter.
+	step unless "$SECCOMP_WHY" launch corral_noseccomp "corral --seccomp=no" ms corral \
+		"$CORRAL --seccomp=no -- /bin/true" -- \
+		launch corral_noseccomp "corral --seccomp=no" corral "$CORRAL" --seccomp=no -- /bin/true
+	step unless "$STRICT_WHY" launch corral_strict_noseccomp "corral --profile strict --seccomp=no" ms \
+		corral_strict "$CORRAL --profile strict --seccomp=no -- /bin/true" -- \
+		launch corral_strict_noseccomp "corral --profile strict --seccomp=no" corral_strict \
+		"$CORRAL" --profile strict --seccomp=no -- /bin/true
+}
+
+# The crun row: its bundle, its run, and the cgroups crun left.
+crun_row() {
 	if ! wanted crun; then
-		:
+		return 0
 	elif ! command -v crun >/dev/null; then
 		failed launch crun "crun run, minimal bundle with cgroups" ms unshare "crun run" \
 			"crun not installed"
@@ -268,25 +312,6 @@ launch_pass() {
 			crun run --bundle "$TMP/bundle" "corral-bench-$$"
 		remove_crun_cgroups
 	fi
-	launch corral "corral, default profile" bwrap "$CORRAL" -- /bin/true
-	unless "$LIMITS_WHY" launch corral_limits "corral, default + memory, cpus, pids limits" ms bwrap \
-		"$CORRAL ${LIMITS[*]} -- /bin/true" -- \
-		launch corral_limits "corral, default + memory, cpus, pids limits" bwrap \
-		"$CORRAL" "${LIMITS[@]}" -- /bin/true
-	launch corral_pasta "corral --net pasta (pasta started, attached, ended)" corral \
-		"$CORRAL" --net pasta -- /bin/true
-	launch corral_strict "corral --profile strict" corral \
-		"$CORRAL" --profile strict -- /bin/true
-	launch corral_rootless "corral, default profile, as nobody (rootless)" corral \
-		"${NOBODY[@]}" --- "$CORRAL" -- /bin/true
-	# For the seccomp section: the same launches without the filter.
-	unless "$SECCOMP_WHY" launch corral_noseccomp "corral --seccomp=no" ms corral \
-		"$CORRAL --seccomp=no -- /bin/true" -- \
-		launch corral_noseccomp "corral --seccomp=no" corral "$CORRAL" --seccomp=no -- /bin/true
-	unless "$STRICT_WHY" launch corral_strict_noseccomp "corral --profile strict --seccomp=no" ms \
-		corral_strict "$CORRAL --profile strict --seccomp=no -- /bin/true" -- \
-		launch corral_strict_noseccomp "corral --profile strict --seccomp=no" corral_strict \
-		"$CORRAL" --profile strict --seccomp=no -- /bin/true
 }
 
 # ---------------------------------------------------------------- seccomp
