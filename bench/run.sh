@@ -315,27 +315,57 @@ crun_row() {
 }
 
 # ---------------------------------------------------------------- seccomp
-# sysloop ID NAME REF CMD...: SECCOMP_RUNS runs of bench/sysloop under CMD.
-sysloop() {
-	local id=$1 name=$2 ref=$3
-	shift 3
-	local cmdline="$* $B/sysloop $SYSCALLS" why out=$TMP/sysloop.jsonl i
-	say "seccomp: $id: $cmdline"
-	: >"$out"
-	for ((i = 0; i < SECCOMP_RUNS; i++)); do
-		if ! "$@" "$B/sysloop" "$SYSCALLS" >>"$out" 2>"$TMP/sysloop.err"; then
-			why="$(tail -n 1 "$TMP/sysloop.err" | cut -c1-200)"
-			failed seccomp "${id}_getppid" "getppid, $name" ns "${ref:+${ref}_getppid}" \
-				"$cmdline" "$why"
-			failed seccomp "${id}_ioctl" "ioctl FIONREAD, $name" ns "${ref:+${ref}_ioctl}" \
-				"$cmdline" "$why"
-			return
-		fi
-	done
+# The per-call rows: bench/sysloop under each command, SECCOMP_RUNS rounds
+# of one run of every row in turn (the order reversed every other round),
+# so that load that comes and goes weighs on every row alike rather than
+# on whichever row ran through it.
+# sysrow ID NAME REF WHY CMD...: a row, or with WHY a failed one.
+SYS_IDS=() SYS_NAMES=() SYS_REFS=() SYS_WHY=() SYS_CMDS=() SYS_SHOWN=()
+sysrow() {
+	SYS_IDS+=("$1") SYS_NAMES+=("$2") SYS_REFS+=("$3") SYS_WHY+=("$4")
+	shift 4
+	SYS_CMDS+=("$(printf '%q ' "$@")") SYS_SHOWN+=("$* $B/sysloop $SYSCALLS")
+}
+
+# sysloop_once K: one run of row K; the first failure's reason fails the row.
+sysloop_once() {
+	local k=$1
+	[ -z "${SYS_WHY[k]}" ] || return 0
+	if ! eval "${SYS_CMDS[k]}" '"$B/sysloop" "$SYSCALLS"' \
+		>>"$TMP/sysloop-${SYS_IDS[k]}.jsonl" 2>"$TMP/sysloop.err"; then
+		SYS_WHY[k]="$(tail -n 1 "$TMP/sysloop.err" | cut -c1-200)"
+		[ -n "${SYS_WHY[k]}" ] || SYS_WHY[k]="bench/sysloop failed"
+	fi
+}
+
+# sysloop_emit K: row K's two rows, getppid and ioctl.
+sysloop_emit() {
+	local k=$1 id=${SYS_IDS[k]} name=${SYS_NAMES[k]} ref=${SYS_REFS[k]}
+	local cmdline=${SYS_SHOWN[k]} out=$TMP/sysloop-${SYS_IDS[k]}.jsonl
+	if [ -n "${SYS_WHY[k]}" ]; then
+		failed seccomp "${id}_getppid" "getppid, $name" ns "${ref:+${ref}_getppid}" \
+			"$cmdline" "${SYS_WHY[k]}"
+		failed seccomp "${id}_ioctl" "ioctl FIONREAD, $name" ns "${ref:+${ref}_ioctl}" \
+			"$cmdline" "${SYS_WHY[k]}"
+		return
+	fi
 	emit seccomp "${id}_getppid" "getppid, $name" ns "${ref:+${ref}_getppid}" "$cmdline" \
 		"$(jq -sc 'map(.getppid_ns)' "$out")"
 	emit seccomp "${id}_ioctl" "ioctl FIONREAD, $name" ns "${ref:+${ref}_ioctl}" "$cmdline" \
 		"$(jq -sc 'map(.ioctl_ns)' "$out")"
+}
+
+sysloop_rows() {
+	local i k n=${#SYS_IDS[@]}
+	for ((i = 0; i < SECCOMP_RUNS; i++)); do
+		say "seccomp: per-call rows, round $((i + 1)) of $SECCOMP_RUNS"
+		if ((i % 2 == 0)); then
+			for ((k = 0; k < n; k++)); do sysloop_once "$k"; done
+		else
+			for ((k = n - 1; k >= 0; k--)); do sysloop_once "$k"; done
+		fi
+	done
+	for ((k = 0; k < n; k++)); do sysloop_emit "$k"; done
 }
 
 # filter_time ID NAME cold|"" [CORRAL OPTION]...: what corral -vv says the
@@ -365,25 +395,13 @@ filter_time() {
 }
 
 section_seccomp() {
-	sysloop host "no sandbox, no filter" "" env
+	sysrow host "no sandbox, no filter" "" "" env
 	# The default root holds only what a profile binds: bind bench/ in.
-	sysloop none "corral --seccomp=no" host "$CORRAL" --seccomp=no --ro-bind "$B" --
-	if [ -n "$SECCOMP_WHY" ]; then
-		failed seccomp default_getppid "getppid, corral, default denylist" ns none_getppid \
-			"$CORRAL -- $B/sysloop $SYSCALLS" "$SECCOMP_WHY"
-		failed seccomp default_ioctl "ioctl FIONREAD, corral, default denylist" ns none_ioctl \
-			"$CORRAL -- $B/sysloop $SYSCALLS" "$SECCOMP_WHY"
-	else
-		sysloop default "corral, default denylist" none "$CORRAL" --ro-bind "$B" --
-	fi
-	if [ -n "$STRICT_WHY" ]; then
-		failed seccomp strict_getppid "getppid, corral --profile strict, allowlist" ns none_getppid \
-			"$CORRAL --profile strict -- $B/sysloop $SYSCALLS" "$STRICT_WHY"
-		failed seccomp strict_ioctl "ioctl FIONREAD, corral --profile strict, allowlist" ns none_ioctl \
-			"$CORRAL --profile strict -- $B/sysloop $SYSCALLS" "$STRICT_WHY"
-	else
-		sysloop strict "corral --profile strict, allowlist" none "$CORRAL" --profile strict --ro-bind "$B" --
-	fi
+	sysrow none "corral --seccomp=no" host "" "$CORRAL" --seccomp=no --ro-bind "$B" --
+	sysrow default "corral, default denylist" none "$SECCOMP_WHY" "$CORRAL" --ro-bind "$B" --
+	sysrow strict "corral --profile strict, allowlist" none "$STRICT_WHY" \
+		"$CORRAL" --profile strict --ro-bind "$B" --
+	sysloop_rows
 	filter_time build_default "build (from the cache) + load of the default filter" ""
 	filter_time build_default_cold "build (no cache) + load of the default filter" cold
 	filter_time build_strict "build (from the cache) + load of the strict allowlist" "" --profile strict
