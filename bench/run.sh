@@ -234,21 +234,29 @@ section_launch() {
 	REP=1
 }
 
-# A pass runs the rows forward, the next one backward (and so on), so that
-# a load that rises or falls over a pass weighs on both ends of a ratio
-# alike over two passes; step only writes a row down, for launch_pass.
+# in_turn ROUND N FUNC: FUNC 0 to FUNC N-1 when ROUND (counted from 0) is
+# even, FUNC N-1 to FUNC 0 when it is odd. Rows measured in turn, every
+# other round backward: a load that rises or falls through a round weighs
+# on both ends of a ratio alike over two rounds.
+in_turn() {
+	local round=$1 n=$2 fn=$3 k
+	if ((round % 2 == 0)); then
+		for ((k = 0; k < n; k++)); do "$fn" "$k"; done
+	else
+		for ((k = n - 1; k >= 0; k--)); do "$fn" "$k"; done
+	fi
+}
+
+# A pass runs the launch rows in turn (in_turn); step only writes a row
+# down, for launch_pass.
 STEPS=()
 step() { STEPS+=("$(printf '%q ' "$@")"); }
+run_step() { eval "${STEPS[$1]}"; }
 
 launch_pass() {
-	local i
 	STEPS=()
 	launch_rows
-	if ((REP % 2)); then
-		for ((i = 0; i < ${#STEPS[@]}; i++)); do eval "${STEPS[i]}"; done
-	else
-		for ((i = ${#STEPS[@]} - 1; i >= 0; i--)); do eval "${STEPS[i]}"; done
-	fi
+	in_turn $((REP - 1)) ${#STEPS[@]} run_step
 }
 
 launch_rows() {
@@ -316,9 +324,9 @@ crun_row() {
 
 # ---------------------------------------------------------------- seccomp
 # The per-call rows: bench/sysloop under each command, SECCOMP_RUNS rounds
-# of one run of every row in turn (the order reversed every other round),
-# so that load that comes and goes weighs on every row alike rather than
-# on whichever row ran through it.
+# of one run of every row in turn (in_turn), so that load that comes and
+# goes weighs on every row alike rather than on whichever row ran through
+# it.
 # sysrow ID NAME REF WHY CMD...: a row, or with WHY a failed one.
 SYS_IDS=() SYS_NAMES=() SYS_REFS=() SYS_WHY=() SYS_CMDS=() SYS_SHOWN=()
 sysrow() {
@@ -359,11 +367,7 @@ sysloop_rows() {
 	local i k n=${#SYS_IDS[@]}
 	for ((i = 0; i < SECCOMP_RUNS; i++)); do
 		say "seccomp: per-call rows, round $((i + 1)) of $SECCOMP_RUNS"
-		if ((i % 2 == 0)); then
-			for ((k = 0; k < n; k++)); do sysloop_once "$k"; done
-		else
-			for ((k = n - 1; k >= 0; k--)); do sysloop_once "$k"; done
-		fi
+		in_turn "$i" "$n" sysloop_once
 	done
 	for ((k = 0; k < n; k++)); do sysloop_emit "$k"; done
 }
