@@ -348,7 +348,8 @@ sysloop_once() {
 
 # sysloop_emit K: row K's two rows, getppid and ioctl.
 sysloop_emit() {
-	local k=$1 id=${SYS_IDS[k]} name=${SYS_NAMES[k]} ref=${SYS_REFS[k]}
+	local k=$1
+	local id=${SYS_IDS[k]} name=${SYS_NAMES[k]} ref=${SYS_REFS[k]}
 	local cmdline=${SYS_SHOWN[k]} out=$TMP/sysloop-${SYS_IDS[k]}.jsonl
 	if [ -n "${SYS_WHY[k]}" ]; then
 		failed seccomp "${id}_getppid" "getppid, $name" ns "${ref:+${ref}_getppid}" \
