@@ -13,6 +13,7 @@
 #include <linux/sched.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -393,6 +394,25 @@ static void status_field(pid_t pid, const char *key, char *out, size_t size)
  * fails, so the memory opened is always corral's, never the new program's
  * (whose opening is fine). "ready" on stdout when watching; then the
  * outcome, or "missed" (exit 2) when it was gone before we saw it. */
+/* Whether fd, pid's /proc/PID/mem, reaches memory: a byte at the start of
+ * its first mapping reads. Linux 6.1 checks dumpability only while the
+ * process has its memory: once it has exited (a zombie), anyone of its uid
+ * opens its mem, dumpable or not, and the file reaches nothing (6.18
+ * refuses the open). The watcher can come that late: that is a miss, not
+ * a hole. */
+static bool mem_reaches(pid_t pid, int fd)
+{
+	char path[64], line[256];
+	unsigned long start;
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	FILE *f = fopen(path, "r");
+	bool got = f && fgets(line, sizeof(line), f) && sscanf(line, "%lx-", &start) == 1;
+	if (f)
+		fclose(f);
+	char byte;
+	return got && pread(fd, &byte, 1, (off_t)start) == 1;
+}
+
 static int seize_next(void)
 {
 	pid_t c = fork();
@@ -425,7 +445,8 @@ static int seize_next(void)
 		}
 		if (caps[0] && strtoull(caps, NULL, 16) == 0) {
 			int fd = open(path, O_RDWR);
-			if (fd < 0 && (errno == ENOENT || errno == ESRCH)) {
+			if ((fd < 0 && (errno == ENOENT || errno == ESRCH)) ||
+			    (fd >= 0 && !mem_reaches(next, fd))) {
 				printf("missed (gone)\n");
 				return 2;
 			}
