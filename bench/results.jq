@@ -57,7 +57,7 @@ def diff_of: if .[0] == null or .[1] == null then null else .[0] - .[1] end;
   {text: "issue 20: corral with memory, cpus, pids limits: at most 0.4 x crun", kind: "ratio",
    a: "corral_limits", b: "crun", limit: 0.4, floor: "corral_bare_limits"},
   {text: "issue 20: corral --profile strict: at most 1.15 x the default profile", kind: "ratio",
-   a: "corral_strict", b: "corral", limit: 1.15},
+   a: "corral_strict", b: "corral", limit: 1.15, floor: "corral_strict_limits"},
   {text: "seccomp: the default filter adds at most 60 ns to getppid", kind: "diff",
    a: "default_getppid", b: "none_getppid", limit: 60, unit: "ns"},
   {text: "seccomp: the default filter adds at most 80 ns to a syscall with argument rules (ioctl)",
@@ -81,7 +81,7 @@ def diff_of: if .[0] == null or .[1] == null then null else .[0] - .[1] end;
   {text: "PID 1: init's CPU time at most tini's", kind: "ratio",
    a: "corral_init_cpu", b: "tini_init_cpu", limit: 1.0},
   {text: "issue 20: throughput: sandboxes with limits, two at a time, at least as many per second as bubblewrap without limits (bwrap's rate / corral's)",
-   kind: "ratio", a: "par_bwrap_rate", b: "par_limits_rate", limit: 1.0},
+   kind: "ratio", a: "par_bwrap_rate", b: "par_limits_rate", limit: 1.0, floor: "par_bare_limits_rate", floor_of: "b"},
   {text: "throughput: no failures, two at a time", kind: "value", a: "par_failures", stat: "max", limit: 0, unit: ""},
   {text: "throughput: no failures, in sequence", kind: "value", a: "seq_failures", stat: "max", limit: 0, unit: ""},
   {text: "throughput: no failures with limits", kind: "value", a: "par_limits_failures", stat: "max", limit: 0, unit: ""},
@@ -108,10 +108,13 @@ def diff_of: if .[0] == null or .[1] == null then null else .[0] - .[1] end;
 		 elif $t.kind == "diff" then per_pass($ra; $rb; diff_of)
 		 else [$ra[$t.stat // "median"]] end) as $passes
 		| ($passes | median) as $f
-		# floor: the same ratio with the floor row in a's place: corral's
-		# own processes and namespaces, before any root, filter or limit.
+		# floor: the same ratio with the floor row in corral's place (a,
+		# or b with floor_of "b"): corral's own processes and namespaces,
+		# and the limits the target asks for, before any root or filter.
 		| (if $t.floor and row($t.floor) and row($t.floor).status == "ok"
-		   then per_pass(row($t.floor); $rb; ratio_of) | median else null end) as $fl
+		   then (if $t.floor_of == "b" then per_pass($ra; row($t.floor); ratio_of)
+			 else per_pass(row($t.floor); $rb; ratio_of) end) | median
+		   else null end) as $fl
 		| $t + {figure: $f, passes: $passes, floor_figure: $fl, verdict: (if $f == null then "not measured"
 			elif $f <= $t.limit then "met" else "not met" end)}
 	  end;
@@ -129,4 +132,6 @@ def part($a; $b; $text): row($a) as $ra | row($b) as $rb
 	part("corral_noseccomp"; "corral_bare"; "the default profile's new root: a tmpfs, the binds and their masks, /dev, /etc/hosts, HOME, the pivot (over corral_bare)"),
 	part("corral"; "corral_noseccomp"; "the default seccomp filter: read from the cache, checked, loaded"),
 	part("corral_limits"; "corral"; "memory, cpus and pids limits: libcgroup, the cgroup made, attached, removed"),
-	part("corral_strict"; "corral"; "strict over default: its own root, allowlist, memory and pids limits")]}
+	part("corral_strict"; "corral"; "strict over default: its own root, allowlist, memory and pids limits"),
+	part("corral_strict_limits"; "corral"; "strict's memory and pids limits alone, over the default profile"),
+	part("corral_strict"; "corral_strict_limits"; "strict's root and allowlist, over the default profile with strict's limits")]}

@@ -25,6 +25,9 @@ MEM_RUNS=${BENCH_MEM_RUNS:-5}
 TIMELINE_RUNS=${BENCH_TIMELINE_RUNS:-100}
 OUT=${BENCH_OUT:-$B}
 LIMITS=(--memory 256M --cpus 1 --pids 64)
+# strict's own limits, as its profile sets them (corral --check), for the
+# strict target's floor: "--memory 512M --pids 64".
+STRICT_LIMITS=()
 NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 
 TMP=$(mktemp -d /tmp/corral-bench.XXXXXX)
@@ -207,7 +210,9 @@ check_corral() {
 	Seccomp:*) STRICT_WHY="--profile strict loads no seccomp filter on this build ($mode)" ;;
 	*) STRICT_WHY="$mode" ;;
 	esac
-	say "preflight: limits: ${LIMITS_WHY:-applied}; default filter: ${SECCOMP_WHY:-loaded}; strict filter: ${STRICT_WHY:-loaded}"
+	mapfile -t STRICT_LIMITS < <("$CORRAL" --profile strict --check |
+		awk -F' = ' '$1 ~ /^(memory|cpus|pids)$/ && $2 != "" { print "--" $1; print $2 }')
+	say "preflight: limits: ${LIMITS_WHY:-applied}; default filter: ${SECCOMP_WHY:-loaded}; strict filter: ${STRICT_WHY:-loaded}; strict's limits: ${STRICT_LIMITS[*]:-none}"
 }
 
 # unless WHY SECTION ID NAME UNIT REF CMD -- FUNCTION ARGS...: the row,
@@ -292,6 +297,12 @@ launch_rows() {
 		"$CORRAL" --net pasta -- /bin/true
 	step launch corral_strict "corral --profile strict" corral \
 		"$CORRAL" --profile strict -- /bin/true
+	# The strict target's floor: the default profile with strict's own
+	# limits, which strict's root and allowlist can only run beside.
+	step unless "$LIMITS_WHY" launch corral_strict_limits "floor of strict: corral, default profile + strict's limits (${STRICT_LIMITS[*]})" ms corral \
+		"$CORRAL ${STRICT_LIMITS[*]} -- /bin/true" -- \
+		launch corral_strict_limits "floor of strict: corral, default profile + strict's limits (${STRICT_LIMITS[*]})" corral \
+		"$CORRAL" "${STRICT_LIMITS[@]}" -- /bin/true
 	step launch corral_rootless "corral, default profile, as nobody (rootless)" corral \
 		"${NOBODY[@]}" --- "$CORRAL" -- /bin/true
 	# For the seccomp section: the same launches without the filter.
@@ -505,6 +516,8 @@ section_throughput() {
 				"$CORRAL ${LIMITS[*]} -- /bin/true" "$LIMITS_WHY"
 			failed throughput "seq_limits_$k" "$k, $SEQ_N in sequence, with limits" "" "" \
 				"$CORRAL ${LIMITS[*]} -- /bin/true" "$LIMITS_WHY"
+			failed throughput "par_bare_limits_$k" "$k, $PAR_N two at a time, --profile host --seccomp=no with limits" "" "" \
+				"$CORRAL --profile host --seccomp=no ${LIMITS[*]} -- /bin/true" "$LIMITS_WHY"
 		done
 		return
 	fi
@@ -512,6 +525,10 @@ section_throughput() {
 		"$CORRAL" "${LIMITS[@]}" -- /bin/true
 	spawn seq_limits "$SEQ_N in sequence, with limits" 1 "$SEQ_N" \
 		"$CORRAL" "${LIMITS[@]}" -- /bin/true
+	# The throughput target's floor: corral's processes and the limits'
+	# cgroup work, no root and no filter (corral_bare_limits, at a rate).
+	spawn par_bare_limits "$PAR_N two at a time, --profile host --seccomp=no with limits" 2 \
+		"$PAR_N" "$CORRAL" --profile host --seccomp=no "${LIMITS[@]}" -- /bin/true
 }
 
 # ---------------------------------------------------------------- memory
