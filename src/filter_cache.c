@@ -27,9 +27,11 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <link.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -129,6 +131,23 @@ static uint32_t prog_sum(const struct sock_filter *f, size_t len)
 	struct filter_cache_key k = {{0xcbf29ce484222325ULL, 0}};
 	fnv(&k, f, len);
 	return (uint32_t)(k.h[0] ^ (k.h[0] >> 32));
+}
+
+void filter_cache_place(char *out, size_t size)
+{
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	char given[PATH_MAX], real[PATH_MAX];
+	out[0] = '\0';
+	if (xdg && xdg[0] == '/')
+		snprintf(given, sizeof(given), "%s", xdg);
+	else if (home && home[0] == '/')
+		snprintf(given, sizeof(given), "%s/.cache", home);
+	else
+		return;
+	if (realpath(given, real))
+		snprintf(out, size, "%s/corral", strcmp(real, "/") ? real : "");
+	else if (mountplan_normalise(given, real, sizeof(real)) == 0)
+		snprintf(out, size, "%s/corral", real);
 }
 
 int filter_cache_open(char *out, size_t size)

@@ -26,6 +26,11 @@ bool filter_cache_key(struct filter_cache_key *k, const void *salt, size_t salt_
  * (may be NULL) receives its path. */
 int filter_cache_open(char *path, size_t size);
 
+/* Where that directory is or would be, with symlinks resolved as far as
+ * it exists ("" when neither variable names one): for messages, and for
+ * overlay.c's check that no overlay covers it. */
+void filter_cache_place(char *out, size_t size);
+
 /* The cached program for k, or false. What is read is checked for size,
  * owner, mode, header and the sum of its instructions; the caller checks
  * what the program does. */

@@ -49,6 +49,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "filter_cache.h"
 #include "mountplan.h"
 #include "util.h"
 #include "wary.h"
@@ -110,25 +111,6 @@ static bool at_or_below(const char *a, const char *b)
 	return strncmp(a, b, n) == 0 && (a[n] == '\0' || a[n] == '/');
 }
 
-/* Where the filter cache is or will be (filter_cache_open's place),
- * without a symlink; "" when unknown. */
-static void cache_path(char *out, size_t size)
-{
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	char given[PATH_MAX], real[PATH_MAX];
-	out[0] = '\0';
-	if (xdg && xdg[0] == '/')
-		snprintf(given, sizeof(given), "%s", xdg);
-	else if (home && home[0] == '/')
-		snprintf(given, sizeof(given), "%s/.cache", home);
-	else
-		return;
-	if (realpath(given, real))
-		snprintf(out, size, "%s/corral", strcmp(real, "/") ? real : "");
-	else if (mountplan_normalise(given, real, sizeof(real)) == 0)
-		snprintf(out, size, "%s/corral", real);
-}
-
 /* One overlay value, apart: its frame (some 37 kB of paths) is taken only
  * by a run that has an overlay (each new page of stack is a fault). */
 static __attribute__((noinline)) int validate_one(const char *v, struct corral_error *e)
@@ -169,7 +151,7 @@ static __attribute__((noinline)) int validate_one(const char *v, struct corral_e
 	if (at_or_below(rs, ru))
 		return corral_error_set(e, 0, "overlay: the source '%s' is inside the upper "
 					"directory '%s'", src, upper);
-	cache_path(cache, sizeof(cache));
+	filter_cache_place(cache, sizeof(cache));
 	if (cache[0] && (at_or_below(cache, ru) || at_or_below(ru, cache)))
 		return corral_error_set(e, 0, "overlay: upper '%s' would hold corral's seccomp "
 					"filter cache %s, which a sandbox must not write",

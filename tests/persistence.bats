@@ -170,6 +170,31 @@ fill_cache() {
 	[ -z "$(ls -A "$T/cache/corral" 2>/dev/null)" ]
 }
 
+@test "the filter cache: -v says where it found none, and only then" {
+	# A directory that is not nobody's: no cache for nobody there, and
+	# every run builds its filter.
+	mkdir "$T/notours"
+	run as_nobody env XDG_CACHE_HOME="$T/notours" "$CORRAL" -v -- true
+	assert_success
+	assert_line --regexp "^corral: seccomp: no filter cache at /.*/notours/corral \(it must be ours, .*\): the filter is built on every run; XDG_CACHE_HOME can name another place$"
+	[ ! -e "$T/notours/corral" ]
+	# Without -v, not a word; without either variable, it says so.
+	run as_nobody env XDG_CACHE_HOME="$T/notours" "$CORRAL" -- true
+	assert_success
+	assert_output ""
+	run as_nobody env -u XDG_CACHE_HOME -u HOME "$CORRAL" -v -- true
+	assert_line "corral: seccomp: no filter cache: neither XDG_CACHE_HOME nor HOME names a directory; the filter is built on every run"
+	# A directory of nobody's own serves from the second run on, silently.
+	mkdir "$T/own"
+	chown 65534:65534 "$T/own"
+	chmod 700 "$T/own"
+	run as_nobody env XDG_CACHE_HOME="$T/own" "$CORRAL" -v -- true
+	refute_output --partial "no filter cache"
+	run as_nobody env XDG_CACHE_HOME="$T/own" "$CORRAL" -vv -- true
+	assert_output --partial "from the cache"
+	refute_output --partial "no filter cache"
+}
+
 @test "the filter cache: old entries are evicted, the least recently used first" {
 	c=$T/cache/corral
 	"$CORRAL" -- true
