@@ -32,6 +32,8 @@ NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 
 TMP=$(mktemp -d /tmp/corral-bench.XXXXXX)
 chmod 755 "$TMP"
+NOBODY_CACHE=$TMP/nobody-cache
+mkdir -m 700 "$NOBODY_CACHE" && chown 65534:65534 "$NOBODY_CACHE"
 ROWS=$TMP/rows.jsonl
 : >"$ROWS"
 REP=1 # which pass of the launch section (BENCH_REPEAT) a row is from
@@ -303,8 +305,11 @@ launch_rows() {
 		"$CORRAL ${STRICT_LIMITS[*]} -- /bin/true" -- \
 		launch corral_strict_limits "floor of strict: corral, default profile + strict's limits (${STRICT_LIMITS[*]})" corral \
 		"$CORRAL" "${STRICT_LIMITS[@]}" -- /bin/true
-	step launch corral_rootless "corral, default profile, as nobody (rootless)" corral \
-		"${NOBODY[@]}" --- "$CORRAL" -- /bin/true
+	# nobody's HOME is root's (setpriv keeps the environment), whose cache
+	# nobody cannot use: every run would build its filter. A user has a
+	# cache of their own, and so does this row (warm after the warmup).
+	step launch corral_rootless "corral, default profile, as nobody (rootless), with a filter cache of its own" corral \
+		env XDG_CACHE_HOME="$NOBODY_CACHE" "${NOBODY[@]}" --- "$CORRAL" -- /bin/true
 	# For the seccomp section: the same launches without the filter.
 	step unless "$SECCOMP_WHY" launch corral_noseccomp "corral --seccomp=no" ms corral \
 		"$CORRAL --seccomp=no -- /bin/true" -- \
