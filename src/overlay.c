@@ -51,6 +51,7 @@
 
 #include "filter_cache.h"
 #include "mountplan.h"
+#include "runtime.h"
 #include "util.h"
 #include "wary.h"
 
@@ -156,6 +157,17 @@ static __attribute__((noinline)) int validate_one(const char *v, struct corral_e
 		return corral_error_set(e, 0, "overlay: upper '%s' would hold corral's seccomp "
 					"filter cache %s, which a sandbox must not write",
 					upper, cache);
+	/* Nor the runs' records and their filters, which --list and --join
+	 * trust: any place runtime_dir_open may take, made or not. */
+	char run[RUNTIME_PLACES][PATH_MAX];
+	for (unsigned i = 0, n = runtime_dir_places(run); i < n; i++) {
+		char real[PATH_MAX];
+		const char *r = realpath(run[i], real) ? real : run[i];
+		if (at_or_below(r, ru) || at_or_below(ru, r))
+			return corral_error_set(e, 0, "overlay: upper '%s' would hold corral's runtime "
+						"directory %s (the records --list and --join trust), "
+						"which a sandbox must not write", upper, r);
+	}
 	return check_upper(upper, &st, &pst, e) < 0 ? -1 : 0;
 }
 

@@ -34,38 +34,52 @@
 
 #define RECORD_MAX (256 * 1024)
 
+unsigned runtime_dir_places(char (*place)[PATH_MAX])
+{
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	unsigned n = 0;
+	if (geteuid() == 0)
+		snprintf(place[n++], PATH_MAX, "/run/corral");
+	if (xdg && xdg[0] == '/' && !strstr(xdg, "/.") && strlen(xdg) < PATH_MAX - 8)
+		snprintf(place[n++], PATH_MAX, "%s/corral", xdg);
+	snprintf(place[n++], PATH_MAX, "/tmp/corral-%u", (unsigned)geteuid());
+	return n;
+}
+
 int runtime_dir_open(char *out, size_t size, struct corral_error *e)
 {
-	char path[PATH_MAX];
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	char place[RUNTIME_PLACES][PATH_MAX];
+	unsigned n = runtime_dir_places(place), i = 0;
 	/* Root's, when it is the host's root: uid 0 of a user namespace
 	 * (unshare -r) cannot write /run, and goes on as any user does. */
-	int fd = geteuid() == 0 ? open_dir_nofollow("/run/corral", true, O_RDONLY) : -1;
-	if (fd >= 0) {
-		snprintf(path, sizeof(path), "/run/corral");
-	} else {
-		path[0] = '\0';
-		if (xdg && xdg[0] == '/' && !strstr(xdg, "/.") && strlen(xdg) < sizeof(path) - 8) {
-			int x = open_dir_nofollow(xdg, false, O_RDONLY);
-			if (x >= 0 && fd_private(x, true))
-				snprintf(path, sizeof(path), "%s/corral", xdg);
+	int fd = geteuid() == 0 ? open_dir_nofollow(place[i], true, O_RDONLY) : -1;
+	if (geteuid() == 0 && fd < 0)
+		i++;
+	if (fd < 0) {
+		/* $XDG_RUNTIME_DIR/corral only when that directory is ours and
+		 * private; else the last place, in /tmp. */
+		if (i < n - 1) {
+			char *slash = strrchr(place[i], '/');
+			*slash = '\0';
+			int x = open_dir_nofollow(place[i], false, O_RDONLY);
+			*slash = '/';
+			if (x < 0 || !fd_private(x, true))
+				i = n - 1;
 			if (x >= 0)
 				close(x);
 		}
-		if (!path[0])
-			snprintf(path, sizeof(path), "/tmp/corral-%u", (unsigned)geteuid());
-		fd = open_dir_nofollow(path, true, O_RDONLY);
+		fd = open_dir_nofollow(place[i], true, O_RDONLY);
 	}
 	if (fd < 0)
-		return corral_error_set(e, errno, "the runtime directory %s", path);
+		return corral_error_set(e, errno, "the runtime directory %s", place[i]);
 	if (!fd_private(fd, true)) {
 		close(fd);
 		return corral_error_set(e, 0, "the runtime directory %s is not the caller's own "
 					      "private directory (owner uid %u, mode 0700 expected)",
-					path, (unsigned)geteuid());
+					place[i], (unsigned)geteuid());
 	}
 	if (out)
-		snprintf(out, size, "%s", path);
+		snprintf(out, size, "%s", place[i]);
 	return fd;
 }
 

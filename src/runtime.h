@@ -2,6 +2,7 @@
  * sandboxes (corral --list, corral --join). */
 #pragma once
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -22,6 +23,12 @@ struct sock_fprog;
  * sticky: no one else can remove or rename it). Its path in out (when not
  * NULL) and an O_DIRECTORY fd, or -1 with e set. */
 int runtime_dir_open(char *out, size_t size, struct corral_error *e);
+
+/* Every place runtime_dir_open may take for this caller, in its order
+ * (at most RUNTIME_PLACES): for checks that nothing a sandbox writes can
+ * land in any of them (overlay.c). */
+#define RUNTIME_PLACES 3
+unsigned runtime_dir_places(char (*place)[PATH_MAX]);
 
 /* One running sandbox, as its record holds it. */
 struct runtime_record {

@@ -360,6 +360,26 @@ stale_work() {
 	assert_output "corral: error: overlay: upper '$T/cache' would hold corral's seccomp filter cache $T/cache/corral, which a sandbox must not write"
 }
 
+@test "an UPPER holding, or inside, the runtime directory of records and filters --join trusts is refused" {
+	make_src
+	# root's: /run/corral, and any directory above it.
+	for up in /run/corral /run; do
+		run "$CORRAL" --overlay "$T/src:/src:$up" -- true
+		assert_failure 125
+		assert_output "corral: error: overlay: upper '$up' would hold corral's runtime directory /run/corral (the records --list and --join trust), which a sandbox must not write"
+	done
+	# Another user's, in its XDG_RUNTIME_DIR: the directory, and above it.
+	need_nobody
+	mkdir -m 0700 "$T/rt" "$T/rt/corral"
+	chown 65534:65534 "$T/rt" "$T/rt/corral"
+	for up in "$T/rt/corral" "$T/rt"; do
+		run as_nobody env XDG_RUNTIME_DIR="$T/rt" "$CORRAL" --overlay "$T/src:/src:$up" -- true
+		assert_failure 125
+		assert_output "corral: error: overlay: upper '$up' would hold corral's runtime directory $T/rt/corral (the records --list and --join trust), which a sandbox must not write"
+	done
+	[ -z "$(ls -A "$T/rt/corral")" ]
+}
+
 @test "layers by path (kernels before 6.13 take no fd): the same overlay" {
 	make_src
 	make_upper
