@@ -22,6 +22,7 @@
  * Anything odd, and the filter is built instead. */
 #include "filter_cache.h"
 #include "mountplan.h"
+#include "runtime.h"
 
 #include <dirent.h>
 #include <elf.h>
@@ -150,6 +151,20 @@ void filter_cache_place(char *out, size_t size)
 		snprintf(out, size, "%s/corral", real);
 }
 
+/* dir's subdirectory name, made (0700) if missing, opened without
+ * following a symlink: only if it is ours and writable by nobody else. */
+static int private_subdir(int dir, const char *name)
+{
+	if (mkdirat(dir, name, 0700) < 0 && errno != EEXIST)
+		return -1;
+	int fd = openat(dir, name, O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0 && !fd_private(fd, true)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int filter_cache_open(char *out, size_t size)
 {
 	char given[4096], base[4096];
@@ -184,13 +199,7 @@ int filter_cache_open(char *out, size_t size)
 	_cleanup_close_ int b = openat(p, leaf, O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (b < 0 || !fd_private(b, true))
 		return -1;
-	if (mkdirat(b, "corral", 0700) < 0 && errno != EEXIST)
-		return -1;
-	int fd = openat(b, "corral", O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0 && !fd_private(fd, true)) {
-		close(fd);
-		return -1;
-	}
+	int fd = private_subdir(b, "corral");
 	if (fd >= 0 && out)
 		snprintf(out, size, "%s/corral", base);
 	return fd;
@@ -200,6 +209,22 @@ static void cache_name(const struct filter_cache_key *k, char *buf, size_t size)
 {
 	snprintf(buf, size, "seccomp-%016llx%016llx.bpf", (unsigned long long)k->h[0],
 		 (unsigned long long)k->h[1]);
+}
+
+int filter_cache_open_any(char *out, size_t size)
+{
+	int fd = filter_cache_open(out, size);
+	if (fd >= 0)
+		return fd;
+	struct corral_error e = {0};
+	char where[PATH_MAX];
+	_cleanup_close_ int run = runtime_dir_open(where, sizeof(where), &e);
+	if (run < 0)
+		return -1;
+	fd = private_subdir(run, "filters");
+	if (fd >= 0 && out)
+		snprintf(out, size, "%s/filters", where);
+	return fd;
 }
 
 bool filter_cache_read(int dir, const struct filter_cache_key *k, struct sock_fprog *prog)

@@ -26,7 +26,13 @@ bool filter_cache_key(struct filter_cache_key *k, const void *salt, size_t salt_
  * (may be NULL) receives its path. */
 int filter_cache_open(char *path, size_t size);
 
-/* Where that directory is or would be, with symlinks resolved as far as
+/* That directory, or where none can be had (a HOME that is not the
+ * caller's: setpriv, a service account), filters/ in the runtime
+ * directory (runtime.h): private as it is, and out of every sandbox's
+ * reach with it (guard.c keeps the runtime directory). -1 when neither. */
+int filter_cache_open_any(char *path, size_t size);
+
+/* Where the first directory is or would be, with symlinks resolved as far as
  * it exists ("" when neither variable names one): for messages, and for
  * overlay.c's check that no overlay covers it. */
 void filter_cache_place(char *out, size_t size);

@@ -898,7 +898,7 @@ int seccomp_filter_build(const struct corral_spec *spec, struct sock_fprog *prog
 	struct filter_cache_key key;
 	keyed = keyed && filter_cache_key(&key, &salt, sizeof(salt), &spec->seccomp_allow,
 					  &spec->seccomp_deny);
-	_cleanup_close_ int dir = keyed ? filter_cache_open(NULL, 0) : -1;
+	_cleanup_close_ int dir = keyed ? filter_cache_open_any(NULL, 0) : -1;
 	/* Said under -v: such a run builds its filter every time (5 ms or
 	 * more, where a cached one is read in a tenth of that), and nothing
 	 * else says why it is slower. */
@@ -907,11 +907,13 @@ int seccomp_filter_build(const struct corral_spec *spec, struct sock_fprog *prog
 		filter_cache_place(place, sizeof(place));
 		if (place[0])
 			log_info("seccomp: no filter cache at %s (it must be ours, writable only by us, "
-				 "and reached without a symlink): the filter is built on every run; "
-				 "XDG_CACHE_HOME can name another place", place);
+				 "and reached without a symlink), nor in corral's runtime directory: the "
+				 "filter is built on every run; XDG_CACHE_HOME can name another place",
+				 place);
 		else
 			log_info("seccomp: no filter cache: neither XDG_CACHE_HOME nor HOME names a "
-				 "directory; the filter is built on every run");
+				 "directory, and corral's runtime directory has none; the filter is "
+				 "built on every run");
 	}
 	if (dir >= 0 && filter_cache_read(dir, &key, prog)) {
 		if (cached_answers_hold(prog, spec, learn, allow_mode, act)) {

@@ -17,6 +17,7 @@ setup() {
 
 teardown() {
 	local p
+	[ -z "${SQUAT-}" ] || rm -rf "$SQUAT"
 	for p in "${PIDS[@]}"; do
 		kill "$p" 2>/dev/null || true
 		wait "$p" 2>/dev/null || true
@@ -170,29 +171,45 @@ fill_cache() {
 	[ -z "$(ls -A "$T/cache/corral" 2>/dev/null)" ]
 }
 
-@test "the filter cache: -v says where it found none, and only then" {
-	# A directory that is not nobody's: no cache for nobody there, and
-	# every run builds its filter.
+@test "the filter cache: a caller whose cache directory is not its own keeps one in its runtime directory" {
+	# setpriv keeps root's HOME: nobody cannot use its cache. The runtime
+	# directory (here in XDG_RUNTIME_DIR) holds one instead, and -v is quiet.
 	mkdir "$T/notours"
-	run as_nobody env XDG_CACHE_HOME="$T/notours" "$CORRAL" -v -- true
+	mkdir -m 0700 "$T/rt"
+	chown 65534:65534 "$T/rt"
+	run as_nobody env XDG_CACHE_HOME="$T/notours" XDG_RUNTIME_DIR="$T/rt" "$CORRAL" -vv -- true
 	assert_success
-	assert_line --regexp "^corral: seccomp: no filter cache at /.*/notours/corral \(it must be ours, .*\): the filter is built on every run; XDG_CACHE_HOME can name another place$"
-	[ ! -e "$T/notours/corral" ]
-	# Without -v, not a word; without either variable, it says so.
-	run as_nobody env XDG_CACHE_HOME="$T/notours" "$CORRAL" -- true
+	assert_output --partial "denylist filter of"
+	refute_output --partial "no filter cache"
+	run as_nobody env XDG_CACHE_HOME="$T/notours" XDG_RUNTIME_DIR="$T/rt" "$CORRAL" -vv -- true
+	assert_output --partial "from the cache"
+	[ -z "$(ls -A "$T/notours")" ]
+	assert_equal "$(stat -c '%U %a' "$T/rt/corral/filters")" "nobody 700"
+	ls "$T/rt/corral/filters"/seccomp-*.bpf
+	# --list reads past it.
+	run as_nobody env XDG_RUNTIME_DIR="$T/rt" "$CORRAL" --list
+	assert_success
+	assert_equal "${#lines[@]}" 1
+}
+
+@test "the filter cache: -v says where it found none, and only then" {
+	# A caller with neither: root's HOME, and a runtime directory in /tmp
+	# that another (root) has taken. An unused uid, so that no real
+	# user's runtime directory is touched.
+	SQUAT=/tmp/corral-54321
+	[ ! -e "$SQUAT" ] || skip "$SQUAT exists"
+	mkdir -m 0700 "$SQUAT"
+	u=(setpriv --reuid=54321 --regid=54321 --clear-groups env -u XDG_CACHE_HOME -u XDG_RUNTIME_DIR)
+	run "${u[@]}" HOME=/root "$CORRAL" -v -- true
+	assert_success
+	assert_line --regexp "^corral: seccomp: no filter cache at /root/.cache/corral \(it must be ours, .*\), nor in corral's runtime directory: the filter is built on every run; XDG_CACHE_HOME can name another place$"
+	# Without -v, not a word; without HOME either, it says so.
+	run "${u[@]}" HOME=/root "$CORRAL" -- true
 	assert_success
 	assert_output ""
-	run as_nobody env -u XDG_CACHE_HOME -u HOME "$CORRAL" -v -- true
-	assert_line "corral: seccomp: no filter cache: neither XDG_CACHE_HOME nor HOME names a directory; the filter is built on every run"
-	# A directory of nobody's own serves from the second run on, silently.
-	mkdir "$T/own"
-	chown 65534:65534 "$T/own"
-	chmod 700 "$T/own"
-	run as_nobody env XDG_CACHE_HOME="$T/own" "$CORRAL" -v -- true
-	refute_output --partial "no filter cache"
-	run as_nobody env XDG_CACHE_HOME="$T/own" "$CORRAL" -vv -- true
-	assert_output --partial "from the cache"
-	refute_output --partial "no filter cache"
+	run "${u[@]}" -u HOME "$CORRAL" -v -- true
+	assert_line "corral: seccomp: no filter cache: neither XDG_CACHE_HOME nor HOME names a directory, and corral's runtime directory has none; the filter is built on every run"
+	[ -z "$(ls -A "$SQUAT")" ]
 }
 
 @test "the filter cache: old entries are evicted, the least recently used first" {
