@@ -134,16 +134,25 @@ static uint32_t prog_sum(const struct sock_filter *f, size_t len)
 	return (uint32_t)(k.h[0] ^ (k.h[0] >> 32));
 }
 
-void filter_cache_place(char *out, size_t size)
+/* The cache's parent as the environment names it, $XDG_CACHE_HOME or
+ * ~/.cache, when absolute; false when neither is. */
+static bool cache_parent(char *given, size_t size)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	if (xdg && xdg[0] == '/')
+		snprintf(given, size, "%s", xdg);
+	else if (home && home[0] == '/')
+		snprintf(given, size, "%s/.cache", home);
+	else
+		return false;
+	return true;
+}
+
+void filter_cache_place(char *out, size_t size)
+{
 	char given[PATH_MAX], real[PATH_MAX];
 	out[0] = '\0';
-	if (xdg && xdg[0] == '/')
-		snprintf(given, sizeof(given), "%s", xdg);
-	else if (home && home[0] == '/')
-		snprintf(given, sizeof(given), "%s/.cache", home);
-	else
+	if (!cache_parent(given, sizeof(given)))
 		return;
 	if (realpath(given, real))
 		snprintf(out, size, "%s/corral", strcmp(real, "/") ? real : "");
@@ -168,12 +177,7 @@ static int private_subdir(int dir, const char *name)
 int filter_cache_open(char *out, size_t size)
 {
 	char given[4096], base[4096];
-	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-	if (xdg && xdg[0] == '/')
-		snprintf(given, sizeof(given), "%s", xdg);
-	else if (home && home[0] == '/')
-		snprintf(given, sizeof(given), "%s/.cache", home);
-	else
+	if (!cache_parent(given, sizeof(given)))
 		return -1;
 	/* One spelling (no "//", ".", ".."), so that guard.c's prefixes are
 	 * the directories they name. */
@@ -194,10 +198,8 @@ int filter_cache_open(char *out, size_t size)
 	*slash = '/';
 	if (p < 0)
 		return -1;
-	if (mkdirat(p, leaf, 0700) < 0 && errno != EEXIST)
-		return -1;
-	_cleanup_close_ int b = openat(p, leaf, O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (b < 0 || !fd_private(b, true))
+	_cleanup_close_ int b = private_subdir(p, leaf);
+	if (b < 0)
 		return -1;
 	int fd = private_subdir(b, "corral");
 	if (fd >= 0 && out)
