@@ -37,7 +37,7 @@ def table($rows):
   "- corral \(.meta.corral); \(.meta.versions | join(", "))",
   "- settings: \(.meta.settings | to_entries | map("\(.key)=\(.value)") | join(", "))",
   "",
-  "Ratio: this row's median over the median of the row named in *vs*. Every row is from this one run. The launch section ran \(.meta.settings.repeat // 1) pass(es) in a row (BENCH_REPEAT), each measuring every row: a launch ratio is taken within each pass and the median over the passes is given, each pass's in parentheses.",
+  "Ratio: this row's median over the median of the row named in *vs*. Every row is from this one run. The launch section ran \(.meta.settings.repeat // 1) pass(es) in a row (BENCH_REPEAT), each measuring every row: a launch ratio is taken within each pass and the median over the passes is given, each pass's in parentheses. The throughput target's rows (`par_bwrap`, `par_limits`, `par_bare_limits`) ran in as many passes, their runs shared out among them, and their ratio is taken the same way.",
   "",
   "## Targets (issues 10 and 20)",
   "",

@@ -508,32 +508,47 @@ spawn() {
 		"[$left]" "$(jq -r '.[:3] | join(" ")' "$TMP/cg.left")"
 }
 
+# The throughput target's three rows (bubblewrap, corral with limits, and
+# the floor) run in BENCH_REPEAT passes, PAR_N runs each in all: each pass
+# runs each row in turn (in_turn, every other pass backward), and results.jq
+# takes the target's ratio within each pass and the median over the passes,
+# as for a launch. One 1,000-run sample of each, taken seconds apart, gave
+# verdicts that flipped from run to run (bench/README.md).
 section_throughput() {
-	local k
-	spawn par_bwrap "$PAR_N bubblewrap --unshare-all, two at a time, no limits" 2 "$PAR_N" \
+	local k n=$(((PAR_N + REPEAT - 1) / REPEAT))
+	local in_passes="$((n * REPEAT)) in $REPEAT passes of $n"
+	STEPS=()
+	step spawn par_bwrap "bubblewrap --unshare-all, two at a time, no limits, $in_passes" 2 "$n" \
 		bwrap --unshare-all --ro-bind / / --proc /proc --dev /dev --die-with-parent \
 		--new-session --cap-drop ALL /bin/true
+	if [ -z "$LIMITS_WHY" ]; then
+		step spawn par_limits "two at a time, with limits, $in_passes" 2 "$n" \
+			"$CORRAL" "${LIMITS[@]}" -- /bin/true
+		# The throughput target's floor: corral's processes and the limits'
+		# cgroup work, no root and no filter (corral_bare_limits, at a rate).
+		step spawn par_bare_limits "two at a time, --profile host --seccomp=no with limits, $in_passes" \
+			2 "$n" "$CORRAL" --profile host --seccomp=no "${LIMITS[@]}" -- /bin/true
+	fi
+	for ((REP = 1; REP <= REPEAT; REP++)); do
+		say "throughput: pass $REP of $REPEAT, load $(cut -d' ' -f1-3 /proc/loadavg)"
+		in_turn $((REP - 1)) ${#STEPS[@]} run_step
+	done
+	REP=1
 	spawn par "$PAR_N started two at a time" 2 "$PAR_N" "$CORRAL" -- /bin/true
 	spawn seq "$SEQ_N in sequence" 1 "$SEQ_N" "$CORRAL" -- /bin/true
 	if [ -n "$LIMITS_WHY" ]; then
 		for k in rate each failures cgroups; do
-			failed throughput "par_limits_$k" "$k, $PAR_N two at a time, with limits" "" "" \
+			failed throughput "par_limits_$k" "$k, two at a time, with limits" "" "" \
 				"$CORRAL ${LIMITS[*]} -- /bin/true" "$LIMITS_WHY"
 			failed throughput "seq_limits_$k" "$k, $SEQ_N in sequence, with limits" "" "" \
 				"$CORRAL ${LIMITS[*]} -- /bin/true" "$LIMITS_WHY"
-			failed throughput "par_bare_limits_$k" "$k, $PAR_N two at a time, --profile host --seccomp=no with limits" "" "" \
+			failed throughput "par_bare_limits_$k" "$k, two at a time, --profile host --seccomp=no with limits" "" "" \
 				"$CORRAL --profile host --seccomp=no ${LIMITS[*]} -- /bin/true" "$LIMITS_WHY"
 		done
 		return
 	fi
-	spawn par_limits "$PAR_N two at a time, with limits" 2 "$PAR_N" \
-		"$CORRAL" "${LIMITS[@]}" -- /bin/true
 	spawn seq_limits "$SEQ_N in sequence, with limits" 1 "$SEQ_N" \
 		"$CORRAL" "${LIMITS[@]}" -- /bin/true
-	# The throughput target's floor: corral's processes and the limits'
-	# cgroup work, no root and no filter (corral_bare_limits, at a rate).
-	spawn par_bare_limits "$PAR_N two at a time, --profile host --seccomp=no with limits" 2 \
-		"$PAR_N" "$CORRAL" --profile host --seccomp=no "${LIMITS[@]}" -- /bin/true
 }
 
 # ---------------------------------------------------------------- memory
